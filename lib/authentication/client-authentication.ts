@@ -1,0 +1,203 @@
+import { createPrivateKey, type KeyObject, randomUUID } from 'node:crypto';
+import jwt from 'jsonwebtoken';
+import { ConfigurationError } from '../errors.js';
+import type { Body } from '../http/form.js';
+
+/** How the client proves who it is at the token endpoint (RFC 6749 §2.3, RFC 7523, OIDC Core §9). */
+export type ClientAuthMethod = 'client_secret_post' | 'client_secret_basic' | 'private_key_jwt' | 'none';
+
+/** Algorithms a client assertion may be signed with. */
+export type ClientAssertionAlgorithm =
+  'RS256' | 'RS384' | 'RS512' | 'PS256' | 'PS384' | 'PS512' | 'ES256' | 'ES384' | 'ES512';
+
+/** The credentials of a client and the method to present them with. */
+export interface ClientCredentials {
+  /** The client's id. */
+  clientId: string;
+  /** The client secret, for `client_secret_post` and `client_secret_basic`. */
+  clientSecret?: string;
+  /** The private key (PEM text or `KeyObject`) that signs `private_key_jwt` assertions. */
+  clientAssertionSigningKey?: string | KeyObject;
+  /** Algorithm of the assertion; must suit the key. @defaultValue 'RS256' */
+  clientAssertionSigningAlg?: string;
+  /** `kid` put in the assertion header, for servers that hold several keys for the client. */
+  clientAssertionKeyId?: string;
+  /**
+   * The method; when absent, a configured assertion key means `private_key_jwt`, else a secret means
+   * `client_secret_post`, else `none`.
+   */
+  clientAuthMethod?: ClientAuthMethod;
+}
+
+/** A request's client authentication: fields to add to the body and headers to add to the request. */
+export interface ClientAuthenticationParts {
+  body: Body;
+  headers: Record<string, string>;
+}
+
+/** Seconds a client assertion stays valid (RFC 7523 asks for a short life; Auth0 allows up to 5 minutes). */
+export const ASSERTION_LIFETIME = 180;
+
+const CLIENT_ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
+
+const KEY_TYPES: Record<ClientAssertionAlgorithm, string> = {
+  RS256: 'rsa',
+  RS384: 'rsa',
+  RS512: 'rsa',
+  PS256: 'rsa',
+  PS384: 'rsa',
+  PS512: 'rsa',
+  ES256: 'ec',
+  ES384: 'ec',
+  ES512: 'ec',
+};
+
+function isAssertionAlgorithm(alg: string): alg is ClientAssertionAlgorithm {
+  return Object.hasOwn(KEY_TYPES, alg);
+}
+
+function importSigningKey(key: string | KeyObject, alg: ClientAssertionAlgorithm): KeyObject {
+  let keyObject: KeyObject;
+  try {
+    keyObject = typeof key === 'string' ? createPrivateKey(key) : key;
+  } catch {
+    // The parser's message may quote the key material: say only what is wrong.
+    throw new ConfigurationError(
+      'clientAssertionSigningKey is not a readable private key',
+      'clientAssertionSigningKey',
+    );
+  }
+  if (keyObject.type !== 'private') {
+    throw new ConfigurationError('clientAssertionSigningKey must be a private key', 'clientAssertionSigningKey');
+  }
+  const wanted = KEY_TYPES[alg];
+  const actual = keyObject.asymmetricKeyType === 'rsa-pss' ? 'rsa' : keyObject.asymmetricKeyType;
+  if (actual !== wanted) {
+    throw new ConfigurationError(
+      `clientAssertionSigningKey is a ${String(keyObject.asymmetricKeyType)} key, which cannot sign ${alg}`,
+      'clientAssertionSigningKey',
+    );
+  }
+  return keyObject;
+}
+
+function resolveMethod(credentials: ClientCredentials): ClientAuthMethod {
+  const { clientAuthMethod, clientSecret, clientAssertionSigningKey } = credentials;
+  if (clientAuthMethod !== undefined) {
+    if (!['client_secret_post', 'client_secret_basic', 'private_key_jwt', 'none'].includes(clientAuthMethod)) {
+      throw new ConfigurationError(
+        `clientAuthMethod "${String(clientAuthMethod)}" is not supported`,
+        'clientAuthMethod',
+      );
+    }
+    if (clientAuthMethod.startsWith('client_secret') && !clientSecret) {
+      throw new ConfigurationError(`clientAuthMethod ${clientAuthMethod} needs a clientSecret`, 'clientSecret');
+    }
+    if (clientAuthMethod === 'private_key_jwt' && !clientAssertionSigningKey) {
+      throw new ConfigurationError(
+        'clientAuthMethod private_key_jwt needs a clientAssertionSigningKey',
+        'clientAssertionSigningKey',
+      );
+    }
+    return clientAuthMethod;
+  }
+  if (clientAssertionSigningKey) return 'private_key_jwt';
+  return clientSecret ? 'client_secret_post' : 'none';
+}
+
+/**
+ * Adds exactly one client-authentication method to token-endpoint requests: `client_secret_post` (the secret
+ * in the body), `client_secret_basic` (an `Authorization: Basic` header, RFC 6749 §2.3.1 encoding),
+ * `private_key_jwt` (a fresh signed assertion per request, RFC 7523) or `none` (public clients).
+ * The secret and the key live in private fields: `util.inspect` of the object shows neither.
+ *
+ * @throws {ConfigurationError} at construction when the method lacks its credential, or the key is unreadable,
+ *   public, or of the wrong type for the algorithm.
+ * @example
+ * const auth = new ClientAuthentication(
+ *   { clientId: 'abc', clientAssertionSigningKey: privateKeyPem },
+ *   'https://tenant.auth0.com/',
+ * );
+ * const { body, headers } = auth.parts();
+ */
+export class ClientAuthentication {
+  /** The method every request of this client uses. */
+  readonly method: ClientAuthMethod;
+  readonly #clientId: string;
+  readonly #secret: string | undefined;
+  readonly #key: KeyObject | undefined;
+  readonly #alg: ClientAssertionAlgorithm;
+  readonly #keyId: string | undefined;
+  readonly #audience: string;
+
+  /**
+   * @param credentials - the client id and its credentials.
+   * @param audience - the `aud` of assertions: Auth0 wants its issuer `https://{domain}/`; RFC 7523 servers
+   *   such as Okta want the token endpoint URL.
+   */
+  constructor(credentials: ClientCredentials, audience: string) {
+    this.method = resolveMethod(credentials);
+    this.#clientId = credentials.clientId;
+    this.#secret = credentials.clientSecret || undefined;
+    this.#keyId = credentials.clientAssertionKeyId;
+    this.#audience = audience;
+    const alg = credentials.clientAssertionSigningAlg ?? 'RS256';
+    if (!isAssertionAlgorithm(alg)) {
+      throw new ConfigurationError(`clientAssertionSigningAlg "${alg}" is not supported`, 'clientAssertionSigningAlg');
+    }
+    this.#alg = alg;
+    if (this.method === 'private_key_jwt' && credentials.clientAssertionSigningKey) {
+      this.#key = importSigningKey(credentials.clientAssertionSigningKey, alg);
+    }
+  }
+
+  /** Signs a new client assertion: `iss` = `sub` = client id, `aud` as configured, 3-minute life, random `jti`. */
+  createAssertion(now: number = Date.now()): string {
+    if (this.#key === undefined) throw new ConfigurationError('no clientAssertionSigningKey is configured');
+    const iat = Math.floor(now / 1000);
+    const header = this.#keyId === undefined ? undefined : { alg: this.#alg, typ: 'JWT', kid: this.#keyId };
+    return jwt.sign(
+      {
+        iss: this.#clientId,
+        sub: this.#clientId,
+        aud: this.#audience,
+        iat,
+        exp: iat + ASSERTION_LIFETIME,
+        jti: randomUUID(),
+      },
+      this.#key,
+      { algorithm: this.#alg, ...(header && { header }) },
+    );
+  }
+
+  /** The body fields and headers that authenticate one request with the configured method. */
+  parts(): ClientAuthenticationParts {
+    switch (this.method) {
+      case 'client_secret_post':
+        return { body: { client_id: this.#clientId, client_secret: this.#secret }, headers: {} };
+      case 'client_secret_basic': {
+        // RFC 6749 §2.3.1: each part form-urlencoded before base64.
+        const pair = `${formEncode(this.#clientId)}:${formEncode(this.#secret ?? '')}`;
+        return {
+          body: { client_id: this.#clientId },
+          headers: { Authorization: `Basic ${Buffer.from(pair).toString('base64')}` },
+        };
+      }
+      case 'private_key_jwt':
+        return {
+          body: {
+            client_id: this.#clientId,
+            client_assertion_type: CLIENT_ASSERTION_TYPE,
+            client_assertion: this.createAssertion(),
+          },
+          headers: {},
+        };
+      case 'none':
+        return { body: { client_id: this.#clientId }, headers: {} };
+    }
+  }
+}
+
+function formEncode(value: string): string {
+  return new URLSearchParams({ v: value }).toString().slice(2);
+}

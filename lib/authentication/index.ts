@@ -1,0 +1,13 @@
+export {
+  AuthenticationBase,
+  type AuthenticationOptions,
+  type EndpointOptions,
+  type PostOptions,
+  type RequestOptions,
+} from './base.js';
+export {
+  ClientAuthentication,
+  type ClientAssertionAlgorithm,
+  type ClientAuthMethod,
+  type ClientCredentials,
+} from './client-authentication.js';

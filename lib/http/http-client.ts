@@ -1,0 +1,174 @@
+import type { Agent as HttpAgent } from 'node:http';
+import type { Agent as HttpsAgent } from 'node:https';
+import axios, { type AxiosInstance, type AxiosProxyConfig } from 'axios';
+import { RateLimitError } from '../errors.js';
+import { VERSION } from '../version.js';
+import { type Body, compact, encodeForm } from './form.js';
+import { responseError, transportError } from './map-error.js';
+import { type HttpResponse, parseBody, plainHeaders } from './response.js';
+import { rateLimitDelay, type RetryOptions, type RetryPolicy, retryPolicy } from './retry.js';
+import { telemetryHeader } from './telemetry.js';
+
+/** The transport options every client object accepts. */
+export interface TransportOptions {
+  /** Send the `Auth0-Client` telemetry header. @defaultValue true */
+  telemetry?: boolean;
+  /** Replaces the telemetry payload (`{ name, version, env }`), e.g. for a wrapper SDK. */
+  clientInfo?: Record<string, unknown>;
+  /** Milliseconds before a request is abandoned with a `TimeoutError`. @defaultValue 10000 */
+  timeout?: number;
+  /** How 429 answers are retried. @defaultValue `{ maxRetries: 2, maxDelay: 10000 }` */
+  retry?: RetryOptions;
+  /** Agent for `http:` requests (keep-alive, sockets). */
+  httpAgent?: HttpAgent;
+  /** Agent for `https:` requests (keep-alive, mTLS certificates, custom CAs). */
+  httpsAgent?: HttpsAgent;
+  /** Proxy for every request, as axios takes it; `false` ignores `HTTP(S)_PROXY`. */
+  proxy?: AxiosProxyConfig | false;
+}
+
+/** Options of an {@link HttpClient}: where it sends requests, and how. */
+export interface HttpClientOptions extends TransportOptions {
+  /** Origin every relative path is resolved against, e.g. `https://tenant.auth0.com`. */
+  baseURL: string;
+  /** Redirects followed, all to the same origin; a redirect elsewhere fails with a `NetworkError`. @defaultValue 5 */
+  maxRedirects?: number;
+}
+
+/** One request of an endpoint method. */
+export interface HttpRequest {
+  method: 'GET' | 'POST' | 'DELETE';
+  /** A path on the base URL (`/oauth/token`) or an absolute URL. */
+  url: string;
+  /** A JSON body; absent members are omitted. */
+  json?: Body;
+  /** A form body (`application/x-www-form-urlencoded`); absent members are omitted, objects sent as JSON. */
+  form?: Body;
+  /** Extra headers of this request. */
+  headers?: Record<string, string>;
+  /** Aborts the request (and any wait before a retry); the promise rejects with the signal's reason. */
+  signal?: AbortSignal;
+  /** Retry a 429 per the client's policy. @defaultValue true */
+  retry?: boolean;
+}
+
+/** Default of {@link TransportOptions.timeout}. */
+export const DEFAULT_TIMEOUT = 10_000;
+
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason as Error);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal?.reason as Error);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/**
+ * The transport of one client object: one axios instance, telemetry, timeouts, same-origin redirects, error
+ * mapping and 429 retries. Never lets an axios error out: every failure is an `Auth0Error`, `RateLimitError`,
+ * `NetworkError` or `TimeoutError`, none of which holds the request.
+ *
+ * @example
+ * const http = new HttpClient({ baseURL: 'https://tenant.auth0.com' });
+ * const config = await http.request({ method: 'GET', url: '/.well-known/openid-configuration' });
+ */
+export class HttpClient {
+  readonly #axios: AxiosInstance;
+  readonly #retry: RetryPolicy;
+  readonly #timeout: number;
+
+  constructor(options: HttpClientOptions) {
+    this.#timeout = options.timeout ?? DEFAULT_TIMEOUT;
+    this.#retry = retryPolicy(options.retry);
+    const headers: Record<string, string> = { Accept: 'application/json' };
+    if (options.telemetry !== false) {
+      headers['Auth0-Client'] = telemetryHeader(options.clientInfo);
+      headers['User-Agent'] = `authn-client/${VERSION}`;
+    }
+    this.#axios = axios.create({
+      baseURL: options.baseURL,
+      timeout: this.#timeout,
+      headers,
+      httpAgent: options.httpAgent,
+      httpsAgent: options.httpsAgent,
+      proxy: options.proxy,
+      maxRedirects: options.maxRedirects ?? 5,
+      beforeRedirect: (redirect, _response, request) => {
+        const from = new URL(String(request?.url ?? options.baseURL), options.baseURL);
+        if (String(redirect.protocol) !== from.protocol || String(redirect.host) !== from.host) {
+          throw new Error('redirect to another origin refused');
+        }
+      },
+      responseType: 'text',
+      transformResponse: [(data: unknown) => data],
+      validateStatus: () => true,
+    });
+  }
+
+  /**
+   * Sends one request and resolves to the response whatever its status; rejects only when no response came
+   * (`NetworkError`, `TimeoutError`) or the signal aborted.
+   */
+  async send(request: HttpRequest): Promise<HttpResponse> {
+    const headers: Record<string, string> = { ...request.headers };
+    let data: string | URLSearchParams | undefined;
+    if (request.form !== undefined) {
+      data = encodeForm(request.form);
+    } else if (request.json !== undefined) {
+      data = JSON.stringify(compact(request.json));
+      headers['Content-Type'] = 'application/json';
+    }
+    try {
+      const response = await this.#axios.request<string>({
+        method: request.method,
+        url: request.url,
+        data,
+        headers,
+        signal: request.signal,
+      });
+      const text = typeof response.data === 'string' ? response.data : '';
+      return {
+        status: response.status,
+        headers: plainHeaders(response.headers as Record<string, unknown>),
+        body: parseBody(text),
+      };
+    } catch (failure) {
+      if (request.signal?.aborted) throw request.signal.reason;
+      throw transportError(failure, request.method, this.#absolute(request.url), this.#timeout);
+    }
+  }
+
+  /**
+   * Sends a request and resolves to the parsed body of a 2xx answer. Any other status rejects with the typed
+   * error of the answer; a 429 is retried first (unless `retry: false`), waiting out `Retry-After` or
+   * `x-ratelimit-reset` plus jitter, as long as the wait stays within `retry.maxDelay`.
+   */
+  async request<T = unknown>(request: HttpRequest): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      const response = await this.send(request);
+      if (response.status >= 200 && response.status < 300) return response.body as T;
+      const error = responseError(response);
+      const delay =
+        error instanceof RateLimitError && request.retry !== false && response.status === 429
+          ? rateLimitDelay(error, attempt, this.#retry, Date.now())
+          : undefined;
+      if (delay === undefined) throw error;
+      await sleep(delay, request.signal);
+    }
+  }
+
+  #absolute(url: string): string {
+    try {
+      return new URL(url, this.#axios.defaults.baseURL).href;
+    } catch {
+      return url;
+    }
+  }
+}

@@ -1,0 +1,19 @@
+/**
+ * authn-client: an Auth0-style authentication API client for Node.js.
+ *
+ * - verify ID tokens and access tokens ({@link TokenVerifier}, {@link AccessTokenVerifier});
+ * - get cached M2M tokens ({@link ClientCredentialsProvider} and the other token providers);
+ * - call every endpoint of the Authentication API ({@link AuthenticationClient} and its parts).
+ *
+ * The Express and Fastify middleware live on the `authn-client/express` and `authn-client/fastify` subpaths.
+ *
+ * @packageDocumentation
+ */
+export * from './errors.js';
+export { VERSION } from './version.js';
+export type { TransportOptions } from './http/http-client.js';
+export type { RetryOptions } from './http/retry.js';
+export * from './authentication/index.js';
+export * from './token-verifier/index.js';
+export * from './providers/index.js';
+export * from './oidc/index.js';

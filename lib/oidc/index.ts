@@ -1,0 +1,2 @@
+// The public surface of lib/oidc/; filled as its classes land.
+export {};

@@ -1,0 +1,2 @@
+// The public surface of lib/providers/; filled as its classes land.
+export {};

@@ -1,0 +1,2 @@
+// The public surface of lib/token-verifier/; filled as its classes land.
+export {};

@@ -1,0 +1,98 @@
+import { inspect } from 'node:util';
+import { expect } from 'chai';
+import nock from 'nock';
+import { AuthenticationBase, resolveOrigin } from '../../lib/authentication/base.js';
+import { ConfigurationError } from '../../lib/errors.js';
+import { thrownBy } from '../helpers/secrets.js';
+
+class Probe extends AuthenticationBase {
+  read(path: string) {
+    return this.get<unknown>(path);
+  }
+  remove(path: string) {
+    return this.delete<unknown>(path);
+  }
+  plain(path: string, body: Record<string, string>) {
+    return this.post<unknown>(path, body);
+  }
+  authenticated(path: string, body: Record<string, string>) {
+    return this.authenticatedPost<unknown>(path, body, { encoding: 'form', headers: { 'x-extra': '1' } });
+  }
+}
+
+describe('AuthenticationBase', () => {
+  it('refuses missing or empty domain and clientId with a ConfigurationError', () => {
+    for (const options of [
+      { domain: '', clientId: 'c' },
+      { domain: 'd.example', clientId: '' },
+      { domain: 'd.example' },
+      { clientId: 'c' },
+      undefined,
+    ]) {
+      expect(thrownBy(() => new Probe(options as never))).to.be.instanceOf(ConfigurationError);
+    }
+  });
+
+  it('refuses a domain with a scheme or path, and http to a remote host', () => {
+    for (const options of [
+      { domain: 'https://d.example', clientId: 'c' },
+      { domain: 'd.example/x', clientId: 'c' },
+      { domain: 'd.example', clientId: 'c', protocol: 'http' as const },
+      { domain: 'd.example', clientId: 'c', protocol: 'ftp' as never },
+    ]) {
+      expect(
+        thrownBy(() => new Probe(options)),
+        JSON.stringify(options),
+      ).to.be.instanceOf(ConfigurationError);
+    }
+  });
+
+  it('allows http for loopback hosts', () => {
+    for (const domain of ['localhost:3000', '127.0.0.1:8080', '[::1]:9000', '127.0.0.1']) {
+      expect(resolveOrigin({ domain, protocol: 'http' })).to.equal(`http://${domain}`);
+    }
+  });
+
+  it('refuses bad timeouts and retry settings', () => {
+    for (const extra of [
+      { timeout: 0 },
+      { timeout: -1 },
+      { timeout: Number.NaN },
+      { timeout: '100' as never },
+      { retry: { maxRetries: -1 } },
+      { retry: { maxRetries: 1.5 } },
+      { retry: { maxRetries: 11 } },
+      { retry: { maxDelay: -5 } },
+    ]) {
+      expect(thrownBy(() => new Probe({ domain: 'd.example', clientId: 'c', ...extra }))).to.be.instanceOf(
+        ConfigurationError,
+      );
+    }
+  });
+
+  it('sends client_id on plain posts and the client authentication on authenticated ones', async () => {
+    const scope = nock('https://d.example')
+      .post('/plain', { client_id: 'c', a: '1' })
+      .reply(200, { ok: 1 })
+      .post('/auth', 'a=1&client_id=c&client_secret=s')
+      .matchHeader('x-extra', '1')
+      .reply(200, { ok: 2 })
+      .get('/read')
+      .reply(200, '<xml/>')
+      .delete('/remove')
+      .reply(204);
+    const probe = new Probe({ domain: 'd.example', clientId: 'c', clientSecret: 's' });
+    expect(await probe.plain('/plain', { a: '1' })).to.deep.equal({ ok: 1 });
+    expect(await probe.authenticated('/auth', { a: '1' })).to.deep.equal({ ok: 2 });
+    expect(await probe.read('/read')).to.equal('<xml/>');
+    expect(await probe.remove('/remove')).to.equal('');
+    scope.done();
+  });
+
+  it('never shows the secret in util.inspect', () => {
+    const probe = new Probe({ domain: 'd.example', clientId: 'c', clientSecret: 'INSPECT-ME-NOT' });
+    expect(inspect(probe, { showHidden: true, depth: Infinity })).to.not.include('INSPECT-ME-NOT');
+    expect(probe.clientAuthMethod).to.equal('client_secret_post');
+    expect(probe.origin).to.equal('https://d.example');
+  });
+});

@@ -1,0 +1,89 @@
+import { expect } from 'chai';
+import * as errors from '../lib/errors.js';
+import {
+  Auth0Error,
+  AuthnError,
+  ConfigurationError,
+  InsufficientScopeError,
+  InvalidRequestError,
+  KeyNotFoundError,
+  KeySourceUnavailableError,
+  NetworkError,
+  RateLimitError,
+  TimeoutError,
+  TokenValidationError,
+} from '../lib/errors.js';
+
+describe('errors', () => {
+  const classes = Object.values(errors).filter(
+    (value): value is typeof AuthnError => typeof value === 'function' && value.prototype instanceof Error,
+  );
+
+  it('gives every class a distinct non-empty code and its own name', () => {
+    const codes = classes.map((cls) => cls.code);
+    expect(classes.length).to.be.greaterThan(15);
+    expect(new Set(codes).size).to.equal(codes.length);
+    for (const cls of classes) {
+      expect(cls.code).to.match(/^ERR_[A-Z_]+$/);
+      expect(cls.name).to.not.equal('');
+    }
+  });
+
+  it('sets name and code on instances from their class', () => {
+    const err = new ConfigurationError('domain is required', 'domain');
+    expect(err).to.be.instanceOf(AuthnError).and.instanceOf(Error);
+    expect(err.name).to.equal('ConfigurationError');
+    expect(err.code).to.equal('ERR_CONFIGURATION');
+    expect(err.option).to.equal('domain');
+    expect(String(err)).to.equal('ConfigurationError: domain is required');
+  });
+
+  it('keeps the per-check code and claim of a TokenValidationError', () => {
+    const err = new TokenValidationError('Invalid token signature.', 'ERR_TOKEN_SIGNATURE', 'signature');
+    expect(err.code).to.equal('ERR_TOKEN_SIGNATURE');
+    expect(err.claim).to.equal('signature');
+    expect(new TokenValidationError('x').code).to.equal('ERR_TOKEN_INVALID');
+    expect(new KeyNotFoundError('no key').code).to.equal('ERR_JWKS_KEY_NOT_FOUND');
+    expect(new KeyNotFoundError('no key')).to.be.instanceOf(TokenValidationError);
+  });
+
+  it('ranks timeouts and unusable key sources as network failures', () => {
+    expect(new TimeoutError('t')).to.be.instanceOf(NetworkError);
+    expect(new KeySourceUnavailableError('k')).to.be.instanceOf(NetworkError);
+    expect(new KeySourceUnavailableError('k')).to.not.be.instanceOf(TokenValidationError);
+  });
+
+  it('exposes the mfa_token of an mfa_required error', () => {
+    const err = new Auth0Error('Multifactor authentication required', {
+      statusCode: 403,
+      errorCode: 'mfa_required',
+      content: { error: 'mfa_required', mfa_token: 'Fe26.2*abc' },
+    });
+    expect(err.mfaToken).to.equal('Fe26.2*abc');
+    expect(new Auth0Error('x', { statusCode: 400, errorCode: 'e', content: 'text' }).mfaToken).to.be.undefined;
+  });
+
+  it('carries resetAt and retryAfter on a RateLimitError', () => {
+    const err = new RateLimitError('Too Many Requests', {
+      statusCode: 429,
+      errorCode: 'too_many_requests',
+      resetAt: 1700000000,
+      retryAfter: 3,
+    });
+    expect(err).to.be.instanceOf(Auth0Error);
+    expect([err.resetAt, err.retryAfter, err.statusCode, err.code]).to.deep.equal([
+      1700000000,
+      3,
+      429,
+      'ERR_RATE_LIMITED',
+    ]);
+  });
+
+  it('gives bearer errors their RFC 6750 status and error code', () => {
+    const invalid = new InvalidRequestError('bad header', { headers: { 'WWW-Authenticate': 'Bearer' } });
+    expect([invalid.status, invalid.statusCode, invalid.error]).to.deep.equal([400, 400, 'invalid_request']);
+    expect(invalid.headers).to.deep.equal({ 'WWW-Authenticate': 'Bearer' });
+    const scope = new InsufficientScopeError('missing scope', { scopes: ['read:x'] });
+    expect([scope.status, scope.error, scope.scopes]).to.deep.equal([403, 'insufficient_scope', ['read:x']]);
+  });
+});

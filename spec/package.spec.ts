@@ -1,0 +1,92 @@
+// Packs the library as npm would publish it, installs the tarball in an empty folder, and uses it from there
+// the four ways users do: ESM import, CommonJS require, and TypeScript against both.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { expect } from 'chai';
+
+const root = resolve(import.meta.dirname, '..');
+const npm = (args: string[], cwd: string) =>
+  execFileSync('npm', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+const node = (args: string[], cwd: string) => execFileSync(process.execPath, args, { cwd, encoding: 'utf8' });
+
+describe('the published package', function () {
+  this.timeout(180_000);
+  let folder: string;
+
+  before(() => {
+    folder = mkdtempSync(join(tmpdir(), 'authn-client-pack-'));
+    npm(['pack', '--pack-destination', folder], root);
+    const tarball = readdirSync(folder).find((name) => name.endsWith('.tgz'))!;
+    writeFileSync(join(folder, 'package.json'), JSON.stringify({ name: 'consumer', private: true }));
+    npm(['install', '--prefer-offline', '--no-audit', '--no-fund', join(folder, tarball)], folder);
+  });
+
+  after(() => rmSync(folder, { recursive: true, force: true }));
+
+  it('holds only the build, the readme, the changelog and package.json', () => {
+    const files = npm(['pack', '--dry-run', '--json'], root);
+    const paths = (JSON.parse(files) as [{ files: { path: string }[] }])[0].files.map((file) => file.path);
+    expect(paths).to.include.members([
+      'package.json',
+      'README.md',
+      'CHANGELOG.md',
+      'dist/esm/index.js',
+      'dist/cjs/index.js',
+    ]);
+    expect(
+      paths.filter((path) => !/^(dist\/|package\.json$|README\.md$|CHANGELOG\.md$|LICENSE$)/.test(path)),
+    ).to.deep.equal([]);
+    expect(paths.some((path) => path.startsWith('dist/') && path.endsWith('.ts') && !path.endsWith('.d.ts'))).to.equal(
+      false,
+    );
+  });
+
+  it('can be imported as an ES module', () => {
+    const out = node(
+      [
+        '--input-type=module',
+        '-e',
+        "import { AuthenticationBase, ConfigurationError } from 'authn-client'; console.log(typeof AuthenticationBase, new ConfigurationError('x').code)",
+      ],
+      folder,
+    );
+    expect(out.trim()).to.equal('function ERR_CONFIGURATION');
+  });
+
+  it('can be required as CommonJS', () => {
+    const out = node(
+      [
+        '-e',
+        "const { AuthenticationBase, ConfigurationError } = require('authn-client'); console.log(typeof AuthenticationBase, new ConfigurationError('x').code)",
+      ],
+      folder,
+    );
+    expect(out.trim()).to.equal('function ERR_CONFIGURATION');
+  });
+
+  it('gives TypeScript users types from both the import and the require condition', () => {
+    writeFileSync(
+      join(folder, 'esm.mts'),
+      "import { AuthenticationBase, type AuthenticationOptions } from 'authn-client';\nconst t: AuthenticationOptions | undefined = undefined;\nexport const g: typeof AuthenticationBase = AuthenticationBase; export { t };\n",
+    );
+    writeFileSync(
+      join(folder, 'cjs.cts'),
+      "import authn = require('authn-client');\nexport const g: typeof authn.AuthenticationBase = authn.AuthenticationBase;\n",
+    );
+    const tsc = join(root, 'node_modules/typescript/bin/tsc');
+    const args = [
+      '--noEmit',
+      '--strict',
+      '--module',
+      'nodenext',
+      '--moduleResolution',
+      'nodenext',
+      '--skipLibCheck',
+      'false',
+    ];
+    const types = ['--types', 'node', '--typeRoots', join(root, 'node_modules/@types')];
+    expect(() => node([tsc, ...args, ...types, 'esm.mts', 'cjs.cts'], folder)).to.not.throw();
+  });
+});
