@@ -11,3 +11,4 @@ export {
   type ClientAuthMethod,
   type ClientCredentials,
 } from './client-authentication.js';
+export type { TokenResponse } from './types.js';
