@@ -12,6 +12,7 @@
  * ├─ NetworkError                    ERR_NETWORK                no usable answer: refused, reset, DNS…
  * │  ├─ TimeoutError                 ERR_TIMEOUT                no answer within the timeout
  * │  └─ KeySourceUnavailableError    ERR_KEY_SOURCE_UNAVAILABLE a JWKS/discovery document that is down or unusable
+ * ├─ AuthorizationExpiredError       ERR_AUTHORIZATION_EXPIRED  a CIBA request expired before the user approved it
  * ├─ TokenValidationError            ERR_TOKEN_INVALID          the token is not acceptable (per-check `code`)
  * │  └─ JwksError                    ERR_JWKS                   no usable key for this token (weak, wrong type)
  * │     └─ KeyNotFoundError          ERR_JWKS_KEY_NOT_FOUND     no key with the token's `kid`
@@ -175,6 +176,24 @@ export class TimeoutError extends NetworkError {
  */
 export class KeySourceUnavailableError extends NetworkError {
   static override readonly code: string = 'ERR_KEY_SOURCE_UNAVAILABLE';
+}
+
+/**
+ * A back-channel (CIBA) authentication request reached the `expires_in` the server gave before the user approved
+ * it: `GetToken.pollBackchannelLogin` stops there instead of polling in vain. `errorCode` is `expired_token`, as
+ * on the `Auth0Error` the server answers with when it notices first, so one check covers both.
+ *
+ * @example
+ * try {
+ *   await getToken.pollBackchannelLogin({ authReqId, interval, expiresIn });
+ * } catch (err) {
+ *   if (err instanceof AuthorizationExpiredError) console.warn('the user did not answer in time');
+ * }
+ */
+export class AuthorizationExpiredError extends AuthnError {
+  static override readonly code: string = 'ERR_AUTHORIZATION_EXPIRED';
+  /** `expired_token`, the OAuth error code of the same condition (OpenID CIBA Core §11). */
+  readonly errorCode: string = 'expired_token';
 }
 
 /**

@@ -3,6 +3,7 @@ import * as errors from '../lib/errors.js';
 import {
   Auth0Error,
   AuthnError,
+  AuthorizationExpiredError,
   ConfigurationError,
   InsufficientScopeError,
   InvalidRequestError,
@@ -77,6 +78,16 @@ describe('errors', () => {
       429,
       'ERR_RATE_LIMITED',
     ]);
+  });
+
+  it('gives an AuthorizationExpiredError the OAuth errorCode of the same condition', () => {
+    const err = new AuthorizationExpiredError('expired');
+    expect([err.name, err.code, err.errorCode]).to.deep.equal([
+      'AuthorizationExpiredError',
+      'ERR_AUTHORIZATION_EXPIRED',
+      'expired_token',
+    ]);
+    expect(err).to.be.instanceOf(AuthnError).and.not.instanceOf(Auth0Error);
   });
 
   it('gives bearer errors their RFC 6750 status and error code', () => {

@@ -72,9 +72,57 @@ export function resolveOrigin(options: EndpointOptions): string {
 }
 
 /**
+ * What one client object sends its requests with: the validated origin and client id, one transport (one axios
+ * instance) and the client authentication. {@link AuthenticationClient} builds one and shares it among its parts.
+ *
+ * @internal
+ */
+export interface SharedTransport {
+  /** The origin requests go to, e.g. `https://tenant.auth0.com`. */
+  readonly origin: string;
+  /** The validated client id. */
+  readonly clientId: string;
+  /** The transport. */
+  readonly http: HttpClient;
+  /** The client authentication of token-endpoint requests. */
+  readonly clientAuthentication: ClientAuthentication;
+}
+
+/**
+ * The options key under which {@link AuthenticationClient} hands its {@link SharedTransport} to its parts. Not
+ * exported from the package: only the facade can use it.
+ *
+ * @internal
+ */
+export const SHARED_TRANSPORT: unique symbol = Symbol('authn-client.sharedTransport');
+
+/** Options that may carry a shared transport. @internal */
+export type SharedOptions<T> = T & { [SHARED_TRANSPORT]?: SharedTransport };
+
+/**
+ * Validates the options of a client object and builds its transport and client authentication.
+ *
+ * @throws {ConfigurationError} when `domain` or `clientId` is missing, or any option is invalid.
+ * @internal
+ */
+export function createSharedTransport(options: AuthenticationOptions): SharedTransport {
+  if (options === null || typeof options !== 'object') {
+    throw new ConfigurationError('options are required');
+  }
+  const origin = resolveOrigin(options);
+  const clientId = requireText(options.clientId, 'clientId');
+  return {
+    origin,
+    clientId,
+    clientAuthentication: new ClientAuthentication({ ...options, clientId }, `${origin}/`),
+    http: new HttpClient({ ...options, baseURL: origin }),
+  };
+}
+
+/**
  * The base of every Authentication API class: validates the options, owns one transport (one axios instance)
- * and the client authentication, and offers `get`, `post` and `authenticatedPost` to the endpoint methods.
- * Secrets live in private fields, so `util.inspect(client)` never shows them.
+ * and the client authentication, and offers `get`, `delete`, `post` and `authenticatedPost` to the endpoint
+ * methods. Secrets live in private fields, so `util.inspect(client)` never shows them.
  *
  * @throws {ConfigurationError} when `domain` or `clientId` is missing, or any option is invalid.
  * @example
@@ -95,14 +143,13 @@ export class AuthenticationBase {
   readonly #clientAuthentication: ClientAuthentication;
 
   constructor(options: AuthenticationOptions) {
-    if (options === null || typeof options !== 'object') {
-      throw new ConfigurationError('options are required');
-    }
-    this.origin = resolveOrigin(options);
+    const transport = (options as SharedOptions<AuthenticationOptions> | undefined)?.[SHARED_TRANSPORT];
+    const { origin, clientId, http, clientAuthentication } = transport ?? createSharedTransport(options);
+    this.origin = origin;
     this.domain = options.domain;
-    this.clientId = requireText(options.clientId, 'clientId');
-    this.#clientAuthentication = new ClientAuthentication(options, `${this.origin}/`);
-    this.#http = new HttpClient({ ...options, baseURL: this.origin });
+    this.clientId = clientId;
+    this.#clientAuthentication = clientAuthentication;
+    this.#http = http;
   }
 
   /** The client-authentication method of this client's requests. */

@@ -11,4 +11,15 @@ export {
   type ClientAuthMethod,
   type ClientCredentials,
 } from './client-authentication.js';
-export type { TokenResponse } from './types.js';
+export type {
+  BackChannelLoginResponse,
+  DelegationResponse,
+  MfaAssociateResponse,
+  MfaAuthenticator,
+  MfaChallengeResponse,
+  PasswordlessStartResponse,
+  PushedAuthorizationResponse,
+  SignupResponse,
+  TokenResponse,
+  UserInfo,
+} from './types.js';

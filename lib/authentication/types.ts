@@ -22,3 +22,180 @@ export interface TokenResponse {
   /** Any other member the server sent. */
   [member: string]: unknown;
 }
+
+/**
+ * The claims `/userinfo` returns about the user of an access token (OIDC Core §5.3.2), as the server sent them.
+ *
+ * @example
+ * const profile: UserInfo = await users.userinfo(accessToken);
+ * console.log(profile.sub, profile.email);
+ */
+export interface UserInfo {
+  /** The user's identifier, e.g. `auth0|64f…`. */
+  sub: string;
+  /** Other standard (`name`, `email`, `picture`…) and custom claims. */
+  [claim: string]: unknown;
+}
+
+/**
+ * The user created by `/dbconnections/signup`.
+ *
+ * @example
+ * const user: SignupResponse = await database.signup({ email, password, connection: 'Username-Password-Authentication' });
+ * console.log(user._id, user.email_verified);
+ */
+export interface SignupResponse {
+  /** The new user's id in the connection (without the `auth0|` prefix). */
+  _id: string;
+  /** The email the user signed up with. */
+  email: string;
+  /** Whether the email is verified (always `false` right after signup). */
+  email_verified: boolean;
+  /** Any other member the server sent (`username`, `given_name`, `user_metadata`…). */
+  [member: string]: unknown;
+}
+
+/**
+ * The answer of `/passwordless/start`.
+ *
+ * @example
+ * const started: PasswordlessStartResponse = await passwordless.email({ email: 'ada@example.com', send: 'code' });
+ */
+export interface PasswordlessStartResponse {
+  /** The id of the passwordless user. */
+  _id?: string;
+  /** The email the link or code went to. */
+  email?: string;
+  /** The phone number the code went to. */
+  phone_number?: string;
+  /** Any other member the server sent. */
+  [member: string]: unknown;
+}
+
+/**
+ * The answer of `/delegation` (legacy): a token for another API or application.
+ *
+ * @example
+ * const { id_token } = (await delegated.getToken({ target, apiType: 'app', grantType, idToken })) as DelegationResponse;
+ */
+export interface DelegationResponse {
+  /** The delegated token (`id_token` for `api_type=app`). */
+  id_token?: string;
+  /** `Bearer`. */
+  token_type?: string;
+  /** Seconds until the delegated token expires. */
+  expires_in?: number;
+  /** Any other member the server sent. */
+  [member: string]: unknown;
+}
+
+/**
+ * The answer of `/bc-authorize`: the handle to poll the token endpoint with (OpenID CIBA Core §7.3).
+ *
+ * @example
+ * const started: BackChannelLoginResponse = await ciba.backChannelLogin({ bindingMessage, loginHint, scope: 'openid' });
+ * const tokens = await getToken.pollBackchannelLogin({
+ *   authReqId: started.auth_req_id,
+ *   interval: started.interval,
+ *   expiresIn: started.expires_in,
+ * });
+ */
+export interface BackChannelLoginResponse {
+  /** The authentication request id to pass to the CIBA grant. */
+  auth_req_id: string;
+  /** Seconds until the request expires. */
+  expires_in: number;
+  /** Seconds to wait between two polls. */
+  interval?: number;
+  /** Any other member the server sent. */
+  [member: string]: unknown;
+}
+
+/**
+ * The answer of `/oauth/par` (RFC 9126 §2.2), plus the ready `/authorize` URL that uses it.
+ *
+ * @example
+ * const { authorizationUrl }: PushedAuthorizationResponse = await par.pushedAuthorizationRequest({
+ *   responseType: 'code',
+ *   redirectUri: 'https://app.example.com/callback',
+ * });
+ * res.redirect(authorizationUrl);
+ */
+export interface PushedAuthorizationResponse {
+  /** The `urn:ietf:params:oauth:request_uri:…` reference to the pushed request. */
+  request_uri: string;
+  /** Seconds the reference stays valid. */
+  expires_in: number;
+  /**
+   * Added by authn-client (camelCase because it is not the server's): `https://{domain}/authorize?client_id=…&request_uri=…`.
+   */
+  authorizationUrl: string;
+  /** Any other member the server sent. */
+  [member: string]: unknown;
+}
+
+/**
+ * The answer of `/mfa/challenge`.
+ *
+ * @example
+ * const challenge: MfaChallengeResponse = await mfa.challenge({ mfaToken, challengeType: 'oob' });
+ * if (challenge.oob_code) await getToken.mfaOob({ mfaToken, oobCode: challenge.oob_code, bindingCode });
+ */
+export interface MfaChallengeResponse {
+  /** `otp` or `oob`: what the user has to answer with. */
+  challenge_type: string;
+  /** For `oob`: the code to pass to the `mfa-oob` grant. */
+  oob_code?: string;
+  /** For `oob`: `prompt` when the user must type a binding code shown to them. */
+  binding_method?: string;
+  /** Any other member the server sent. */
+  [member: string]: unknown;
+}
+
+/**
+ * The answer of `/mfa/associate`: what the user needs to finish enrolling a new authenticator.
+ *
+ * @example
+ * const enrolment: MfaAssociateResponse = await mfa.associate({ mfaToken, authenticatorTypes: ['otp'] });
+ * showQrCode(enrolment.barcode_uri);
+ */
+export interface MfaAssociateResponse {
+  /** `otp` or `oob`. */
+  authenticator_type: string;
+  /** For `otp`: the shared secret of the TOTP generator. */
+  secret?: string;
+  /** For `otp`: an `otpauth://` URI to show as a QR code. */
+  barcode_uri?: string;
+  /** For `oob`: the channel the code went through (`sms`, `voice`, `auth0`, `email`). */
+  oob_channel?: string;
+  /** For `oob`: the code to pass to the `mfa-oob` grant. */
+  oob_code?: string;
+  /** For `oob`: `prompt` when the user must type a binding code. */
+  binding_method?: string;
+  /** Recovery codes, on the first enrolment. */
+  recovery_codes?: string[];
+  /** Any other member the server sent. */
+  [member: string]: unknown;
+}
+
+/**
+ * One authenticator enrolled for a user, as `/mfa/authenticators` lists it.
+ *
+ * @example
+ * const authenticators: MfaAuthenticator[] = await mfa.listAuthenticators({ accessToken });
+ * const phones = authenticators.filter((a) => a.oob_channel === 'sms');
+ */
+export interface MfaAuthenticator {
+  /** The authenticator id, e.g. `sms|dev_…`, `totp|dev_…`, `recovery-code|dev_…`. */
+  id: string;
+  /** `otp`, `oob` or `recovery-code`. */
+  authenticator_type: string;
+  /** Whether enrolment was completed. */
+  active: boolean;
+  /** For `oob`: `sms`, `voice`, `auth0` or `email`. */
+  oob_channel?: string;
+  /** A display name, e.g. a masked phone number. */
+  name?: string;
+  /** Any other member the server sent. */
+  [member: string]: unknown;
+}
