@@ -11,6 +11,21 @@ export {
   type ClientAuthMethod,
   type ClientCredentials,
 } from './client-authentication.js';
+export {
+  type AccessTokenForConnectionParams,
+  type AuthorizationCodeParams,
+  type AuthorizationCodePkceParams,
+  type BackchannelLoginParams,
+  type ClientCredentialsParams,
+  GetToken,
+  type LoginParams,
+  type MfaOobParams,
+  type MfaOtpParams,
+  type MfaRecoveryCodeParams,
+  type PasswordlessLoginParams,
+  type PollBackchannelLoginParams,
+  type RefreshTokenParams,
+} from './get-token.js';
 export type {
   BackChannelLoginResponse,
   DelegationResponse,

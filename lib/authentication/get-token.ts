@@ -1,0 +1,444 @@
+import { Auth0Error, AuthorizationExpiredError, RateLimitError } from '../errors.js';
+import type { Body } from '../http/form.js';
+import { AuthenticationBase, type RequestOptions } from './base.js';
+import { optionalPositive, optionalString, paramsOf, requireString } from './params.js';
+import type { TokenResponse } from './types.js';
+
+/** Parameters of {@link GetToken.clientCredentials}. */
+export interface ClientCredentialsParams {
+  /** The API identifier the token is for (Auth0's `audience`). Optional when the tenant has a default audience. */
+  audience?: string;
+  /** RFC 8707 resource indicator: what standard OPs (node-oidc-provider, Keycloak…) use instead of `audience`. */
+  resource?: string;
+  /** The organization (id or name) the token is for. */
+  organization?: string;
+  /** Space-separated scopes; Auth0 grants every authorised scope when absent. */
+  scope?: string;
+}
+
+/** Parameters of {@link GetToken.authorizationCode}. */
+export interface AuthorizationCodeParams {
+  /** The code from the authorization response. */
+  code: string;
+  /** The `redirect_uri` of the authorization request. */
+  redirectUri: string;
+}
+
+/** Parameters of {@link GetToken.authorizationCodePkce}. */
+export interface AuthorizationCodePkceParams extends AuthorizationCodeParams {
+  /** The PKCE verifier whose challenge went with the authorization request. */
+  codeVerifier: string;
+}
+
+/** Parameters of {@link GetToken.login}. */
+export interface LoginParams {
+  /** The user's username or email. */
+  username: string;
+  /** The user's password. */
+  password: string;
+  /** Space-separated scopes, e.g. `openid profile offline_access`. */
+  scope?: string;
+  /** The connection to log in with; when given, Auth0's password-realm grant is used, else the standard `password` grant. */
+  realm?: string;
+  /** The API identifier the access token is for. */
+  audience?: string;
+  /** The end user's IP address, sent as `auth0-forwarded-for` (brute-force protection of server-side logins). */
+  forwardedFor?: string;
+}
+
+/** Parameters of {@link GetToken.refreshToken}. */
+export interface RefreshTokenParams {
+  /** The refresh token. */
+  refreshToken: string;
+  /** Space-separated scopes, a subset of those originally granted. */
+  scope?: string;
+}
+
+/** Parameters of {@link GetToken.passwordlessLogin}. */
+export interface PasswordlessLoginParams {
+  /** The email or phone number the code was sent to. */
+  username: string;
+  /** The one-time code the user received. */
+  otp: string;
+  /** `email` or `sms`: the connection the code was sent through. */
+  realm: 'email' | 'sms';
+  /** Space-separated scopes. */
+  scope?: string;
+  /** The API identifier the access token is for. */
+  audience?: string;
+}
+
+/** Parameters of {@link GetToken.backchannelLogin}. */
+export interface BackchannelLoginParams {
+  /** The `auth_req_id` returned by `/bc-authorize`. */
+  authReqId: string;
+}
+
+/** Parameters of {@link GetToken.pollBackchannelLogin}. */
+export interface PollBackchannelLoginParams extends BackchannelLoginParams {
+  /** Seconds between polls, from the `/bc-authorize` answer. @defaultValue 5 */
+  interval?: number;
+  /** Seconds until the request expires, from the `/bc-authorize` answer; polling stops there. @defaultValue no deadline */
+  expiresIn?: number;
+}
+
+/** Parameters of {@link GetToken.accessTokenForConnection}. */
+export interface AccessTokenForConnectionParams {
+  /** Type of `subjectToken`, e.g. `urn:ietf:params:oauth:token-type:refresh_token`. */
+  subjectTokenType: string;
+  /** The user's token (refresh token or access token) at this tenant. */
+  subjectToken: string;
+  /** e.g. `http://auth0.com/oauth/token-type/federated-connection-access-token`. */
+  requestedTokenType: string;
+  /** The connection whose access token is wanted, e.g. `google-oauth2`. */
+  connection?: string;
+  /** The user's identifier at the connection, when it holds several accounts. */
+  loginHint?: string;
+}
+
+/** Parameters of {@link GetToken.mfaOtp}. */
+export interface MfaOtpParams {
+  /** The `mfa_token` of the `mfa_required` error. */
+  mfaToken: string;
+  /** The code of the user's authenticator app. */
+  otp: string;
+}
+
+/** Parameters of {@link GetToken.mfaOob}. */
+export interface MfaOobParams {
+  /** The `mfa_token` of the `mfa_required` error. */
+  mfaToken: string;
+  /** The `oob_code` of the challenge or association. */
+  oobCode: string;
+  /** The code the user received, when the challenge's `binding_method` is `prompt`. */
+  bindingCode?: string;
+}
+
+/** Parameters of {@link GetToken.mfaRecoveryCode}. */
+export interface MfaRecoveryCodeParams {
+  /** The `mfa_token` of the `mfa_required` error. */
+  mfaToken: string;
+  /** One of the user's recovery codes. */
+  recoveryCode: string;
+}
+
+/** Grant types of `/oauth/token`. */
+const GRANT = {
+  clientCredentials: 'client_credentials',
+  authorizationCode: 'authorization_code',
+  password: 'password',
+  passwordRealm: 'http://auth0.com/oauth/grant-type/password-realm',
+  refreshToken: 'refresh_token',
+  passwordless: 'http://auth0.com/oauth/grant-type/passwordless/otp',
+  ciba: 'urn:openid:params:grant-type:ciba',
+  federatedConnection: 'urn:auth0:params:oauth:grant-type:token-exchange:federated-connection-access-token',
+  mfaOtp: 'http://auth0.com/oauth/grant-type/mfa-otp',
+  mfaOob: 'http://auth0.com/oauth/grant-type/mfa-oob',
+  mfaRecoveryCode: 'http://auth0.com/oauth/grant-type/mfa-recovery-code',
+} as const;
+
+/** Default CIBA poll interval, seconds (OpenID CIBA Core §7.3). */
+const DEFAULT_POLL_INTERVAL = 5;
+/** Seconds added to the poll interval on each `slow_down` (RFC 8628 §3.5, CIBA Core §11). */
+const SLOW_DOWN_STEP = 5;
+
+function delay(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason as Error);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal?.reason as Error);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/**
+ * Every grant of the token endpoint (`POST /oauth/token`, form-encoded, with the configured client
+ * authentication), plus a CIBA polling loop. Each method resolves to the server's {@link TokenResponse} unchanged.
+ *
+ * @throws {ConfigurationError} (constructor) for invalid options; (methods) for a missing required parameter,
+ *   before any request.
+ * @throws {Auth0Error} when the server refuses the grant; an `mfa_required` error carries `mfaToken`.
+ * @throws {RateLimitError} when rate-limited after the configured retries.
+ * @throws {NetworkError | TimeoutError} when no answer came.
+ * @example
+ * const getToken = new GetToken({ domain: 'tenant.us.auth0.com', clientId, clientSecret });
+ * const { access_token } = await getToken.clientCredentials({ audience: 'https://api.example.com/' });
+ */
+export class GetToken extends AuthenticationBase {
+  /**
+   * Client-credentials grant: a token for this client itself (M2M). Sends `audience` and/or `resource` as given.
+   *
+   * @example
+   * const tokens = await getToken.clientCredentials({ audience: 'https://api.example.com/', scope: 'read:reports' });
+   */
+  async clientCredentials(params: ClientCredentialsParams = {}, options?: RequestOptions): Promise<TokenResponse> {
+    const p = paramsOf(params, 'clientCredentials');
+    return this.#grant(
+      GRANT.clientCredentials,
+      {
+        audience: optionalString(p.audience, 'audience'),
+        resource: optionalString(p.resource, 'resource'),
+        organization: optionalString(p.organization, 'organization'),
+        scope: optionalString(p.scope, 'scope'),
+      },
+      options,
+    );
+  }
+
+  /**
+   * Authorization-code grant (confidential clients).
+   *
+   * @example
+   * const tokens = await getToken.authorizationCode({ code: req.query.code, redirectUri: 'https://app.example.com/cb' });
+   */
+  async authorizationCode(params: AuthorizationCodeParams, options?: RequestOptions): Promise<TokenResponse> {
+    const p = paramsOf(params, 'authorizationCode');
+    return this.#grant(
+      GRANT.authorizationCode,
+      { code: requireString(p.code, 'code'), redirect_uri: requireString(p.redirectUri, 'redirectUri') },
+      options,
+    );
+  }
+
+  /**
+   * Authorization-code grant with PKCE (RFC 7636). A public client sends only its id; a confidential one also
+   * authenticates (the original never did).
+   *
+   * @example
+   * const tokens = await getToken.authorizationCodePkce({ code, codeVerifier, redirectUri: 'http://localhost:3000/cb' });
+   */
+  async authorizationCodePkce(params: AuthorizationCodePkceParams, options?: RequestOptions): Promise<TokenResponse> {
+    const p = paramsOf(params, 'authorizationCodePkce');
+    return this.#grant(
+      GRANT.authorizationCode,
+      {
+        code: requireString(p.code, 'code'),
+        code_verifier: requireString(p.codeVerifier, 'codeVerifier'),
+        redirect_uri: requireString(p.redirectUri, 'redirectUri'),
+      },
+      options,
+    );
+  }
+
+  /**
+   * Resource-owner password grant: the standard `password` grant, or Auth0's password-realm grant when `realm`
+   * names the connection. An `mfa_required` answer rejects with an `Auth0Error` whose `mfaToken` is set.
+   *
+   * @example
+   * const tokens = await getToken.login({ username, password, realm: 'Username-Password-Authentication', scope: 'openid' });
+   */
+  async login(params: LoginParams, options?: RequestOptions): Promise<TokenResponse> {
+    const p = paramsOf(params, 'login');
+    const realm = optionalString(p.realm, 'realm');
+    const forwardedFor = optionalString(p.forwardedFor, 'forwardedFor');
+    return this.#grant(
+      realm === undefined ? GRANT.password : GRANT.passwordRealm,
+      {
+        username: requireString(p.username, 'username'),
+        password: requireString(p.password, 'password'),
+        realm,
+        scope: optionalString(p.scope, 'scope'),
+        audience: optionalString(p.audience, 'audience'),
+      },
+      options,
+      forwardedFor ? { 'auth0-forwarded-for': forwardedFor } : undefined,
+    );
+  }
+
+  /**
+   * Refresh-token grant.
+   *
+   * @example
+   * const tokens = await getToken.refreshToken({ refreshToken: stored.refresh_token });
+   */
+  async refreshToken(params: RefreshTokenParams, options?: RequestOptions): Promise<TokenResponse> {
+    const p = paramsOf(params, 'refreshToken');
+    return this.#grant(
+      GRANT.refreshToken,
+      { refresh_token: requireString(p.refreshToken, 'refreshToken'), scope: optionalString(p.scope, 'scope') },
+      options,
+    );
+  }
+
+  /**
+   * Passwordless OTP grant: exchanges the code sent by `Passwordless.email({ send: 'code' })` or `.sms()`.
+   *
+   * @example
+   * const tokens = await getToken.passwordlessLogin({ username: '+14155550100', otp: '123456', realm: 'sms' });
+   */
+  async passwordlessLogin(params: PasswordlessLoginParams, options?: RequestOptions): Promise<TokenResponse> {
+    const p = paramsOf(params, 'passwordlessLogin');
+    return this.#grant(
+      GRANT.passwordless,
+      {
+        username: requireString(p.username, 'username'),
+        otp: requireString(p.otp, 'otp'),
+        realm: requireString(p.realm, 'realm'),
+        scope: optionalString(p.scope, 'scope'),
+        audience: optionalString(p.audience, 'audience'),
+      },
+      options,
+    );
+  }
+
+  /**
+   * CIBA grant: one poll for the tokens of a back-channel authentication request. Rejects with an `Auth0Error`
+   * (`authorization_pending`, `expired_token`, `access_denied`) or a `RateLimitError` (`slow_down`) until the
+   * user approves; {@link GetToken.pollBackchannelLogin} runs the whole loop.
+   *
+   * @example
+   * const tokens = await getToken.backchannelLogin({ authReqId });
+   */
+  async backchannelLogin(params: BackchannelLoginParams, options?: RequestOptions): Promise<TokenResponse> {
+    const p = paramsOf(params, 'backchannelLogin');
+    return this.#grant(GRANT.ciba, { auth_req_id: requireString(p.authReqId, 'authReqId') }, options);
+  }
+
+  /**
+   * Polls the CIBA grant until the user approves: waits `interval` seconds before each poll, keeps going on
+   * `authorization_pending`, adds 5 s to the interval on each `slow_down` (and waits at least the server's
+   * `Retry-After`), and stops with the server's error on `expired_token`, `access_denied` or anything else.
+   * Polls bypass the transport's 429 retries, so no wait is doubled.
+   *
+   * @throws {AuthorizationExpiredError} when the next poll would come after `expiresIn`.
+   * @throws {Auth0Error} when the server ends the request (`expired_token`, `access_denied`…).
+   * @throws the signal's `reason` when `options.signal` aborts, during a wait or a request.
+   * @example
+   * const started = await backChannel.backChannelLogin({ bindingMessage: 'ABC-123', loginHint, scope: 'openid' });
+   * const tokens = await getToken.pollBackchannelLogin(
+   *   { authReqId: started.auth_req_id, interval: started.interval, expiresIn: started.expires_in },
+   *   { signal: AbortSignal.timeout(600_000) },
+   * );
+   */
+  async pollBackchannelLogin(params: PollBackchannelLoginParams, options: RequestOptions = {}): Promise<TokenResponse> {
+    const p = paramsOf(params, 'pollBackchannelLogin');
+    const authReqId = requireString(p.authReqId, 'authReqId');
+    let interval = optionalPositive(p.interval, 'interval') ?? DEFAULT_POLL_INTERVAL;
+    const expiresIn = optionalPositive(p.expiresIn, 'expiresIn');
+    const { signal } = options;
+    const deadline = expiresIn === undefined ? Infinity : Date.now() + expiresIn * 1000;
+    let wait = interval * 1000;
+    for (;;) {
+      if (Date.now() + wait > deadline) {
+        throw new AuthorizationExpiredError(
+          `the back-channel authentication request expired after ${expiresIn} s without approval`,
+        );
+      }
+      await delay(wait, signal);
+      try {
+        return await this.#grant(GRANT.ciba, { auth_req_id: authReqId }, { signal }, undefined, false);
+      } catch (err) {
+        if (err instanceof RateLimitError) {
+          if (err.errorCode === 'slow_down') interval += SLOW_DOWN_STEP;
+          wait = Math.max(interval, err.retryAfter ?? 0) * 1000;
+        } else if (err instanceof Auth0Error && err.errorCode === 'authorization_pending') {
+          wait = interval * 1000;
+        } else {
+          throw err;
+        }
+      }
+    }
+  }
+
+  /**
+   * Token Vault: exchanges the user's token at this tenant for an access token of a federated connection.
+   *
+   * @example
+   * const { access_token } = await getToken.accessTokenForConnection({
+   *   subjectTokenType: 'urn:ietf:params:oauth:token-type:refresh_token',
+   *   subjectToken: refreshToken,
+   *   requestedTokenType: 'http://auth0.com/oauth/token-type/federated-connection-access-token',
+   *   connection: 'google-oauth2',
+   * });
+   */
+  async accessTokenForConnection(
+    params: AccessTokenForConnectionParams,
+    options?: RequestOptions,
+  ): Promise<TokenResponse> {
+    const p = paramsOf(params, 'accessTokenForConnection');
+    return this.#grant(
+      GRANT.federatedConnection,
+      {
+        subject_token_type: requireString(p.subjectTokenType, 'subjectTokenType'),
+        subject_token: requireString(p.subjectToken, 'subjectToken'),
+        requested_token_type: requireString(p.requestedTokenType, 'requestedTokenType'),
+        connection: optionalString(p.connection, 'connection'),
+        login_hint: optionalString(p.loginHint, 'loginHint'),
+      },
+      options,
+    );
+  }
+
+  /**
+   * MFA grant with a one-time password from an authenticator app, after an `mfa_required` error.
+   *
+   * @example
+   * const tokens = await getToken.mfaOtp({ mfaToken: err.mfaToken, otp: '123456' });
+   */
+  async mfaOtp(params: MfaOtpParams, options?: RequestOptions): Promise<TokenResponse> {
+    const p = paramsOf(params, 'mfaOtp');
+    return this.#grant(
+      GRANT.mfaOtp,
+      { mfa_token: requireString(p.mfaToken, 'mfaToken'), otp: requireString(p.otp, 'otp') },
+      options,
+    );
+  }
+
+  /**
+   * MFA grant with an out-of-band code (SMS, voice, email, push), after `Mfa.challenge` or `Mfa.associate`.
+   * Rejects with `authorization_pending` while a push notification is unanswered.
+   *
+   * @example
+   * const tokens = await getToken.mfaOob({ mfaToken, oobCode: challenge.oob_code, bindingCode: '123456' });
+   */
+  async mfaOob(params: MfaOobParams, options?: RequestOptions): Promise<TokenResponse> {
+    const p = paramsOf(params, 'mfaOob');
+    return this.#grant(
+      GRANT.mfaOob,
+      {
+        mfa_token: requireString(p.mfaToken, 'mfaToken'),
+        oob_code: requireString(p.oobCode, 'oobCode'),
+        binding_code: optionalString(p.bindingCode, 'bindingCode'),
+      },
+      options,
+    );
+  }
+
+  /**
+   * MFA grant with a recovery code. The answer carries a new `recovery_code` to show the user.
+   *
+   * @example
+   * const { access_token, recovery_code } = await getToken.mfaRecoveryCode({ mfaToken, recoveryCode });
+   */
+  async mfaRecoveryCode(params: MfaRecoveryCodeParams, options?: RequestOptions): Promise<TokenResponse> {
+    const p = paramsOf(params, 'mfaRecoveryCode');
+    return this.#grant(
+      GRANT.mfaRecoveryCode,
+      {
+        mfa_token: requireString(p.mfaToken, 'mfaToken'),
+        recovery_code: requireString(p.recoveryCode, 'recoveryCode'),
+      },
+      options,
+    );
+  }
+
+  #grant(
+    grantType: string,
+    body: Body,
+    options: RequestOptions = {},
+    headers?: Record<string, string>,
+    retry?: boolean,
+  ): Promise<TokenResponse> {
+    return this.authenticatedPost<TokenResponse>(
+      '/oauth/token',
+      { grant_type: grantType, ...body },
+      { encoding: 'form', signal: options.signal, headers, retry },
+    );
+  }
+}
