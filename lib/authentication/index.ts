@@ -11,6 +11,7 @@ export {
   type ClientAuthMethod,
   type ClientCredentials,
 } from './client-authentication.js';
+export { type ChangePasswordParams, Database, type SignupParams } from './database.js';
 export {
   type AccessTokenForConnectionParams,
   type AuthorizationCodeParams,
