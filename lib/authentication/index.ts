@@ -12,6 +12,7 @@ export {
   type ClientCredentials,
 } from './client-authentication.js';
 export { type ChangePasswordParams, Database, type SignupParams } from './database.js';
+export { Delegated, type DelegationParams } from './delegated.js';
 export {
   type AccessTokenForConnectionParams,
   type AuthorizationCodeParams,
