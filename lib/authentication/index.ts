@@ -13,6 +13,7 @@ export {
 } from './client-authentication.js';
 export { type ChangePasswordParams, Database, type SignupParams } from './database.js';
 export { Delegated, type DelegationParams } from './delegated.js';
+export { Enterprise } from './enterprise.js';
 export {
   type AccessTokenForConnectionParams,
   type AuthorizationCodeParams,
