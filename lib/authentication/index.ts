@@ -29,6 +29,7 @@ export {
   type PollBackchannelLoginParams,
   type RefreshTokenParams,
 } from './get-token.js';
+export { Passwordless, type PasswordlessEmailParams, type PasswordlessSmsParams } from './passwordless.js';
 export type {
   BackChannelLoginResponse,
   DelegationResponse,
