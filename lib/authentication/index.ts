@@ -30,6 +30,7 @@ export {
   type RefreshTokenParams,
 } from './get-token.js';
 export { Passwordless, type PasswordlessEmailParams, type PasswordlessSmsParams } from './passwordless.js';
+export { RevokeToken, type RevokeRefreshTokenParams } from './revoke-token.js';
 export type {
   BackChannelLoginResponse,
   DelegationResponse,

@@ -1,0 +1,34 @@
+import { AuthenticationBase, type RequestOptions } from './base.js';
+import { paramsOf, requireString } from './params.js';
+
+/** Parameters of {@link RevokeToken.revokeRefreshToken}. */
+export interface RevokeRefreshTokenParams {
+  /** The refresh token to revoke. */
+  token: string;
+}
+
+/**
+ * Token revocation (`POST /oauth/revoke`, RFC 7009, form-encoded, with the configured client authentication).
+ *
+ * @throws {ConfigurationError} for invalid options or a missing token, before any request.
+ * @throws {Auth0Error} when the server refuses (e.g. `invalid_client`).
+ * @example
+ * const revoke = new RevokeToken({ domain: 'tenant.auth0.com', clientId, clientSecret });
+ * await revoke.revokeRefreshToken({ token: refreshToken });
+ */
+export class RevokeToken extends AuthenticationBase {
+  /**
+   * Revokes a refresh token (and, at Auth0, the grant it belongs to). Resolves when the server accepted it.
+   *
+   * @example
+   * await revoke.revokeRefreshToken({ token: session.refreshToken });
+   */
+  async revokeRefreshToken(params: RevokeRefreshTokenParams, options?: RequestOptions): Promise<void> {
+    const p = paramsOf(params, 'revokeRefreshToken');
+    await this.authenticatedPost<unknown>(
+      '/oauth/revoke',
+      { token: requireString(p.token, 'token') },
+      { encoding: 'form', signal: options?.signal },
+    );
+  }
+}
