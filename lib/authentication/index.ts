@@ -43,3 +43,4 @@ export type {
   TokenResponse,
   UserInfo,
 } from './types.js';
+export { Users, type UsersOptions } from './users.js';
