@@ -1,3 +1,4 @@
+export { BackChannelLogin, type BackChannelLoginParams } from './back-channel-login.js';
 export {
   AuthenticationBase,
   type AuthenticationOptions,
