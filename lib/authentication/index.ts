@@ -31,6 +31,7 @@ export {
   type RefreshTokenParams,
 } from './get-token.js';
 export { Passwordless, type PasswordlessEmailParams, type PasswordlessSmsParams } from './passwordless.js';
+export { PushedAuthorizationRequests, type PushedAuthorizationRequestParams } from './pushed-authorization-requests.js';
 export { RevokeToken, type RevokeRefreshTokenParams } from './revoke-token.js';
 export type {
   BackChannelLoginResponse,
