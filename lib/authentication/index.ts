@@ -30,6 +30,13 @@ export {
   type PollBackchannelLoginParams,
   type RefreshTokenParams,
 } from './get-token.js';
+export {
+  Mfa,
+  type MfaAssociateParams,
+  type MfaChallengeParams,
+  type MfaDeleteAuthenticatorParams,
+  type MfaListAuthenticatorsParams,
+} from './mfa.js';
 export { Passwordless, type PasswordlessEmailParams, type PasswordlessSmsParams } from './passwordless.js';
 export { PushedAuthorizationRequests, type PushedAuthorizationRequestParams } from './pushed-authorization-requests.js';
 export { RevokeToken, type RevokeRefreshTokenParams } from './revoke-token.js';
