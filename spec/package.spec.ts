@@ -48,32 +48,41 @@ describe('the published package', function () {
       [
         '--input-type=module',
         '-e',
-        "import { AuthenticationBase, ConfigurationError } from 'authn-client'; console.log(typeof AuthenticationBase, new ConfigurationError('x').code)",
+        "import { AuthenticationBase, ConfigurationError, GetToken } from 'authn-client'; const g = new GetToken({ domain: 'tenant.example.com', clientId: 'c' }); console.log(typeof AuthenticationBase, new ConfigurationError('x').code, g instanceof AuthenticationBase, typeof g.clientCredentials)",
       ],
       folder,
     );
-    expect(out.trim()).to.equal('function ERR_CONFIGURATION');
+    expect(out.trim()).to.equal('function ERR_CONFIGURATION true function');
   });
 
   it('can be required as CommonJS', () => {
     const out = node(
       [
         '-e',
-        "const { AuthenticationBase, ConfigurationError } = require('authn-client'); console.log(typeof AuthenticationBase, new ConfigurationError('x').code)",
+        "const { AuthenticationBase, ConfigurationError, GetToken } = require('authn-client'); const g = new GetToken({ domain: 'tenant.example.com', clientId: 'c' }); console.log(typeof AuthenticationBase, new ConfigurationError('x').code, g instanceof AuthenticationBase, typeof g.clientCredentials)",
       ],
       folder,
     );
-    expect(out.trim()).to.equal('function ERR_CONFIGURATION');
+    expect(out.trim()).to.equal('function ERR_CONFIGURATION true function');
   });
 
   it('gives TypeScript users types from both the import and the require condition', () => {
     writeFileSync(
       join(folder, 'esm.mts'),
-      "import { AuthenticationBase, type AuthenticationOptions } from 'authn-client';\nconst t: AuthenticationOptions | undefined = undefined;\nexport const g: typeof AuthenticationBase = AuthenticationBase; export { t };\n",
+      [
+        "import { AuthenticationBase, GetToken, type AuthenticationOptions, type TokenResponse } from 'authn-client';",
+        'const t: AuthenticationOptions | undefined = undefined;',
+        "export async function m2m(): Promise<string> { const r: TokenResponse = await new GetToken({ domain: 'd.example', clientId: 'c' }).clientCredentials({ audience: 'a' }); return r.access_token; }",
+        'export const g: typeof AuthenticationBase = AuthenticationBase; export { t };',
+      ].join('\n'),
     );
     writeFileSync(
       join(folder, 'cjs.cts'),
-      "import authn = require('authn-client');\nexport const g: typeof authn.AuthenticationBase = authn.AuthenticationBase;\n",
+      [
+        "import authn = require('authn-client');",
+        'export const g: typeof authn.AuthenticationBase = authn.AuthenticationBase;',
+        "export const h = (r: authn.TokenResponse): string => r.access_token + String(new authn.GetToken({ domain: 'd.example', clientId: 'c' }).clientId);",
+      ].join('\n'),
     );
     const tsc = join(root, 'node_modules/typescript/bin/tsc');
     const args = [

@@ -1,3 +1,5 @@
+// The public surface of lib/authentication/.
+export { AuthenticationClient } from './authentication-client.js';
 export { BackChannelLogin, type BackChannelLoginParams } from './back-channel-login.js';
 export {
   AuthenticationBase,
