@@ -17,13 +17,13 @@ export {
 export { type ChangePasswordParams, Database, type SignupParams } from './database.js';
 export { Delegated, type DelegationParams } from './delegated.js';
 export { Enterprise } from './enterprise.js';
+export { GetToken } from './get-token.js';
 export {
   type AccessTokenForConnectionParams,
   type AuthorizationCodeParams,
   type AuthorizationCodePkceParams,
   type BackchannelLoginParams,
   type ClientCredentialsParams,
-  GetToken,
   type LoginParams,
   type MfaOobParams,
   type MfaOtpParams,
@@ -31,7 +31,7 @@ export {
   type PasswordlessLoginParams,
   type PollBackchannelLoginParams,
   type RefreshTokenParams,
-} from './get-token.js';
+} from './get-token-params.js';
 export {
   Mfa,
   type MfaAssociateParams,
