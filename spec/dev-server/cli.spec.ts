@@ -125,9 +125,13 @@ describe('runDevServer', function () {
   it('stops cleanly on SIGINT and on SIGTERM when run as a process', async function () {
     this.timeout(30_000);
     const script = join(import.meta.dirname, 'fixtures', 'run-dev-server.ts');
+    // Under c8, the child's coverage would be merged with this process's from another compilation of the same files,
+    // garbling both: send it elsewhere (Node puts NODE_V8_COVERAGE back into a child's environment when removed).
+    const env = { ...process.env, NODE_V8_COVERAGE: join(folder, 'child-coverage') };
     for (const signal of ['SIGINT', 'SIGTERM'] as const) {
       const child = spawn(process.execPath, ['--import', 'tsx', script, '--port', '0'], {
         stdio: ['ignore', 'pipe', 'pipe'],
+        env,
       });
       let output = '';
       let sent = false;
