@@ -1,0 +1,53 @@
+// Helpers of the specs that talk to the embedded OpenID Provider (lib/dev-server): plain HTTP and node:crypto only,
+// so that they prove the provider without depending on the library's own verifier.
+import { createHash, createPublicKey, type JsonWebKey, verify } from 'node:crypto';
+import { expect } from 'chai';
+import type { DevServer } from '../../lib/dev-server/dev-server.js';
+import { rsaKeys } from './keys.js';
+
+/** Options that make a dev server start fast: keys generated once per run instead of at every start. */
+export function fastOptions() {
+  return {
+    signingKeys: [rsaKeys('dev-server-signing').privateKey],
+    clients: [{ clientId: 'm2m-jwt', privateKey: rsaKeys('dev-server-m2m-jwt').privateKey }],
+  };
+}
+
+/** The decoded header and payload of a compact JWS. */
+export function decodeJwt(token: string): { header: Record<string, unknown>; payload: Record<string, unknown> } {
+  const [header = '', payload = ''] = token.split('.');
+  const json = (part: string) => JSON.parse(Buffer.from(part, 'base64url').toString('utf8')) as Record<string, unknown>;
+  return { header: json(header), payload: json(payload) };
+}
+
+/** Fetches the server's JWKS and checks the RS256 signature of `token` with the key its `kid` names. */
+export async function expectSignedByServer(server: DevServer, token: string): Promise<JsonWebKey> {
+  const response = await fetch(server.endpoints.jwks);
+  const { keys } = (await response.json()) as { keys: JsonWebKey[] };
+  const [header = '', payload = '', signature = ''] = token.split('.');
+  const { alg, kid } = decodeJwt(token).header;
+  expect(alg).to.equal('RS256');
+  const jwk = keys.find((key) => key.kid === kid);
+  expect(jwk, `no key ${String(kid)} in the JWKS`).to.not.equal(undefined);
+  const key = createPublicKey({ key: jwk!, format: 'jwk' });
+  expect(verify('sha256', Buffer.from(`${header}.${payload}`), key, Buffer.from(signature, 'base64url'))).to.equal(
+    true,
+  );
+  return jwk!;
+}
+
+/** `at_hash` of an access token for RS256 (OIDC Core §3.1.3.6). */
+export function atHash(accessToken: string): string {
+  return createHash('sha256').update(accessToken).digest().subarray(0, 16).toString('base64url');
+}
+
+/** POSTs a form to one of the server's endpoints; resolves to the status and the parsed JSON body. */
+export async function postForm(
+  url: string,
+  form: Record<string, string>,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: Record<string, unknown> }> {
+  const response = await fetch(url, { method: 'POST', body: new URLSearchParams(form), headers });
+  const text = await response.text();
+  return { status: response.status, body: text === '' ? {} : (JSON.parse(text) as Record<string, unknown>) };
+}
