@@ -66,6 +66,18 @@ describe('the published package', function () {
     expect(out.trim()).to.equal('function ERR_CONFIGURATION true function');
   });
 
+  it('serves the dev server from its own subpath, and loads oidc-provider only when started', () => {
+    // The consumer did not install the optional peer oidc-provider: importing must work, starting must say why not.
+    const start =
+      "startDevServer().then(() => console.log('started'), (e) => console.log(e.name, /oidc-provider/.test(e.message)))";
+    const esm = node(
+      ['--input-type=module', '-e', `import { startDevServer } from 'authn-client/dev-server'; ${start}`],
+      folder,
+    );
+    const cjs = node(['-e', `const { startDevServer } = require('authn-client/dev-server'); ${start}`], folder);
+    expect([esm.trim(), cjs.trim()]).to.deep.equal(['ConfigurationError true', 'ConfigurationError true']);
+  });
+
   it('gives TypeScript users types from both the import and the require condition', () => {
     writeFileSync(
       join(folder, 'esm.mts'),
