@@ -31,6 +31,7 @@ export interface TokenServer {
 /** By default: `{ access_token: 'token-N', token_type: 'Bearer', expires_in }` for the N-th grant (1-based). */
 export async function startTokenServer(expiresIn = 3600): Promise<TokenServer> {
   const grants: ReceivedGrant[] = [];
+  const timers = new Set<NodeJS.Timeout>();
   let respond = (_grant: ReceivedGrant, index: number): TokenAnswer => ({
     body: { access_token: `token-${index + 1}`, token_type: 'Bearer', expires_in: expiresIn },
   });
@@ -42,10 +43,13 @@ export async function startTokenServer(expiresIn = 3600): Promise<TokenServer> {
       const grant = { path: req.url ?? '', headers: req.headers, form: Object.fromEntries(new URLSearchParams(text)) };
       const index = grants.push(grant) - 1;
       const { status = 200, body, delay = 0 } = respond(grant, index);
-      setTimeout(() => {
+      const timer = setTimeout(() => {
+        timers.delete(timer);
+        if (res.destroyed) return;
         res.writeHead(status, { 'content-type': 'application/json' });
         res.end(typeof body === 'string' ? body : JSON.stringify(body));
       }, delay);
+      timers.add(timer);
     });
   });
   server.keepAliveTimeout = 100;
@@ -61,6 +65,7 @@ export async function startTokenServer(expiresIn = 3600): Promise<TokenServer> {
     },
     close: () =>
       new Promise<void>((resolve) => {
+        for (const timer of timers) clearTimeout(timer);
         server.closeAllConnections();
         server.close(() => resolve());
       }),

@@ -318,7 +318,7 @@ describe('CachedTokenProvider', () => {
     class LockingStore extends MemoryTokenStore {
       held = false;
       locks = 0;
-      override async lock(): Promise<TokenStoreLock | undefined> {
+      async lock(): Promise<TokenStoreLock | undefined> {
         if (this.held) return undefined;
         this.held = true;
         this.locks += 1;
