@@ -21,7 +21,9 @@ function authn(args: string[], env: Record<string, string> = {}, stdin?: string,
     const child = execFile(
       process.execPath,
       [...nodeArgs, ...args],
-      { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env } },
+      // No coverage from the child: it loads lib/ as ES modules where mocha loads it as CommonJS, and c8 cannot
+      // merge the two (it would count the child's unrun functions against the parent's run ones).
+      { cwd: ROOT, env: { PATH: process.env.PATH ?? '', NODE_V8_COVERAGE: '', ...env } },
       (error, stdout, stderr) => resolve({ code: error ? Number(error.code) : 0, stdout, stderr }),
     );
     child.stdin?.end(stdin ?? '');

@@ -17,7 +17,8 @@ const token = { accessToken: 'at-1', issuedAt: 1000, expiresAt: Date.now() + 3_6
 async function replica(env: Record<string, string>, mode: 'loop' | 'single'): Promise<ChildProcess> {
   const child = fork(WORKER, [], {
     execArgv: ['--import', 'tsx'],
-    env: { ...process.env, ...env, MODE: mode },
+    // No coverage from the replicas (see spec/cli/bin.spec.ts: c8 cannot merge their ESM view of lib/).
+    env: { ...process.env, ...env, MODE: mode, NODE_V8_COVERAGE: '' },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   if (mode === 'loop') {
