@@ -327,7 +327,15 @@ export class CachedTokenProvider implements AuthenticationProvider {
 
   /** Asks the source for a new token and stores it with a time to live that ends before it expires. */
   async #grant(): Promise<StoredToken> {
-    const token = await this.#source.fetchToken();
+    let token: StoredToken;
+    try {
+      token = await this.#source.fetchToken();
+    } catch (failure) {
+      // Our sources reject only with the library's errors; a custom one might not.
+      if (failure instanceof AuthnError) throw failure;
+      const message = failure instanceof Error ? String(failure.message.split('\n')[0]) : 'unknown failure';
+      throw new AuthnError(`token grant failed: ${message}`);
+    }
     // A source that can only give the token we invalidated (a literal JWT) is believed.
     if (token.accessToken === this.#rejected) this.#rejected = undefined;
     const now = this.#clock();

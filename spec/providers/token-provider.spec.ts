@@ -276,6 +276,14 @@ describe('CachedTokenProvider', () => {
     await settle();
   });
 
+  it('wraps a failure of a custom source that is not one of the library errors', async () => {
+    const source = new FakeSource(clock);
+    source.failWith = new RangeError('bad thing\n    at stack');
+    const err = await rejectionOf(new CachedTokenProvider(source, { clock }).authToken());
+    expect(err).to.be.instanceOf(AuthnError);
+    expect(err.message).to.equal('token grant failed: bad thing');
+  });
+
   it('refuses a token that has already expired', async () => {
     const source = new FakeSource(clock);
     source.lifetime = 0;
