@@ -117,6 +117,40 @@ describe('createAuthenticationProvider', () => {
     expect(provider).to.be.instanceOf(CustomOIDCAuthenticationProvider);
   });
 
+  it('builds providers that never show their secret or key, in util.inspect or JSON', () => {
+    const secret = 'registry-s3cr3t';
+    const keyMaterial = String(rsaKeys().privateKey.export({ format: 'jwk' }).d);
+    const pemLine = rsaKeys().privatePem.split('\n')[1]!;
+    const providers = [
+      createAuthenticationProvider({
+        authProvider: 'google',
+        securityConfig: { secretKey: serviceAccount(), audience: 'a' },
+      }),
+      createAuthenticationProvider({
+        authProvider: 'okta',
+        securityConfig: { clientId: 'c', orgURL: 'https://o.okta.com', privateKey: jwk() },
+      }),
+      createAuthenticationProvider({
+        authProvider: 'auth0',
+        securityConfig: { clientId: 'c', secretKey: secret, domain: 'd.auth0.com' },
+      }),
+      createAuthenticationProvider({
+        authProvider: 'azure',
+        securityConfig: {
+          clientId: 'c',
+          clientSecret: secret,
+          authority: 'https://login.microsoftonline.com/t',
+          scopes: 'x',
+        },
+      }),
+      createAuthenticationProvider({
+        authProvider: 'custom-oidc',
+        securityConfig: { clientId: 'c', secretKey: secret, tokenEndpoint: 'https://sso.example.com/token' },
+      }),
+    ];
+    for (const provider of providers) expectNoSecrets(provider, [secret, keyMaterial, pemLine]);
+  });
+
   describe('refuses, with a ConfigurationError naming the field', () => {
     const cases: [string, unknown, string][] = [
       ['an unknown provider', { authProvider: 'basic' }, 'authProvider'],
