@@ -16,12 +16,13 @@
  * ├─ TokenValidationError            ERR_TOKEN_INVALID          the token is not acceptable (per-check `code`)
  * │  └─ JwksError                    ERR_JWKS                   no usable key for this token (weak, wrong type)
  * │     └─ KeyNotFoundError          ERR_JWKS_KEY_NOT_FOUND     no key with the token's `kid`
- * └─ BearerError                     ERR_BEARER                 RFC 6750 answers of the API middleware
- *    ├─ UnauthorizedError            ERR_BEARER_UNAUTHORIZED    401, no credentials
- *    ├─ InvalidRequestError          ERR_BEARER_INVALID_REQUEST 400
- *    ├─ InvalidTokenError            ERR_BEARER_INVALID_TOKEN   401
- *    ├─ InsufficientScopeError       ERR_BEARER_INSUFFICIENT_SCOPE 403
- *    └─ ServiceUnavailableError      ERR_BEARER_UNAVAILABLE     503, the key source is down
+ * ├─ BearerError                     ERR_BEARER                 RFC 6750 answers of the API middleware
+ * │  ├─ UnauthorizedError            ERR_BEARER_UNAUTHORIZED    401, no credentials
+ * │  ├─ InvalidRequestError          ERR_BEARER_INVALID_REQUEST 400
+ * │  ├─ InvalidTokenError            ERR_BEARER_INVALID_TOKEN   401
+ * │  ├─ InsufficientScopeError       ERR_BEARER_INSUFFICIENT_SCOPE 403
+ * │  └─ ServiceUnavailableError      ERR_BEARER_UNAVAILABLE     503, the key source is down
+ * └─ TokenResponseError              ERR_TOKEN_RESPONSE         a 2xx token response without a usable token
  * ```
  *
  * @packageDocumentation
@@ -295,4 +296,20 @@ export class InsufficientScopeError extends BearerError {
 export class ServiceUnavailableError extends BearerError {
   static override readonly code: string = 'ERR_BEARER_UNAVAILABLE';
   override readonly status: number = 503;
+}
+
+/**
+ * The token endpoint answered 2xx, but not with a usable token: no `access_token` (or, for Google, no
+ * `id_token`), an `expires_in` that is not a positive number, or an `id_token` whose `exp` cannot be read.
+ * The message names the member at fault and never quotes a token.
+ *
+ * @example
+ * try {
+ *   await provider.authToken();
+ * } catch (err) {
+ *   if (err instanceof TokenResponseError) console.error('the token endpoint misbehaves:', err.message);
+ * }
+ */
+export class TokenResponseError extends AuthnError {
+  static override readonly code: string = 'ERR_TOKEN_RESPONSE';
 }

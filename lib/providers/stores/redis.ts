@@ -1,0 +1,168 @@
+import { randomUUID } from 'node:crypto';
+import { ConfigurationError, NetworkError } from '../../errors.js';
+import type { StoredToken, TokenStore, TokenStoreLock } from './token-store.js';
+
+/**
+ * The commands {@link RedisTokenStore} needs from a Redis client. An `ioredis` `Redis` (or `Cluster`, when all
+ * keys of one token hash to one slot) instance fits; the type is written here so that the library does not
+ * depend on `ioredis` — it is an optional peer dependency, imported by you, never by us.
+ */
+export interface RedisClientLike {
+  get(key: string): Promise<string | null>;
+  set(key: string, value: string, millisecondsToken: 'PX', milliseconds: number, nx?: 'NX'): Promise<unknown>;
+  del(key: string): Promise<number>;
+  eval(script: string, numkeys: number, ...args: (string | number)[]): Promise<unknown>;
+}
+
+/** Options of a {@link RedisTokenStore}. */
+export interface RedisTokenStoreOptions {
+  /** Prefix of every key the store writes (tokens and their locks). @defaultValue 'authn:token:' */
+  prefix?: string;
+  /**
+   * Milliseconds a lock lives if its holder stops renewing it (it renews it every third of this while its grant
+   * runs), so a waiter takes over this long after a holder dies. @defaultValue 5000
+   */
+  lockTtl?: number;
+}
+
+/** Longest time to live Redis is given (`PX` takes up to 2^63, but a token kept a month is already odd). */
+const MAX_TTL = 2 ** 31 - 1;
+
+// Deletes KEYS[1] only when it holds ARGV[1]: a holder releases its own lock, never one taken over since.
+const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
+// Extends the lock KEYS[1] to ARGV[2] ms only while it is still held by ARGV[1].
+const RENEW = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end return 0`;
+// Deletes the token KEYS[1] only when its accessToken is ARGV[1].
+const DELETE_IF = `local v = redis.call('GET', KEYS[1])
+if not v then return 0 end
+local ok, t = pcall(cjson.decode, v)
+if (not ok) or type(t) ~= 'table' or t.accessToken == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0`;
+
+function storeError(operation: string, failure: unknown): NetworkError {
+  const message = failure instanceof Error ? String(failure.message.split('\n')[0]).slice(0, 200) : 'unknown failure';
+  return new NetworkError(`Redis token store: ${operation} failed: ${message}`);
+}
+
+function parse(value: string | null): StoredToken | undefined {
+  if (value === null) return undefined;
+  try {
+    const token = JSON.parse(value) as { accessToken?: unknown; expiresAt?: unknown; issuedAt?: unknown };
+    if (typeof token.accessToken !== 'string' || token.accessToken === '') return undefined;
+    // JSON has no Infinity: a token that never expires is stored with `expiresAt: null`.
+    const expiresAt = token.expiresAt === null ? Infinity : token.expiresAt;
+    if (typeof expiresAt !== 'number' || typeof token.issuedAt !== 'number') return undefined;
+    return { accessToken: token.accessToken, expiresAt, issuedAt: token.issuedAt };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A {@link TokenStore} on Redis, shared by every process and replica that uses the same Redis and prefix.
+ * Tokens are stored with a time to live that ends before they expire. Its `lock` is a `SET NX PX` with a random
+ * value per holder, renewed while the grant runs and released only by its holder (compare-and-delete), so that
+ * a fleet spends one grant per token lifetime and a holder that dies blocks the others for at most `lockTtl`.
+ *
+ * Pass a client you created (and will close); the store never closes it. Failures reject with a
+ * `NetworkError`; the providers then ask the token endpoint themselves rather than fail.
+ *
+ * @throws {ConfigurationError} when the client lacks the commands, or an option is invalid.
+ * @example
+ * import { Redis } from 'ioredis';
+ * const store = new RedisTokenStore(new Redis(process.env.REDIS_URL!), { prefix: 'orders:' });
+ * const provider = new ClientCredentialsProvider({ domain, clientId, clientSecret, audience, store });
+ */
+export class RedisTokenStore implements TokenStore {
+  /** The prefix of every key this store writes. */
+  readonly prefix: string;
+  /** Milliseconds a lock outlives a holder that stopped renewing it. */
+  readonly lockTtl: number;
+  readonly #redis: RedisClientLike;
+
+  constructor(client: RedisClientLike, options: RedisTokenStoreOptions = {}) {
+    const usable =
+      client !== null &&
+      typeof client === 'object' &&
+      ['get', 'set', 'del', 'eval'].every(
+        (name) => typeof (client as unknown as Record<string, unknown>)[name] === 'function',
+      );
+    if (!usable) {
+      throw new ConfigurationError('RedisTokenStore needs an ioredis client (get, set, del, eval)', 'client');
+    }
+    const { prefix = 'authn:token:', lockTtl = 5000 } = options;
+    if (typeof prefix !== 'string') throw new ConfigurationError('prefix must be a string', 'prefix');
+    if (!(Number.isInteger(lockTtl) && lockTtl >= 100 && lockTtl <= 600_000)) {
+      throw new ConfigurationError('lockTtl must be an integer from 100 to 600000 milliseconds', 'lockTtl');
+    }
+    this.#redis = client;
+    this.prefix = prefix;
+    this.lockTtl = lockTtl;
+  }
+
+  async get(key: string): Promise<StoredToken | undefined> {
+    try {
+      return parse(await this.#redis.get(this.prefix + key));
+    } catch (failure) {
+      throw storeError('GET', failure);
+    }
+  }
+
+  async set(key: string, token: StoredToken, ttl: number): Promise<void> {
+    const value = JSON.stringify({
+      accessToken: token.accessToken,
+      expiresAt: Number.isFinite(token.expiresAt) ? token.expiresAt : null,
+      issuedAt: token.issuedAt,
+    });
+    const px = Math.max(1, Math.min(MAX_TTL, Math.floor(ttl)));
+    try {
+      await this.#redis.set(this.prefix + key, value, 'PX', px);
+    } catch (failure) {
+      throw storeError('SET', failure);
+    }
+  }
+
+  async delete(key: string, accessToken?: string): Promise<void> {
+    try {
+      if (accessToken === undefined) await this.#redis.del(this.prefix + key);
+      else await this.#redis.eval(DELETE_IF, 1, this.prefix + key, accessToken);
+    } catch (failure) {
+      throw storeError('DEL', failure);
+    }
+  }
+
+  async lock(key: string): Promise<TokenStoreLock | undefined> {
+    const name = `${this.prefix}${key}:lock`;
+    const holder = randomUUID();
+    const redis = this.#redis;
+    const ttl = this.lockTtl;
+    let taken: unknown;
+    try {
+      taken = await redis.set(name, holder, 'PX', ttl, 'NX');
+    } catch (failure) {
+      throw storeError('SET NX', failure);
+    }
+    if (taken !== 'OK') return undefined;
+    // Keep the lock while the grant runs, however long the token endpoint takes; a dead holder stops renewing.
+    const renewal = setInterval(
+      () => {
+        redis.eval(RENEW, 1, name, holder, ttl).catch(() => undefined);
+      },
+      Math.floor(ttl / 3),
+    );
+    renewal.unref();
+    let released = false;
+    return {
+      async release(): Promise<void> {
+        if (released) return;
+        released = true;
+        clearInterval(renewal);
+        try {
+          await redis.eval(RELEASE, 1, name, holder);
+        } catch (failure) {
+          throw storeError('lock release', failure);
+        }
+      },
+    };
+  }
+}

@@ -1,0 +1,92 @@
+// The `authn` executable as users run it: a child process, its exit code, its stdout and stderr.
+import { execFile } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { expect } from 'chai';
+import { startTokenServer, type TokenServer } from '../helpers/token-server.js';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const SOURCE_BIN = 'lib/cli/bin.ts';
+const BUILT_BIN = 'dist/esm/cli/bin.js';
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function authn(args: string[], env: Record<string, string> = {}, stdin?: string, bin = SOURCE_BIN): Promise<Run> {
+  const nodeArgs = bin.endsWith('.ts') ? ['--import', 'tsx', bin] : [bin];
+  return new Promise((resolve) => {
+    const child = execFile(
+      process.execPath,
+      [...nodeArgs, ...args],
+      // No coverage from the child: it loads lib/ as ES modules where mocha loads it as CommonJS, and c8 cannot
+      // merge the two (it would count the child's unrun functions against the parent's run ones).
+      { cwd: ROOT, env: { PATH: process.env.PATH ?? '', NODE_V8_COVERAGE: '', ...env } },
+      (error, stdout, stderr) => resolve({ code: error ? Number(error.code) : 0, stdout, stderr }),
+    );
+    child.stdin?.end(stdin ?? '');
+  });
+}
+
+describe('the authn executable', function () {
+  this.timeout(30_000);
+  let server: TokenServer;
+  beforeEach(async () => {
+    server = await startTokenServer();
+  });
+  afterEach(() => server.close());
+
+  it('prints only the token on stdout, so that TOKEN=$(authn token …) works, and exits 0', async () => {
+    const run = await authn(['token', '--token-endpoint', server.tokenEndpoint, '--client-id', 'cid'], {
+      AUTHN_CLIENT_SECRET: 'from-env',
+    });
+    expect(run).to.deep.equal({ code: 0, stdout: 'token-1\n', stderr: '' });
+  });
+
+  it('reads the secret piped on stdin', async () => {
+    const run = await authn(
+      ['token', '--token-endpoint', server.tokenEndpoint, '--client-id', 'cid', '--client-secret-stdin'],
+      {},
+      'piped-secret\n',
+    );
+    expect(run.code).to.equal(0);
+    expect(server.grants[0]!.form.client_secret).to.equal('piped-secret');
+  });
+
+  it('exits 1 with one line on stderr when the grant is refused, and 2 on a usage error', async () => {
+    server.answer(() => ({
+      status: 403,
+      body: { error: 'unauthorized_client', error_description: 'Grant type not allowed' },
+    }));
+    const refused = await authn(['token', '--token-endpoint', server.tokenEndpoint, '--client-id', 'cid'], {
+      AUTHN_CLIENT_SECRET: 'hunter2',
+    });
+    expect(refused).to.deep.equal({
+      code: 1,
+      stdout: '',
+      stderr: 'authn token: unauthorized_client: Grant type not allowed (HTTP 403)\n',
+    });
+    const usage = await authn(['token', '--client-id', 'cid']);
+    expect(usage.code).to.equal(2);
+    expect(usage.stdout).to.equal('');
+  });
+
+  it('is built with its shebang, and runs from the build', async function () {
+    if (!existsSync(`${ROOT}/${BUILT_BIN}`)) {
+      console.warn('    SKIPPED: no build yet (npm test builds before it runs the specs)');
+      this.skip();
+    }
+    expect(readFileSync(`${ROOT}/${BUILT_BIN}`, 'utf8').split('\n')[0]).to.equal('#!/usr/bin/env node');
+    const run = await authn(
+      ['token', '--token-endpoint', server.tokenEndpoint, '--client-id', 'cid'],
+      { AUTHN_CLIENT_SECRET: 's' },
+      '',
+      BUILT_BIN,
+    );
+    expect(run).to.deep.equal({ code: 0, stdout: 'token-1\n', stderr: '' });
+    const pkg = JSON.parse(readFileSync(`${ROOT}/package.json`, 'utf8')) as { bin: Record<string, string> };
+    expect(pkg.bin).to.deep.equal({ authn: `./${BUILT_BIN}` });
+  });
+});

@@ -1,0 +1,104 @@
+import { expect } from 'chai';
+import { ConfigurationError, NetworkError } from '../../lib/errors.js';
+import { type Command, EXIT } from '../../lib/cli/command.js';
+import { runCli } from '../../lib/cli/main.js';
+import { VERSION } from '../../lib/version.js';
+import { memoryIo } from '../helpers/cli.js';
+
+const echo: Command = {
+  name: 'echo',
+  summary: 'Print the flags',
+  usage: 'echo [--word W] [--loud]',
+  description: 'Prints its flags.',
+  flags: [
+    { name: 'word', type: 'string', value: 'W', description: 'A word' },
+    { name: 'loud', type: 'boolean', description: 'Shout' },
+    { name: 'quiet', type: 'boolean', description: 'Not from the environment', env: false },
+  ],
+  examples: ['authn echo --word hi'],
+  async run({ values, given }, io) {
+    if (values.word === 'config') throw new ConfigurationError('bad word', 'word');
+    if (values.word === 'network') throw new NetworkError('POST https://idp/token failed: ECONNRESET');
+    if (values.word === 'bug') throw new TypeError('x is undefined\n    at somewhere');
+    io.stdout.write(`${JSON.stringify({ values, given: [...given].sort() })}\n`);
+    return EXIT.ok;
+  },
+};
+
+describe('runCli', () => {
+  it('prints the commands on --help and exits 0', async () => {
+    const io = memoryIo();
+    expect(await runCli(['--help'], io)).to.equal(0);
+    expect(io.out).to.match(/^Usage: authn <command>/);
+    expect(io.out).to.include('token');
+    expect(io.out).to.include('AUTHN_CLIENT_SECRET');
+  });
+
+  it('prints the usage on stderr and exits 2 without a command, or with an unknown one', async () => {
+    const none = memoryIo();
+    expect(await runCli([], none)).to.equal(2);
+    expect(none.err).to.match(/^Usage: authn/);
+    const unknown = memoryIo();
+    expect(await runCli(['tokn'], unknown)).to.equal(2);
+    expect(unknown.err).to.match(/^authn: unknown command "tokn"/);
+  });
+
+  it('prints the version', async () => {
+    const io = memoryIo();
+    expect(await runCli(['--version'], io)).to.equal(0);
+    expect(io.out).to.equal(`${VERSION}\n`);
+  });
+
+  it("prints a command's help with --help, -h or help <command>", async () => {
+    for (const argv of [
+      ['echo', '--help'],
+      ['echo', '-h'],
+      ['help', 'echo'],
+    ]) {
+      const io = memoryIo();
+      expect(await runCli(argv, io, [echo])).to.equal(0);
+      expect(io.out).to.match(/^Usage: authn echo/);
+      expect(io.out).to.include('--word W');
+      expect(io.out).to.include('[AUTHN_WORD]');
+      expect(io.out).to.not.include('[AUTHN_QUIET]');
+      expect(io.out).to.include('Exit codes: 0 success, 1 the request failed, 2 usage or configuration error.');
+    }
+  });
+
+  it('reads a flag from AUTHN_<FLAG> when it is not given, the flag winning over the variable', async () => {
+    const fromEnv = memoryIo({ AUTHN_WORD: 'env', AUTHN_LOUD: 'true', AUTHN_QUIET: '1' });
+    await runCli(['echo'], fromEnv, [echo]);
+    expect(JSON.parse(fromEnv.out)).to.deep.equal({ values: { word: 'env', loud: true }, given: [] });
+    const fromFlag = memoryIo({ AUTHN_WORD: 'env', AUTHN_LOUD: 'no' });
+    await runCli(['echo', '--word', 'flag'], fromFlag, [echo]);
+    expect(JSON.parse(fromFlag.out)).to.deep.equal({ values: { word: 'flag' }, given: ['word'] });
+  });
+
+  it('exits 2 on a boolean variable that is neither true nor false', async () => {
+    const io = memoryIo({ AUTHN_LOUD: 'maybe' });
+    expect(await runCli(['echo'], io, [echo])).to.equal(2);
+    expect(io.err).to.equal('authn echo: AUTHN_LOUD must be true or false\n');
+  });
+
+  it('exits 2 with a one-line message on an unknown flag, and never quotes a stray argument', async () => {
+    const unknown = memoryIo();
+    expect(await runCli(['echo', '--wrod', 'x'], unknown, [echo])).to.equal(2);
+    expect(unknown.err).to.match(/^authn echo: Unknown option '--wrod'/);
+    const stray = memoryIo();
+    expect(await runCli(['echo', 'hunter2-secret'], stray, [echo])).to.equal(2);
+    expect(stray.err).to.not.include('hunter2-secret');
+    expect(stray.err).to.match(/^authn echo: unexpected argument/);
+  });
+
+  it('exits 2 on a configuration error and 1 on a failed request, with one line on stderr and no stack', async () => {
+    const config = memoryIo();
+    expect(await runCli(['echo', '--word', 'config'], config, [echo])).to.equal(2);
+    expect(config.err).to.equal('authn echo: bad word\n');
+    const network = memoryIo();
+    expect(await runCli(['echo', '--word', 'network'], network, [echo])).to.equal(1);
+    expect(network.err).to.equal('authn echo: POST https://idp/token failed: ECONNRESET\n');
+    const bug = memoryIo();
+    expect(await runCli(['echo', '--word', 'bug'], bug, [echo])).to.equal(1);
+    expect(bug.err).to.equal('authn echo: unexpected failure: x is undefined\n');
+  });
+});
