@@ -1,4 +1,6 @@
 import FakeTimers from '@sinonjs/fake-timers';
+
+type Clock = ReturnType<typeof FakeTimers.install>;
 import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
 import {
@@ -27,7 +29,7 @@ async function settle(): Promise<void> {
 
 describe('JwksFetcher', () => {
   let server: JwksServer;
-  let clock: FakeTimers.InstalledClock | undefined;
+  let clock: Clock | undefined;
 
   before(async () => {
     server = await startJwksServer();
@@ -48,7 +50,7 @@ describe('JwksFetcher', () => {
   });
 
   /** Fakes Date only: real timers and sockets keep working. */
-  function fakeDate(): FakeTimers.InstalledClock {
+  function fakeDate(): Clock {
     clock = FakeTimers.install({ toFake: ['Date'], now: 1_587_592_561_000 });
     return clock;
   }
