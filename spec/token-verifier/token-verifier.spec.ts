@@ -8,8 +8,10 @@ import {
   NetworkError,
   TokenValidationError,
 } from '../../lib/errors.js';
+import type { ParsedJwt } from '../../lib/token-verifier/jwt.js';
 import {
   AsymmetricSignatureVerifier,
+  type KeyHandle,
   SymmetricSignatureVerifier,
 } from '../../lib/token-verifier/signature-verifier.js';
 import {
@@ -680,6 +682,84 @@ describe('TokenVerifier', () => {
         await rejectionOf(verifierUnderTest.verify(token));
       }
       expect(server.count(JWKS_PATH)).to.equal(0);
+    });
+  });
+
+  describe('verified-token cache', () => {
+    class CountingVerifier extends SymmetricSignatureVerifier {
+      calls = 0;
+      override verifyParsed(jwt: ParsedJwt): KeyHandle {
+        this.calls++;
+        return super.verifyParsed(jwt);
+      }
+    }
+
+    function cached(clock: () => number = () => CLOCK): { subject: TokenVerifier; signature: CountingVerifier } {
+      const signature = new CountingVerifier(SECRET);
+      return { signature, subject: verifier({ signatureVerifier: signature, cache: { maxEntries: 10 }, clock }) };
+    }
+
+    it('verifies the signature of a token seen again only once', async () => {
+      const { subject, signature } = cached();
+      const token = hs256();
+      const first = await subject.verify(token, { nonce: NONCE });
+      const second = await subject.verify(token, { nonce: NONCE });
+      expect(second).to.equal(first);
+      expect(signature.calls).to.equal(1);
+      expect(Object.isFrozen(first)).to.equal(true);
+    });
+
+    it('still checks the per-call options on a hit', async () => {
+      const { subject } = cached();
+      const token = hs256({ org_id: 'org_1', auth_time: CLOCK - 3600 });
+      await subject.verify(token, { nonce: NONCE, organization: 'org_1' });
+      expect(((await rejectionOf(subject.verify(token, { nonce: 'other' }))) as TokenValidationError).code).to.equal(
+        'ERR_TOKEN_NONCE_MISMATCH',
+      );
+      expect(((await rejectionOf(subject.verify(token, {}))) as TokenValidationError).code).to.equal(
+        'ERR_TOKEN_NONCE_UNEXPECTED',
+      );
+      const err = await rejectionOf(subject.verify(token, { nonce: NONCE, organization: 'org_2' }));
+      expect((err as TokenValidationError).code).to.equal('ERR_TOKEN_ORG_ID_MISMATCH');
+      const old = await rejectionOf(subject.verify(token, { nonce: NONCE, maxAge: 0 }));
+      expect((old as TokenValidationError).code).to.equal('ERR_TOKEN_AUTH_TIME_TOO_OLD');
+    });
+
+    it('never serves a token past its expiry', async () => {
+      let now = CLOCK;
+      const { subject, signature } = cached(() => now);
+      const token = hs256({ exp: CLOCK + 10 });
+      await subject.verify(token, { nonce: NONCE });
+      now = CLOCK + 10 + LEEWAY;
+      expect(((await rejectionOf(subject.verify(token, { nonce: NONCE }))) as TokenValidationError).code).to.equal(
+        'ERR_TOKEN_EXPIRED',
+      );
+      expect(signature.calls).to.equal(2);
+    });
+
+    it('remembers no token that failed a check', async () => {
+      const { subject, signature } = cached();
+      const token = hs256({ aud: 'someone-else', azp: undefined });
+      await rejectionOf(subject.verify(token, { nonce: NONCE }));
+      await rejectionOf(subject.verify(token, { nonce: NONCE }));
+      expect(signature.calls).to.equal(2);
+    });
+
+    it('verifies again once the key that verified a token has left the key set', async () => {
+      const subject = new TokenVerifier({
+        signatureVerifier: new AsymmetricSignatureVerifier(server.jwksUri),
+        issuer: ISSUER,
+        audience: AUDIENCE,
+        clock: () => CLOCK,
+        cache: true,
+      });
+      const token = signJwt(PAYLOAD, { kid: 'test-key-1', key: rsaKeys().privateKey });
+      await subject.verify(token, { nonce: NONCE });
+      await subject.verify(token, { nonce: NONCE });
+      expect(server.count(JWKS_PATH)).to.equal(1);
+      server.setKeys([publicJwk(rsaKeys('next').publicKey, { kid: 'test-key-2' })]);
+      await (subject.signatureVerifier as AsymmetricSignatureVerifier).jwks.reload();
+      expect(await rejectionOf(subject.verify(token, { nonce: NONCE }))).to.be.instanceOf(KeyNotFoundError);
     });
   });
 

@@ -1,0 +1,97 @@
+import { ConfigurationError } from '../errors.js';
+import type { ParsedJwt } from './jwt.js';
+import type { KeyHandle } from './signature-verifier.js';
+
+/** Options of the opt-in verified-token cache of {@link TokenVerifier} and {@link AccessTokenVerifier}. */
+export interface VerifiedTokenCacheOptions {
+  /** Tokens remembered at most; the least recently used is forgotten first. @defaultValue 1000 */
+  maxEntries?: number;
+}
+
+/** Default of {@link VerifiedTokenCacheOptions.maxEntries}. */
+export const DEFAULT_CACHE_ENTRIES = 1000;
+
+interface Entry {
+  readonly jwt: ParsedJwt;
+  readonly key: KeyHandle;
+  /** The token's `exp`: the entry is dropped from then on. */
+  readonly expiresAt: number;
+}
+
+/**
+ * Remembers tokens whose signature was verified and whose claims were accepted, keyed by the whole token
+ * string, so that a token seen again skips decoding and the signature check. It remembers nothing else:
+ * verifiers run every claim check again on a hit (time claims, and the per-call options of ID tokens), so a
+ * hit can never accept what a miss would reject. An entry is dropped at the token's `exp`, as soon as the key
+ * that verified it leaves its key set, and when it is the least recently used of `maxEntries`. The header and
+ * claims of a remembered token are deep-frozen, since every request presenting it gets the same objects.
+ *
+ * @throws {ConfigurationError} for a `maxEntries` that is not a positive integer.
+ * @example
+ * const verifier = new AccessTokenVerifier({ issuer, audience, cache: { maxEntries: 10_000 } });
+ */
+export class VerifiedTokenCache {
+  /** Tokens remembered at most. */
+  readonly maxEntries: number;
+  readonly #entries = new Map<string, Entry>();
+
+  constructor(options: VerifiedTokenCacheOptions = {}) {
+    const { maxEntries = DEFAULT_CACHE_ENTRIES } = options;
+    if (!Number.isSafeInteger(maxEntries) || maxEntries < 1) {
+      throw new ConfigurationError('cache.maxEntries must be a positive integer', 'cache');
+    }
+    this.maxEntries = maxEntries;
+  }
+
+  /** Tokens remembered now. */
+  get size(): number {
+    return this.#entries.size;
+  }
+
+  /** The remembered token, if it is there, not past its `exp` at `now` (seconds), and its key is still active. */
+  get(token: string, now: number): ParsedJwt | undefined {
+    const entries = this.#entries;
+    const entry = entries.get(token);
+    if (entry === undefined) return undefined;
+    entries.delete(token);
+    if (now >= entry.expiresAt || !entry.key.active) return undefined;
+    entries.set(token, entry);
+    return entry.jwt;
+  }
+
+  /**
+   * Remembers a token verified by `key`, until its `exp`. Its header and claims are deep-frozen first: every
+   * caller that presents the token gets the same objects, so none may change what the next one sees.
+   */
+  set(jwt: ParsedJwt, key: KeyHandle, exp: number): void {
+    deepFreeze(jwt.header);
+    deepFreeze(jwt.payload);
+    const entries = this.#entries;
+    entries.delete(jwt.token);
+    if (entries.size >= this.maxEntries) entries.delete(entries.keys().next().value as string);
+    entries.set(jwt.token, { jwt, key, expiresAt: exp });
+  }
+
+  /** Forgets every token. */
+  clear(): void {
+    this.#entries.clear();
+  }
+}
+
+function deepFreeze(value: unknown): void {
+  if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return;
+  Object.freeze(value);
+  for (const member of Object.values(value)) deepFreeze(member);
+}
+
+/** Builds the cache a verifier's `cache` option asks for: none by default, `true` for the defaults. */
+export function verifiedTokenCache(
+  option: boolean | VerifiedTokenCacheOptions | undefined,
+): VerifiedTokenCache | undefined {
+  if (option === undefined || option === false) return undefined;
+  if (option === true) return new VerifiedTokenCache();
+  if (typeof option !== 'object' || option === null) {
+    throw new ConfigurationError('cache must be a boolean or { maxEntries }', 'cache');
+  }
+  return new VerifiedTokenCache(option);
+}

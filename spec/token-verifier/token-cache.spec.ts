@@ -1,0 +1,78 @@
+import { expect } from 'chai';
+import { ConfigurationError } from '../../lib/errors.js';
+import { parseJwt, type ParsedJwt } from '../../lib/token-verifier/jwt.js';
+import { VerifiedTokenCache, verifiedTokenCache } from '../../lib/token-verifier/token-cache.js';
+import { b64url } from '../helpers/jwt.js';
+import { thrownBy } from '../helpers/secrets.js';
+
+function jwt(sub: string): ParsedJwt {
+  const token = `${b64url({ alg: 'RS256', kid: 'k' })}.${b64url({ sub, aud: ['a'], ext: { roles: ['r'] } })}.c2ln`;
+  return parseJwt(token, { algorithms: ['RS256'], maxLength: 16_384, kind: 'token', types: null, untyped: true });
+}
+
+describe('VerifiedTokenCache', () => {
+  const key = { active: true };
+
+  it('remembers a token until its exp', () => {
+    const cache = new VerifiedTokenCache();
+    const a = jwt('a');
+    cache.set(a, key, 1000);
+    expect(cache.get(a.token, 999.9)).to.equal(a);
+    expect(cache.get(a.token, 1000)).to.equal(undefined);
+    expect(cache.size).to.equal(0);
+  });
+
+  it('forgets a token as soon as the key that verified it leaves its set', () => {
+    const cache = new VerifiedTokenCache();
+    const handle = { active: true };
+    const a = jwt('a');
+    cache.set(a, handle, 1000);
+    handle.active = false;
+    expect(cache.get(a.token, 1)).to.equal(undefined);
+    expect(cache.size).to.equal(0);
+  });
+
+  it('forgets the least recently used token first', () => {
+    const cache = new VerifiedTokenCache({ maxEntries: 2 });
+    const [a, b, c] = [jwt('a'), jwt('b'), jwt('c')];
+    cache.set(a, key, 1000);
+    cache.set(b, key, 1000);
+    cache.get(a.token, 1);
+    cache.set(c, key, 1000);
+    expect(cache.get(b.token, 1)).to.equal(undefined);
+    expect(cache.get(a.token, 1)).to.equal(a);
+    expect(cache.get(c.token, 1)).to.equal(c);
+    expect(cache.size).to.equal(2);
+    cache.set(c, key, 1000);
+    expect(cache.size).to.equal(2);
+    cache.clear();
+    expect(cache.size).to.equal(0);
+  });
+
+  it('deep-freezes what it remembers, so no caller can change what the next one reads', () => {
+    const cache = new VerifiedTokenCache();
+    const a = jwt('a');
+    cache.set(a, key, 1000);
+    expect(Object.isFrozen(a.payload)).to.equal(true);
+    expect(Object.isFrozen(a.payload.aud)).to.equal(true);
+    expect(Object.isFrozen((a.payload.ext as { roles: string[] }).roles)).to.equal(true);
+    expect(Object.isFrozen(a.header)).to.equal(true);
+    expect(() => {
+      (a.payload as Record<string, unknown>).sub = 'admin';
+    }).to.throw(TypeError);
+  });
+
+  it('refuses a maxEntries that is not a positive integer', () => {
+    for (const maxEntries of [0, -1, 1.5, Number.NaN]) {
+      expect(thrownBy(() => new VerifiedTokenCache({ maxEntries }))).to.be.instanceOf(ConfigurationError);
+    }
+  });
+
+  it('is built only when asked for', () => {
+    expect(verifiedTokenCache(undefined)).to.equal(undefined);
+    expect(verifiedTokenCache(false)).to.equal(undefined);
+    expect(verifiedTokenCache(true)?.maxEntries).to.equal(1000);
+    expect(verifiedTokenCache({ maxEntries: 5 })?.maxEntries).to.equal(5);
+    expect(thrownBy(() => verifiedTokenCache('yes' as never))).to.be.instanceOf(ConfigurationError);
+  });
+});
