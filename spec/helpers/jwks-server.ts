@@ -37,9 +37,9 @@ export interface JwksServer {
   setDiscovery(document?: Record<string, unknown>): void;
   /** Requests received on `path` (query ignored) since start or the last `resetCounts()`. */
   count(path: string): number;
-  /** Paths of every request received, in order. */
+  /** Paths of every request received since start or the last `resetCounts()`, in order. */
   readonly requests: string[];
-  /** Sets every count to zero. */
+  /** Sets every count to zero and empties `requests`. */
   resetCounts(): void;
   /** Stops the server (closing idle keep-alive sockets). */
   close(): Promise<void>;
@@ -96,7 +96,10 @@ export async function startJwksServer(): Promise<JwksServer> {
     setKeys: (keys) => routes.set(JWKS_PATH, { json: { keys } }),
     setDiscovery: (document = { issuer, jwks_uri: jwksUri }) => routes.set(DISCOVERY_PATH, { json: document }),
     count: (path) => counts.get(path) ?? 0,
-    resetCounts: () => counts.clear(),
+    resetCounts: () => {
+      counts.clear();
+      requests.length = 0;
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
