@@ -299,7 +299,8 @@ export class AccessTokenVerifier {
   verify(token: string): Promise<AccessTokenClaims> {
     try {
       const result = this.#run(token);
-      return result instanceof Promise ? result.then((verified) => verified.payload) : Promise.resolve(result.payload);
+      if (result instanceof Promise) return result.then((jwt) => jwt.payload as AccessTokenClaims);
+      return Promise.resolve(result.payload as AccessTokenClaims);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -312,13 +313,14 @@ export class AccessTokenVerifier {
   verifyComplete(token: string): Promise<VerifiedAccessToken> {
     try {
       const result = this.#run(token);
-      return result instanceof Promise ? result : Promise.resolve(result);
+      return result instanceof Promise ? result.then(complete) : Promise.resolve(complete(result));
     } catch (error) {
       return Promise.reject(error);
     }
   }
 
-  #run(token: string): VerifiedAccessToken | Promise<VerifiedAccessToken> {
+  /** Verifies a token; returns it, or a promise of it when a key or a discovery document must be fetched. */
+  #run(token: string): ParsedJwt | Promise<ParsedJwt> {
     if (typeof token !== 'string' || token === '') {
       throw invalid('Access token is required but missing.', 'ERR_TOKEN_MISSING');
     }
@@ -333,24 +335,20 @@ export class AccessTokenVerifier {
   }
 
   /** Verifies the signature, then the claims at `now` (read again after any wait). */
-  #signed(
-    jwt: ParsedJwt,
-    verifier: SignatureVerifier,
-    now: number | undefined,
-  ): VerifiedAccessToken | Promise<VerifiedAccessToken> {
+  #signed(jwt: ParsedJwt, verifier: SignatureVerifier, now: number | undefined): ParsedJwt | Promise<ParsedJwt> {
     const key = verifier.verifyParsed(jwt);
     if (key instanceof Promise) return key.then((verifiedBy) => this.#accept(jwt, verifiedBy, this.#clock()));
     return this.#accept(jwt, key, now ?? this.#clock());
   }
 
-  #accept(jwt: ParsedJwt, key: KeyHandle, now: number): VerifiedAccessToken {
-    const verified = this.#check(jwt, now);
-    this.#cache?.set(jwt, key, verified.payload.exp);
-    return verified;
+  #accept(jwt: ParsedJwt, key: KeyHandle, now: number): ParsedJwt {
+    this.#check(jwt, now);
+    this.#cache?.set(jwt, key, jwt.payload.exp as number);
+    return jwt;
   }
 
-  /** Checks the claims of a token whose signature is verified. */
-  #check(jwt: ParsedJwt, now: number): VerifiedAccessToken {
+  /** Checks the claims of a token whose signature is verified; returns it. */
+  #check(jwt: ParsedJwt, now: number): ParsedJwt {
     const payload = jwt.payload;
     checkIssuer(payload, this.issuers, KIND);
     if (payload.sub !== undefined && typeof payload.sub !== 'string') {
@@ -359,6 +357,15 @@ export class AccessTokenVerifier {
     checkAudience(payload, this.audiences, KIND);
     const exp = checkExpiry(payload, now, this.leeway, KIND);
     checkIssuedAt(payload, exp, now, this.leeway, KIND, false);
-    return { header: jwt.header, payload: payload as AccessTokenClaims, scopes: scopesOf(payload), token: jwt.token };
+    return jwt;
   }
+}
+
+function complete(jwt: ParsedJwt): VerifiedAccessToken {
+  return {
+    header: jwt.header,
+    payload: jwt.payload as AccessTokenClaims,
+    scopes: scopesOf(jwt.payload),
+    token: jwt.token,
+  };
 }

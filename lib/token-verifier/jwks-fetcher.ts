@@ -106,7 +106,9 @@ function select(set: KeySet, kid: string | undefined, alg: JwsAlgorithm | undefi
     return undefined;
   }
   if (named.length === 0) return undefined;
-  const candidates = alg === undefined ? named : named.filter((key) => key.suits(alg));
+  // The common case (every named key suits alg) hands out the frozen list itself, allocating nothing.
+  const candidates =
+    alg === undefined || named.every((key) => key.suits(alg)) ? named : named.filter((key) => key.suits(alg));
   if (candidates.length === 0) {
     const subject = kid === undefined ? 'No key of the key set' : `The key with ID ${quote(kid)}`;
     const first = named[0] as JwksKey;
@@ -370,6 +372,8 @@ export class JwksFetcher {
         else list.push(key);
       }
     }
-    return { fetchedAt: Date.now(), keys, byKid, unusable };
+    // Callers get these lists as they are: frozen, so that none can change what the next lookup finds.
+    for (const list of byKid.values()) Object.freeze(list);
+    return { fetchedAt: Date.now(), keys: Object.freeze(keys), byKid, unusable: Object.freeze(unusable) };
   }
 }

@@ -79,7 +79,7 @@ export class VerifiedTokenCache {
 }
 
 function deepFreeze(value: unknown): void {
-  if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return;
+  if (typeof value !== 'object' || value === null) return;
   Object.freeze(value);
   for (const member of Object.values(value)) deepFreeze(member);
 }

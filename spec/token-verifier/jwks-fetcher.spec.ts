@@ -342,6 +342,14 @@ describe('JwksFetcher', () => {
       });
     });
 
+    it('hands out key lists that no caller can change', async () => {
+      const jwks = fetcher();
+      const candidates = (await jwks.candidates('test-key-1', 'RS256')) as JwksKey[];
+      expect(() => candidates.push(candidates[0] as JwksKey)).to.throw(TypeError);
+      expect(() => (jwks.keys as JwksKey[]).pop()).to.throw(TypeError);
+      expect(jwks.candidates('test-key-1', 'RS256')).to.have.length(1);
+    });
+
     it('answers synchronously from a warm cache', async () => {
       const jwks = fetcher();
       await jwks.getKey('test-key-1');

@@ -6,7 +6,7 @@ import { b64url } from '../helpers/jwt.js';
 import { thrownBy } from '../helpers/secrets.js';
 
 function jwt(sub: string): ParsedJwt {
-  const token = `${b64url({ alg: 'RS256', kid: 'k' })}.${b64url({ sub, aud: ['a'], ext: { roles: ['r'] } })}.c2ln`;
+  const token = `${b64url({ alg: 'RS256', kid: 'k', jwk: { kty: 'RSA' } })}.${b64url({ sub, aud: ['a'], ext: { roles: ['r'] } })}.c2ln`;
   return parseJwt(token, { algorithms: ['RS256'], maxLength: 16_384, kind: 'token', types: null, untyped: true });
 }
 
@@ -57,6 +57,7 @@ describe('VerifiedTokenCache', () => {
     expect(Object.isFrozen(a.payload.aud)).to.equal(true);
     expect(Object.isFrozen((a.payload.ext as { roles: string[] }).roles)).to.equal(true);
     expect(Object.isFrozen(a.header)).to.equal(true);
+    expect(Object.isFrozen(a.header.jwk)).to.equal(true);
     expect(() => {
       (a.payload as Record<string, unknown>).sub = 'admin';
     }).to.throw(TypeError);
