@@ -52,6 +52,11 @@ export interface IdTokenVerifyOptions {
   organization?: string;
   /** The access token returned with the ID token: `at_hash`, when present, must match it. */
   accessToken?: string;
+  /**
+   * The ID token came from the authorization endpoint with an access token (implicit or hybrid
+   * `id_token token`): `at_hash` is then required (OIDC Core §3.2.2.10). Needs `accessToken`. @defaultValue false
+   */
+  requireAtHash?: boolean;
   /** The authorization code returned with the ID token (hybrid flow): `c_hash` is then required and must match. */
   code?: string;
 }
@@ -75,6 +80,12 @@ function checkCallOptions(options: IdTokenVerifyOptions): void {
     if (value !== undefined && (typeof value !== 'string' || value === '')) {
       throw new ConfigurationError(`${name} must be a non-empty string when given`, name);
     }
+  }
+  if (options.requireAtHash !== undefined && typeof options.requireAtHash !== 'boolean') {
+    throw new ConfigurationError('requireAtHash must be a boolean', 'requireAtHash');
+  }
+  if (options.requireAtHash === true && options.accessToken === undefined) {
+    throw new ConfigurationError('requireAtHash needs the accessToken to check at_hash against', 'requireAtHash');
   }
   const { maxAge } = options;
   if (maxAge !== undefined && !(typeof maxAge === 'number' && Number.isFinite(maxAge) && maxAge >= 0)) {
@@ -207,6 +218,13 @@ export class TokenVerifier {
     this.#checkAuthorizedParty(payload);
     if (options.maxAge !== undefined) this.#checkAuthTime(payload.auth_time, options.maxAge, now);
     const digest = ALGORITHMS[jwt.header.alg].claimHash;
+    if (options.requireAtHash === true && payload.at_hash === undefined) {
+      throw invalid(
+        'Access Token Hash (at_hash) claim must be a string present in the ID token when it comes with an access token',
+        'ERR_TOKEN_AT_HASH_MISSING',
+        'at_hash',
+      );
+    }
     if (options.accessToken !== undefined && payload.at_hash !== undefined) {
       if (payload.at_hash !== halfHash(options.accessToken, digest)) {
         throw invalid(

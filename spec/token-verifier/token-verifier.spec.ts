@@ -609,6 +609,15 @@ describe('TokenVerifier', () => {
       await rs.verify(eddsa, options);
     });
 
+    it('requires at_hash with requireAtHash (implicit and hybrid id_token token)', async () => {
+      const options = { nonce: NONCE, accessToken: ACCESS_TOKEN, requireAtHash: true };
+      const err = await failure(hs256(), options);
+      expect([err.code, err.claim]).to.deep.equal(['ERR_TOKEN_AT_HASH_MISSING', 'at_hash']);
+      await verifier().verify(hs256({ at_hash: '77QmUPtjPfzWtF2AnpK9RQ' }), options);
+      const noToken = await rejectionOf(verifier().verify(hs256(), { nonce: NONCE, requireAtHash: true }));
+      expect(noToken).to.be.instanceOf(ConfigurationError);
+    });
+
     it('requires a matching c_hash when a code is given', async () => {
       const options = { nonce: NONCE, code: CODE };
       expect((await verifier().verify(hs256({ c_hash: 'LDktKdoQak3Pk0cnXxCltA' }), options)).c_hash).to.equal(
@@ -623,6 +632,7 @@ describe('TokenVerifier', () => {
 
   describe('per-call options', () => {
     for (const options of [
+      { requireAtHash: 'yes' },
       { nonce: '' },
       { organization: '' },
       { maxAge: -1 },
