@@ -20,7 +20,7 @@ import {
   type Clock,
 } from './claims.js';
 import { invalid } from './failure.js';
-import type { JwksFetcher, JwksFetcherOptions } from './jwks-fetcher.js';
+import { type JwksFetcher, type JwksFetcherOptions, jwksSettings } from './jwks-fetcher.js';
 import { DEFAULT_MAX_TOKEN_LENGTH, type JwtHeader, type ParsedJwt, type ParseOptions, parseJwt } from './jwt.js';
 import {
   AsymmetricSignatureVerifier,
@@ -219,6 +219,7 @@ export class AccessTokenVerifier {
     }
     this.#discovery = options.discovery;
     const jwksOptions = { ...options.jwksOptions };
+    jwksSettings(jwksOptions);
     const entries: IssuerOptions[] = single
       ? [{ issuer, jwksUri: options.jwksUri, jwks: options.jwks, secret: options.secret }]
       : (issuers ?? []).map((entry) => (typeof entry === 'string' ? { issuer: entry } : entry));

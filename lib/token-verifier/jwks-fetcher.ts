@@ -66,6 +66,31 @@ const BACKOFF_BASE = 1_000;
 /** Longest wait between two attempts while the key source fails (ms). */
 const BACKOFF_MAX = 30_000;
 
+/** The numeric settings of a {@link JwksFetcher}, validated, defaults applied. */
+export interface JwksSettings {
+  readonly cacheTtl: number;
+  readonly cooldown: number;
+  readonly timeout: number;
+  readonly maxStale: number;
+  readonly maxResponseBytes: number;
+}
+
+/**
+ * Validates the numeric options of a {@link JwksFetcher} and applies their defaults, so that a verifier that
+ * creates fetchers later (after discovery) can refuse bad options at construction.
+ *
+ * @throws {ConfigurationError} for a value that is not a finite number in range.
+ */
+export function jwksSettings(options: JwksFetcherOptions = {}): JwksSettings {
+  return {
+    cacheTtl: seconds(options.cacheTtl, 'cacheTtl', 600, Number.MIN_VALUE),
+    cooldown: seconds(options.cooldown, 'cooldown', 30, 0),
+    timeout: seconds(options.timeout, 'timeout', 5_000, Number.MIN_VALUE),
+    maxStale: seconds(options.maxStale, 'maxStale', 86_400, 0),
+    maxResponseBytes: seconds(options.maxResponseBytes, 'maxResponseBytes', 524_288, 1),
+  };
+}
+
 function seconds(value: unknown, option: string, fallback: number, min: number): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isFinite(value) || value < min) {
@@ -181,11 +206,11 @@ export class JwksFetcher {
   constructor(jwksUrl: string, options: JwksFetcherOptions = {}) {
     const url = checkRemoteUrl(jwksUrl, 'jwksUrl');
     this.url = url.href;
-    this.cacheTtl = seconds(options.cacheTtl, 'cacheTtl', 600, Number.MIN_VALUE);
-    this.cooldown = seconds(options.cooldown, 'cooldown', 30, 0);
-    this.timeout = seconds(options.timeout, 'timeout', 5_000, Number.MIN_VALUE);
-    this.maxStale = seconds(options.maxStale, 'maxStale', 86_400, 0);
-    const maxResponseBytes = seconds(options.maxResponseBytes, 'maxResponseBytes', 524_288, 1);
+    const { cacheTtl, cooldown, timeout, maxStale, maxResponseBytes } = jwksSettings(options);
+    this.cacheTtl = cacheTtl;
+    this.cooldown = cooldown;
+    this.timeout = timeout;
+    this.maxStale = maxStale;
     this.#http = new HttpClient({
       baseURL: url.origin,
       telemetry: false,

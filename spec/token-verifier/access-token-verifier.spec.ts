@@ -101,6 +101,10 @@ describe('AccessTokenVerifier', () => {
       ['an http: issuer to discover', { issuer: 'http://tenant.example.com/', audience: API }],
       ['an http: JWKS URL', { issuer: 'https://a/', jwksUri: 'http://tenant.example.com/jwks', audience: API }],
       ['a bad leeway', { issuer: 'https://a/', audience: API, leeway: '60' }],
+      [
+        'bad key-set options for a discovered issuer',
+        { issuer: 'https://a/', audience: API, jwksOptions: { cacheTtl: -1 } },
+      ],
     ] as const) {
       it(`refuses ${name}`, () => {
         expect(
