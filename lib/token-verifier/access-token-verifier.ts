@@ -16,6 +16,7 @@ import {
   checkIssuedAt,
   checkIssuer,
   checkLeeway,
+  checkLength,
   checkText,
   type Clock,
 } from './claims.js';
@@ -29,7 +30,6 @@ import {
   SymmetricSignatureVerifier,
 } from './signature-verifier.js';
 import { type VerifiedTokenCache, type VerifiedTokenCacheOptions, verifiedTokenCache } from './token-cache.js';
-import { checkLength } from './token-verifier.js';
 
 /** How the keys of one trusted issuer are found. With none of `jwksUri`, `jwks`, `secret`: by discovery. */
 export interface IssuerOptions {

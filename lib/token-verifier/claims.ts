@@ -103,6 +103,15 @@ export function checkText(value: unknown, option: string): string {
   return value;
 }
 
+/** Validates a positive-integer option (`maxTokenLength`). @throws {ConfigurationError} otherwise. */
+export function checkLength(value: unknown, option: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!Number.isSafeInteger(value) || (value as number) < 1) {
+    throw new ConfigurationError(`${option} must be a positive integer`, option);
+  }
+  return value as number;
+}
+
 /** A NumericDate: a finite number (fractions allowed, RFC 7519 §2). */
 export function isNumericDate(value: unknown): value is number {
   return typeof value === 'number' && Number.isFinite(value);

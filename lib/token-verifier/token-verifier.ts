@@ -4,6 +4,7 @@ import { ALGORITHMS } from './algorithms.js';
 import {
   checkAudience,
   checkClock,
+  checkLength,
   checkExpiry,
   checkIssuedAt,
   checkIssuer,
@@ -63,15 +64,6 @@ export interface IdTokenVerifyOptions {
 
 const NO_OPTIONS: IdTokenVerifyOptions = Object.freeze({});
 const KIND = 'ID token';
-
-/** Validates the optional positive-integer options (`maxTokenLength`). */
-export function checkLength(value: unknown, option: string, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (!Number.isSafeInteger(value) || (value as number) < 1) {
-    throw new ConfigurationError(`${option} must be a positive integer`, option);
-  }
-  return value as number;
-}
 
 function checkCallOptions(options: IdTokenVerifyOptions): void {
   if (typeof options !== 'object' || options === null) throw new ConfigurationError('options must be an object');
