@@ -65,9 +65,11 @@ export interface IdTokenVerifyOptions {
 const NO_OPTIONS: IdTokenVerifyOptions = Object.freeze({});
 const KIND = 'ID token';
 
+const TEXT_OPTIONS = ['nonce', 'organization', 'accessToken', 'code'] as const;
+
 function checkCallOptions(options: IdTokenVerifyOptions): void {
   if (typeof options !== 'object' || options === null) throw new ConfigurationError('options must be an object');
-  for (const name of ['nonce', 'organization', 'accessToken', 'code'] as const) {
+  for (const name of TEXT_OPTIONS) {
     const value = options[name];
     if (value !== undefined && (typeof value !== 'string' || value === '')) {
       throw new ConfigurationError(`${name} must be a non-empty string when given`, name);
@@ -209,7 +211,6 @@ export class TokenVerifier {
     if (options.organization !== undefined) this.#checkOrganization(payload, options.organization);
     this.#checkAuthorizedParty(payload);
     if (options.maxAge !== undefined) this.#checkAuthTime(payload.auth_time, options.maxAge, now);
-    const digest = ALGORITHMS[jwt.header.alg].claimHash;
     if (options.requireAtHash === true && payload.at_hash === undefined) {
       throw invalid(
         'Access Token Hash (at_hash) claim must be a string present in the ID token when it comes with an access token',
@@ -218,7 +219,7 @@ export class TokenVerifier {
       );
     }
     if (options.accessToken !== undefined && payload.at_hash !== undefined) {
-      if (payload.at_hash !== halfHash(options.accessToken, digest)) {
+      if (payload.at_hash !== halfHash(options.accessToken, ALGORITHMS[jwt.header.alg].claimHash)) {
         throw invalid(
           'Access Token Hash (at_hash) claim mismatch in the ID token; it does not match the access token',
           'ERR_TOKEN_AT_HASH_MISMATCH',
@@ -234,7 +235,7 @@ export class TokenVerifier {
           'c_hash',
         );
       }
-      if (payload.c_hash !== halfHash(options.code, digest)) {
+      if (payload.c_hash !== halfHash(options.code, ALGORITHMS[jwt.header.alg].claimHash)) {
         throw invalid(
           'Code Hash (c_hash) claim mismatch in the ID token; it does not match the authorization code',
           'ERR_TOKEN_C_HASH_MISMATCH',

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { expect } from 'chai';
 import { ConfigurationError } from '../../lib/errors.js';
 import { parseJwt, type ParsedJwt } from '../../lib/token-verifier/jwt.js';
@@ -6,7 +7,8 @@ import { b64url } from '../helpers/jwt.js';
 import { thrownBy } from '../helpers/secrets.js';
 
 function jwt(sub: string): ParsedJwt {
-  const token = `${b64url({ alg: 'RS256', kid: 'k', jwk: { kty: 'RSA' } })}.${b64url({ sub, aud: ['a'], ext: { roles: ['r'] } })}.c2ln`;
+  const signature = b64url(createHash('sha256').update(sub).digest());
+  const token = `${b64url({ alg: 'RS256', kid: 'k', jwk: { kty: 'RSA' } })}.${b64url({ sub, aud: ['a'], ext: { roles: ['r'] } })}.${signature}`;
   return parseJwt(token, { algorithms: ['RS256'], maxLength: 16_384, kind: 'token', types: null, untyped: true });
 }
 
@@ -61,6 +63,23 @@ describe('VerifiedTokenCache', () => {
     expect(() => {
       (a.payload as Record<string, unknown>).sub = 'admin';
     }).to.throw(TypeError);
+  });
+
+  it('never serves a token that only shares the end of a remembered one', () => {
+    const cache = new VerifiedTokenCache();
+    const a = jwt('a');
+    cache.set(a, key, 1000);
+    const lookalike = `x${a.token.slice(1)}`;
+    expect(cache.get(lookalike, 1)).to.equal(undefined);
+    expect(cache.get(`${a.token.slice(0, 40)}`, 1)).to.equal(undefined);
+    expect(cache.get(a.token, 1)).to.equal(a);
+  });
+
+  it('remembers tokens shorter than its index', () => {
+    const cache = new VerifiedTokenCache();
+    const short = { ...jwt('a'), token: 'a.b.c' };
+    cache.set(short, key, 1000);
+    expect(cache.get('a.b.c', 1)).to.equal(short);
   });
 
   it('refuses a maxEntries that is not a positive integer', () => {
