@@ -34,6 +34,25 @@ describe('VerifiedTokenCache', () => {
     expect(cache.size).to.equal(0);
   });
 
+  it('gives a token used since it was last passed over a second chance', () => {
+    const cache = new VerifiedTokenCache({ maxEntries: 3 });
+    const [a, b, c, d, e] = ['a', 'b', 'c', 'd', 'e'].map(jwt) as [
+      ParsedJwt,
+      ParsedJwt,
+      ParsedJwt,
+      ParsedJwt,
+      ParsedJwt,
+    ];
+    for (const token of [a, b, c]) cache.set(token, key, 1000);
+    for (const token of [a, b, c]) cache.get(token.token, 1);
+    cache.set(d, key, 1000);
+    expect(cache.size).to.equal(3);
+    expect(cache.get(a.token, 1)).to.equal(undefined);
+    cache.set(e, key, 1000);
+    expect(cache.get(b.token, 1)).to.equal(undefined);
+    expect([c, d, e].every((token) => cache.get(token.token, 1) === token)).to.equal(true);
+  });
+
   it('forgets the least recently used token first', () => {
     const cache = new VerifiedTokenCache({ maxEntries: 2 });
     const [a, b, c] = [jwt('a'), jwt('b'), jwt('c')];
