@@ -348,10 +348,12 @@ export class AccessTokenVerifier {
     return jwt;
   }
 
-  /** Checks the claims of a token whose signature is verified; returns it. */
+  /**
+   * Checks the claims of a token whose signature is verified; returns it. `iss` was checked before the
+   * signature, and a cached token's frozen claims passed that check against this same immutable allowlist.
+   */
   #check(jwt: ParsedJwt, now: number): ParsedJwt {
     const payload = jwt.payload;
-    checkIssuer(payload, this.issuers, KIND);
     if (payload.sub !== undefined && typeof payload.sub !== 'string') {
       throw invalid('Subject (sub) claim must be a string in the access token', 'ERR_TOKEN_SUB_INVALID', 'sub');
     }
