@@ -33,6 +33,8 @@ export interface HttpClientOptions extends TransportOptions {
   baseURL: string;
   /** Redirects followed, all to the same origin; a redirect elsewhere fails with a `NetworkError`. @defaultValue 5 */
   maxRedirects?: number;
+  /** Largest response body read, in bytes; a longer one is abandoned with a `NetworkError`. @defaultValue no limit */
+  maxResponseBytes?: number;
 }
 
 /** One request of an endpoint method. */
@@ -100,6 +102,7 @@ export class HttpClient {
       httpsAgent: options.httpsAgent,
       proxy: options.proxy,
       maxRedirects: options.maxRedirects ?? 5,
+      maxContentLength: options.maxResponseBytes ?? -1,
       beforeRedirect: (redirect, _response, request) => {
         const from = new URL(String(request?.url ?? options.baseURL), options.baseURL);
         if (String(redirect.protocol) !== from.protocol || String(redirect.host) !== from.host) {

@@ -1,5 +1,13 @@
-// The public surface of lib/oidc/; filled as its classes land.
-export { createPkcePair, pkceChallenge, randomPkceVerifier, type PkcePair } from './pkce.js';
-export { randomNonce, randomState } from './random.js';
+// The public surface of lib/oidc/: provider discovery and the relying-party helpers.
 export { buildAuthorizeUrl, type AuthorizeUrlOptions } from './authorize-url.js';
 export { parseAuthorizationResponse, type AuthorizationResponse } from './authorization-response.js';
+export {
+  DiscoveryCache,
+  type DiscoveryCacheOptions,
+  type DiscoveryOptions,
+  discover,
+  discoveryUrl,
+  type ProviderMetadata,
+} from './discovery.js';
+export { createPkcePair, pkceChallenge, randomPkceVerifier, type PkcePair } from './pkce.js';
+export { randomNonce, randomState } from './random.js';

@@ -1,2 +1,25 @@
-// The public surface of lib/token-verifier/; filled as its classes land.
-export {};
+// The public surface of lib/token-verifier/: signature verifiers, the JWKS cache, the ID-token and
+// access-token verifiers, and the types they resolve to.
+export type { AsymmetricAlgorithm, JwsAlgorithm, SymmetricAlgorithm } from './algorithms.js';
+export type { AccessTokenClaims, IdTokenClaims } from './claims.js';
+export { JwksKey, type UnusableKey } from './jwk.js';
+export { JwksFetcher, type JwksFetcherOptions } from './jwks-fetcher.js';
+export type { JwtHeader, JwtPayload } from './jwt.js';
+export {
+  AsymmetricSignatureVerifier,
+  type AsymmetricSignatureVerifierOptions,
+  type KeyHandle,
+  SignatureVerifier,
+  SymmetricSignatureVerifier,
+  type SymmetricSignatureVerifierOptions,
+  type VerifiedSignature,
+} from './signature-verifier.js';
+export { VerifiedTokenCache, type VerifiedTokenCacheOptions } from './token-cache.js';
+export { type IdTokenVerifyOptions, TokenVerifier, type TokenVerifierOptions } from './token-verifier.js';
+export {
+  AccessTokenVerifier,
+  type AccessTokenVerifierOptions,
+  type IssuerOptions,
+  scopesOf,
+  type VerifiedAccessToken,
+} from './access-token-verifier.js';

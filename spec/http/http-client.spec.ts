@@ -140,6 +140,23 @@ describe('HttpClient', () => {
     }
   });
 
+  it('abandons a response larger than maxResponseBytes with a NetworkError, and reads one at the cap', async () => {
+    const { server, url } = await listen((req, res) =>
+      res.end(req.url === '/big' ? 'x'.repeat(1001) : 'x'.repeat(1000)),
+    );
+    try {
+      const http = new HttpClient({ baseURL: url, maxResponseBytes: 1000 });
+      expect(await http.request({ method: 'GET', url: '/fits' })).to.equal('x'.repeat(1000));
+      const err = await rejectionOf(http.request({ method: 'GET', url: '/big' }));
+      expect(err).to.be.instanceOf(NetworkError);
+      expect(err.message).to.match(
+        /^GET http:\/\/127\.0\.0\.1:\d+\/big failed: maxContentLength size of 1000 exceeded/,
+      );
+    } finally {
+      server.close();
+    }
+  });
+
   describe('429 retries', () => {
     let clock: ReturnType<typeof FakeTimers.install>;
     beforeEach(() => {

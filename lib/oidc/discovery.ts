@@ -1,0 +1,215 @@
+import type { Agent as HttpAgent } from 'node:http';
+import type { Agent as HttpsAgent } from 'node:https';
+import type { AxiosProxyConfig } from 'axios';
+import { AuthnError, ConfigurationError, KeySourceUnavailableError, NetworkError, TimeoutError } from '../errors.js';
+import { HttpClient } from '../http/http-client.js';
+import { checkRemoteUrl } from '../http/url.js';
+
+/**
+ * An OpenID Provider's metadata (OpenID Connect Discovery 1.0 §3, RFC 8414): the members this library reads
+ * are typed, every other member is kept as served.
+ */
+export interface ProviderMetadata {
+  /** The issuer, equal to the configured one. */
+  issuer: string;
+  /** Where the provider's signing keys are published (checked to be `https:`, or `http:` on loopback). */
+  jwks_uri?: string;
+  authorization_endpoint?: string;
+  token_endpoint?: string;
+  userinfo_endpoint?: string;
+  revocation_endpoint?: string;
+  end_session_endpoint?: string;
+  pushed_authorization_request_endpoint?: string;
+  backchannel_authentication_endpoint?: string;
+  device_authorization_endpoint?: string;
+  introspection_endpoint?: string;
+  registration_endpoint?: string;
+  scopes_supported?: string[];
+  response_types_supported?: string[];
+  grant_types_supported?: string[];
+  id_token_signing_alg_values_supported?: string[];
+  token_endpoint_auth_methods_supported?: string[];
+  code_challenge_methods_supported?: string[];
+  claims_supported?: string[];
+  /** Any other member of the document. */
+  [member: string]: unknown;
+}
+
+/** Options of {@link discover} and of a {@link DiscoveryCache}. */
+export interface DiscoveryOptions {
+  /** Milliseconds before the request is abandoned with a `TimeoutError`. @defaultValue 5000 */
+  timeout?: number;
+  /** Largest document read, in bytes. @defaultValue 262144 */
+  maxResponseBytes?: number;
+  /** Agent for an `http:` issuer (loopback only). */
+  httpAgent?: HttpAgent;
+  /** Agent for an `https:` issuer. */
+  httpsAgent?: HttpsAgent;
+  /** Proxy, as axios takes it; `false` ignores `HTTP(S)_PROXY`. */
+  proxy?: AxiosProxyConfig | false;
+}
+
+/** Options of a {@link DiscoveryCache}. */
+export interface DiscoveryCacheOptions extends DiscoveryOptions {
+  /** Seconds a fetched document is reused. @defaultValue 600 */
+  cacheTtl?: number;
+  /**
+   * Seconds a failed discovery is remembered: calls within that time get the same failure without a request,
+   * so a provider that is down gets at most one request per this period. @defaultValue 10
+   */
+  retryAfter?: number;
+  /** Issuers remembered at most; the oldest entry is forgotten first. @defaultValue 100 */
+  maxEntries?: number;
+}
+
+const DEFAULT_TIMEOUT = 5_000;
+const DEFAULT_MAX_BYTES = 262_144;
+
+function positive(value: unknown, option: string, fallback: number, min = Number.MIN_VALUE): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < min) {
+    throw new ConfigurationError(`${option} must be a finite number${min > 0 ? ' above 0' : ' of at least 0'}`, option);
+  }
+  return value;
+}
+
+/**
+ * The discovery URL of an issuer: `{issuer}/.well-known/openid-configuration`, with the issuer's trailing
+ * slash dropped first (`https://t.auth0.com/` → `https://t.auth0.com/.well-known/openid-configuration`).
+ *
+ * @throws {ConfigurationError} for an issuer that is not an `https:` URL (`http:` is accepted for loopback).
+ * @example
+ * discoveryUrl('https://tenant.auth0.com/'); // 'https://tenant.auth0.com/.well-known/openid-configuration'
+ */
+export function discoveryUrl(issuer: string): string {
+  checkRemoteUrl(issuer, 'issuer');
+  return `${issuer.endsWith('/') ? issuer.slice(0, -1) : issuer}/.well-known/openid-configuration`;
+}
+
+/**
+ * Fetches an OpenID Provider's discovery document and checks it: a JSON object whose `issuer` equals the
+ * configured issuer exactly (OIDC Discovery §4.3), with a `jwks_uri` (when present) that is `https:` (or
+ * `http:` on loopback). Redirects are followed within the issuer's origin only.
+ *
+ * @throws {ConfigurationError} for an issuer that is not an `https:` URL, and when the document names another
+ *   issuer (often a missing or extra trailing slash in the configuration).
+ * @throws {KeySourceUnavailableError} for an HTTP error, a body that is not a JSON object, or bad members.
+ * @throws {NetworkError} / {@link TimeoutError} when no answer came.
+ * @example
+ * const metadata = await discover('https://tenant.auth0.com/');
+ * console.log(metadata.jwks_uri); // 'https://tenant.auth0.com/.well-known/jwks.json'
+ */
+export async function discover(issuer: string, options: DiscoveryOptions = {}): Promise<ProviderMetadata> {
+  const url = discoveryUrl(issuer);
+  const timeout = positive(options.timeout, 'timeout', DEFAULT_TIMEOUT);
+  const http = new HttpClient({
+    baseURL: new URL(url).origin,
+    telemetry: false,
+    timeout,
+    retry: { maxRetries: 0 },
+    maxResponseBytes: positive(options.maxResponseBytes, 'maxResponseBytes', DEFAULT_MAX_BYTES, 1),
+    httpAgent: options.httpAgent,
+    httpsAgent: options.httpsAgent,
+    proxy: options.proxy,
+  });
+  const signal = AbortSignal.timeout(timeout);
+  let response;
+  try {
+    response = await http.send({ method: 'GET', url, signal });
+  } catch (error) {
+    if (signal.aborted) throw new TimeoutError(`GET ${url} timed out after ${timeout} ms`);
+    throw error instanceof AuthnError ? error : new NetworkError(`GET ${url} failed`);
+  }
+  if (response.status < 200 || response.status > 299) {
+    throw new KeySourceUnavailableError(`OpenID Provider discovery ${url} answered HTTP ${response.status}`);
+  }
+  const document = response.body;
+  if (typeof document !== 'object' || document === null || Array.isArray(document)) {
+    throw new KeySourceUnavailableError(`OpenID Provider discovery ${url} did not answer with a JSON object`);
+  }
+  const metadata = document as Record<string, unknown>;
+  if (metadata.issuer !== issuer) {
+    throw new ConfigurationError(
+      `the discovery document of ${JSON.stringify(issuer)} names the issuer ${JSON.stringify(String(metadata.issuer))}; ` +
+        'the configured issuer must equal it exactly',
+      'issuer',
+    );
+  }
+  if (metadata.jwks_uri !== undefined) {
+    try {
+      checkRemoteUrl(metadata.jwks_uri, 'jwks_uri');
+    } catch (error) {
+      throw new KeySourceUnavailableError(`OpenID Provider discovery ${url}: ${(error as Error).message}`);
+    }
+  }
+  return metadata as ProviderMetadata;
+}
+
+interface CacheEntry {
+  readonly promise: Promise<ProviderMetadata>;
+  /** Epoch ms after which the entry is fetched again. */
+  expiresAt: number;
+}
+
+/**
+ * Remembers discovery documents per issuer. Concurrent callers share one request (the promise is cached);
+ * a document is reused for `cacheTtl` seconds; a failure is evicted after `retryAfter` seconds (until then
+ * callers get the same failure without a request).
+ *
+ * @throws {ConfigurationError} from the constructor for invalid options.
+ * @example
+ * const discovery = new DiscoveryCache({ cacheTtl: 600 });
+ * const { jwks_uri } = await discovery.get('https://tenant.auth0.com/');
+ */
+export class DiscoveryCache {
+  /** Seconds a document is reused. */
+  readonly cacheTtl: number;
+  /** Seconds a failure is remembered. */
+  readonly retryAfter: number;
+  /** Issuers remembered at most. */
+  readonly maxEntries: number;
+  readonly #options: DiscoveryOptions;
+  readonly #entries = new Map<string, CacheEntry>();
+
+  constructor(options: DiscoveryCacheOptions = {}) {
+    this.cacheTtl = positive(options.cacheTtl, 'cacheTtl', 600);
+    this.retryAfter = positive(options.retryAfter, 'retryAfter', 10, 0);
+    const maxEntries = options.maxEntries ?? 100;
+    if (!Number.isSafeInteger(maxEntries) || maxEntries < 1) {
+      throw new ConfigurationError('maxEntries must be a positive integer', 'maxEntries');
+    }
+    this.maxEntries = maxEntries;
+    positive(options.timeout, 'timeout', DEFAULT_TIMEOUT);
+    this.#options = { ...options };
+  }
+
+  /**
+   * Resolves to the issuer's metadata, from the cache when it can.
+   *
+   * @throws as {@link discover}.
+   */
+  get(issuer: string): Promise<ProviderMetadata> {
+    const now = Date.now();
+    const entries = this.#entries;
+    const cached = entries.get(issuer);
+    if (cached !== undefined && now < cached.expiresAt) return cached.promise;
+    if (cached !== undefined) entries.delete(issuer);
+    if (entries.size >= this.maxEntries) entries.delete(entries.keys().next().value as string);
+    const entry: CacheEntry = { promise: discover(issuer, this.#options), expiresAt: Number.POSITIVE_INFINITY };
+    entries.set(issuer, entry);
+    entry.promise.then(
+      () => {
+        entry.expiresAt = Date.now() + this.cacheTtl * 1000;
+      },
+      () => {
+        entry.expiresAt = Date.now() + this.retryAfter * 1000;
+      },
+    );
+    return entry.promise;
+  }
+
+  /** Forgets every document and failure. */
+  clear(): void {
+    this.#entries.clear();
+  }
+}

@@ -1,0 +1,374 @@
+import type { KeyObject } from 'node:crypto';
+import { ConfigurationError, KeySourceUnavailableError } from '../errors.js';
+import { DiscoveryCache, discoveryUrl } from '../oidc/discovery.js';
+import {
+  ALGORITHMS,
+  type AsymmetricAlgorithm,
+  isAlgorithm,
+  type JwsAlgorithm,
+  type SymmetricAlgorithm,
+} from './algorithms.js';
+import {
+  type AccessTokenClaims,
+  checkAudience,
+  checkClock,
+  checkExpiry,
+  checkIssuedAt,
+  checkIssuer,
+  checkLeeway,
+  checkLength,
+  checkText,
+  type Clock,
+} from './claims.js';
+import { invalid } from './failure.js';
+import { type JwksFetcher, type JwksFetcherOptions, jwksSettings } from './jwks-fetcher.js';
+import { DEFAULT_MAX_TOKEN_LENGTH, type JwtHeader, type ParsedJwt, type ParseOptions, parseJwt } from './jwt.js';
+import {
+  AsymmetricSignatureVerifier,
+  type KeyHandle,
+  type SignatureVerifier,
+  SymmetricSignatureVerifier,
+} from './signature-verifier.js';
+import { type VerifiedTokenCache, type VerifiedTokenCacheOptions, verifiedTokenCache } from './token-cache.js';
+
+/** How the keys of one trusted issuer are found. With none of `jwksUri`, `jwks`, `secret`: by discovery. */
+export interface IssuerOptions {
+  /** The issuer, exactly as tokens carry it in `iss` (Auth0: `https://{domain}/`). */
+  issuer: string;
+  /** The issuer's JWKS URL; when absent, read from `{issuer}/.well-known/openid-configuration`. */
+  jwksUri?: string;
+  /** A key set to share with other verifiers (its cache options are its own). */
+  jwks?: JwksFetcher;
+  /** A shared secret, for an API whose tokens are signed HS256/384/512 (at least 32 bytes). */
+  secret?: string | Uint8Array | KeyObject;
+  /** The algorithms of this issuer. @defaultValue the verifier's `algorithms` */
+  algorithms?: JwsAlgorithm | readonly JwsAlgorithm[];
+}
+
+/** Options of an {@link AccessTokenVerifier}: `issuer` (with `jwksUri`, `jwks` or `secret`) or `issuers`. */
+export interface AccessTokenVerifierOptions {
+  /** The one trusted issuer. */
+  issuer?: string;
+  /** Several trusted issuers, each with its own keys; a token is verified only with the keys of its `iss`. */
+  issuers?: ReadonlyArray<string | IssuerOptions>;
+  /** The API identifier(s): `aud` must hold one of them. */
+  audience: string | readonly string[];
+  /** With `issuer`: its JWKS URL (else discovered). */
+  jwksUri?: string;
+  /** With `issuer`: a key set to share. */
+  jwks?: JwksFetcher;
+  /** With `issuer`: a shared secret for HS* tokens. */
+  secret?: string | Uint8Array | KeyObject;
+  /** The algorithms accepted. @defaultValue `['RS256']`, or `['HS256']` for a secret */
+  algorithms?: JwsAlgorithm | readonly JwsAlgorithm[];
+  /** Seconds of clock skew tolerated on `exp`, `iat` and `nbf`; 0 to 300. @defaultValue 60 */
+  leeway?: number;
+  /** The current time in epoch seconds, for tests. @defaultValue `() => Date.now() / 1000` */
+  clock?: () => number;
+  /** Longest token accepted, in characters. @defaultValue 16384 */
+  maxTokenLength?: number;
+  /**
+   * Require `typ: at+jwt` (RFC 9068 §4). By default `JWT` and an absent `typ` are accepted too, as Auth0
+   * access tokens carry `JWT`. Other types (`logout+jwt`, `dpop+jwt`, …) are always rejected. @defaultValue false
+   */
+  strictTyp?: boolean;
+  /** Opt-in verified-token cache: `true` or `{ maxEntries }`. @defaultValue false */
+  cache?: boolean | VerifiedTokenCacheOptions;
+  /** Options of the key sets this verifier creates (`cacheTtl`, `cooldown`, `timeout`, `maxStale`, agents). */
+  jwksOptions?: JwksFetcherOptions;
+  /** Discovery cache to share between verifiers. @defaultValue a cache of this verifier's own */
+  discovery?: DiscoveryCache;
+}
+
+/** A verified access token and what middleware needs of it. */
+export interface VerifiedAccessToken {
+  /** The decoded header. */
+  header: JwtHeader;
+  /** The checked claims. */
+  payload: AccessTokenClaims;
+  /** The scopes granted: `scope` (space-separated), `scp` (Azure, Okta) and `permissions` (Auth0 RBAC). */
+  scopes: string[];
+  /** The token itself. */
+  token: string;
+}
+
+const KIND = 'access token';
+
+/** How one trusted issuer's signatures are verified: known at construction, or after discovery. */
+class TrustedIssuer {
+  readonly issuer: string;
+  readonly algorithms: readonly JwsAlgorithm[];
+  verifier: SignatureVerifier | undefined;
+  readonly #discovery: () => DiscoveryCache;
+  readonly #jwksOptions: JwksFetcherOptions;
+  #pending: Promise<SignatureVerifier> | undefined;
+
+  constructor(
+    issuer: string,
+    algorithms: readonly JwsAlgorithm[],
+    verifier: SignatureVerifier | undefined,
+    discovery: () => DiscoveryCache,
+    jwksOptions: JwksFetcherOptions,
+  ) {
+    this.issuer = issuer;
+    this.algorithms = algorithms;
+    this.verifier = verifier;
+    this.#discovery = discovery;
+    this.#jwksOptions = jwksOptions;
+  }
+
+  /** The verifier, discovering the JWKS URL on first use (shared by concurrent callers). */
+  resolve(): Promise<SignatureVerifier> {
+    this.#pending ??= this.#discovery()
+      .get(this.issuer)
+      .then((metadata) => {
+        if (typeof metadata.jwks_uri !== 'string') {
+          throw new KeySourceUnavailableError(`the discovery document of "${this.issuer}" has no jwks_uri`);
+        }
+        const algorithm = this.algorithms as readonly AsymmetricAlgorithm[];
+        this.verifier = new AsymmetricSignatureVerifier(metadata.jwks_uri, { ...this.#jwksOptions, algorithm });
+        return this.verifier;
+      })
+      .catch((error: unknown) => {
+        this.#pending = undefined;
+        throw error;
+      });
+    return this.#pending;
+  }
+}
+
+function algorithmsOf(value: unknown, fallback: JwsAlgorithm): readonly JwsAlgorithm[] {
+  if (value === undefined) return [fallback];
+  const list: unknown[] = Array.isArray(value) ? value : [value];
+  if (list.length === 0 || !list.every(isAlgorithm)) {
+    throw new ConfigurationError('algorithms must be supported JWS algorithm names', 'algorithms');
+  }
+  return list as JwsAlgorithm[];
+}
+
+/** Adds the scopes of one claim: a space-separated string, or an array of strings. */
+function addScopes(scopes: Set<string>, claim: unknown): void {
+  if (typeof claim === 'string') {
+    for (const scope of claim.split(' ')) if (scope !== '') scopes.add(scope);
+  } else if (Array.isArray(claim)) {
+    for (const scope of claim) if (typeof scope === 'string' && scope !== '') scopes.add(scope);
+  }
+}
+
+/**
+ * The scopes an access token grants: `scope` (RFC 9068, space-separated), `scp` (Azure AD string, Okta
+ * array) and `permissions` (Auth0 RBAC), without duplicates. Malformed claims grant nothing.
+ *
+ * @example
+ * scopesOf({ scope: 'read:a write:a', permissions: ['read:a', 'admin'] }); // ['read:a', 'write:a', 'admin']
+ */
+export function scopesOf(payload: Record<string, unknown>): string[] {
+  const scopes = new Set<string>();
+  addScopes(scopes, payload.scope);
+  addScopes(scopes, payload.scp);
+  addScopes(scopes, payload.permissions);
+  return [...scopes];
+}
+
+/**
+ * Verifies JWT access tokens (RFC 9068, and Auth0's) for an API: one or several trusted issuers, each with its
+ * own keys (a JWKS given as `jwksUri` or found through the issuer's discovery document, or an HS* secret).
+ * In order: token present; structure, `alg` in the allowlist, header policy (`typ` `at+jwt`, `JWT` or absent;
+ * no `crit`, `cty`, `zip`, `b64`); `iss` in the allowlist — **before any request**, so a token naming another
+ * issuer never makes us contact anyone; the signature, with a key of that issuer only; `sub` (a string when
+ * present); `aud` holding one of the audiences; `exp` (required; valid iff `now < exp + leeway`); `iat` (not in
+ * the future beyond the leeway); `nbf`; `exp` not before `iat`.
+ *
+ * Building one is cheap (no I/O until the first token), so middleware with a dynamic issuer list can keep one
+ * per issuer, sharing key sets through `jwks` and discovery through `discovery`.
+ *
+ * @throws {ConfigurationError} from the constructor for no issuer, an empty issuer or audience, a bad leeway,
+ *   algorithms that do not suit the key source, a non-`https:` JWKS URL or issuer.
+ * @example
+ * const verifier = new AccessTokenVerifier({
+ *   issuer: 'https://tenant.auth0.com/',
+ *   audience: 'https://api.example.com',
+ * });
+ * const { payload, scopes } = await verifier.verifyComplete(accessToken);
+ */
+export class AccessTokenVerifier {
+  /** The trusted issuers. */
+  readonly issuers: readonly string[];
+  /** The accepted audiences. */
+  readonly audiences: readonly string[];
+  /** Seconds of clock skew tolerated. */
+  readonly leeway: number;
+  readonly #trusted = new Map<string, TrustedIssuer>();
+  readonly #clock: Clock;
+  readonly #parse: ParseOptions;
+  readonly #cache: VerifiedTokenCache | undefined;
+  #discovery: DiscoveryCache | undefined;
+
+  constructor(options: AccessTokenVerifierOptions) {
+    if (typeof options !== 'object' || options === null) throw new ConfigurationError('options are required');
+    const { issuer, issuers } = options;
+    const single = issuer !== undefined;
+    if (single === (issuers !== undefined)) {
+      throw new ConfigurationError('give either issuer or issuers', single ? 'issuers' : 'issuer');
+    }
+    if (!single && (!Array.isArray(issuers) || issuers.length === 0)) {
+      throw new ConfigurationError('issuers must be a non-empty list', 'issuers');
+    }
+    if (!single && (options.jwksUri ?? options.jwks ?? options.secret) !== undefined) {
+      throw new ConfigurationError('jwksUri, jwks and secret go inside each issuers entry', 'issuers');
+    }
+    this.#discovery = options.discovery;
+    const jwksOptions = { ...options.jwksOptions };
+    jwksSettings(jwksOptions);
+    const entries: IssuerOptions[] = single
+      ? [{ issuer, jwksUri: options.jwksUri, jwks: options.jwks, secret: options.secret }]
+      : (issuers ?? []).map((entry) => (typeof entry === 'string' ? { issuer: entry } : entry));
+    const all = new Set<JwsAlgorithm>();
+    for (const entry of entries) {
+      const trusted = this.#trust(entry, options.algorithms, jwksOptions);
+      for (const alg of trusted.algorithms) all.add(alg);
+    }
+    this.issuers = Object.freeze([...this.#trusted.keys()]);
+    const audiences = typeof options.audience === 'string' ? [options.audience] : options.audience;
+    if (!Array.isArray(audiences) || audiences.length === 0) {
+      throw new ConfigurationError('audience is required and must be a non-empty string or list', 'audience');
+    }
+    this.audiences = Object.freeze(audiences.map((audience) => checkText(audience, 'audience')));
+    this.leeway = checkLeeway(options.leeway);
+    this.#clock = checkClock(options.clock);
+    this.#parse = {
+      algorithms: [...all],
+      maxLength: checkLength(options.maxTokenLength, 'maxTokenLength', DEFAULT_MAX_TOKEN_LENGTH),
+      kind: KIND,
+      types: new Set(options.strictTyp === true ? ['at+jwt'] : ['at+jwt', 'jwt']),
+      untyped: options.strictTyp !== true,
+      headers: new Map(),
+    };
+    this.#cache = verifiedTokenCache(options.cache);
+  }
+
+  #trust(entry: IssuerOptions, defaults: unknown, jwksOptions: JwksFetcherOptions): TrustedIssuer {
+    if (typeof entry !== 'object' || entry === null) {
+      throw new ConfigurationError('each issuers entry must be a string or { issuer, … }', 'issuers');
+    }
+    const issuer = checkText(entry.issuer, 'issuer');
+    if (this.#trusted.has(issuer)) throw new ConfigurationError(`issuer "${issuer}" is listed twice`, 'issuers');
+    const sources = [entry.jwksUri, entry.jwks, entry.secret].filter((source) => source !== undefined).length;
+    if (sources > 1) {
+      throw new ConfigurationError(`give one of jwksUri, jwks and secret for issuer "${issuer}"`, 'issuers');
+    }
+    const fallback = entry.secret === undefined ? 'RS256' : 'HS256';
+    const algorithms = algorithmsOf(entry.algorithms ?? defaults, fallback);
+    let verifier: SignatureVerifier | undefined;
+    if (entry.secret !== undefined) {
+      verifier = new SymmetricSignatureVerifier(entry.secret, {
+        algorithm: algorithms as readonly SymmetricAlgorithm[],
+      });
+    } else if (entry.jwks !== undefined || entry.jwksUri !== undefined) {
+      verifier = new AsymmetricSignatureVerifier(entry.jwks ?? (entry.jwksUri as string), {
+        ...(entry.jwks === undefined ? jwksOptions : {}),
+        algorithm: algorithms as readonly AsymmetricAlgorithm[],
+      });
+    } else {
+      // Discovery happens on first use; check now what can be checked without I/O.
+      discoveryUrl(issuer);
+      if (algorithms.some((alg) => ALGORITHMS[alg].family === 'hmac')) {
+        throw new ConfigurationError(`HS* algorithms need a secret for issuer "${issuer}"`, 'algorithms');
+      }
+    }
+    const { timeout, httpAgent, httpsAgent, proxy } = jwksOptions;
+    const trusted = new TrustedIssuer(
+      issuer,
+      verifier?.algorithms ?? algorithms,
+      verifier,
+      () => (this.#discovery ??= new DiscoveryCache({ timeout, httpAgent, httpsAgent, proxy })),
+      jwksOptions,
+    );
+    this.#trusted.set(issuer, trusted);
+    return trusted;
+  }
+
+  /**
+   * Verifies an access token and resolves to its claims.
+   *
+   * @throws {TokenValidationError} (rejects) when the token is not acceptable; `code` names the check.
+   * @throws {JwksError} / {@link KeyNotFoundError} (rejects) when no key of the issuer may verify it.
+   * @throws {NetworkError} (rejects; `TimeoutError`, `KeySourceUnavailableError`) when the issuer's key source
+   *   or discovery document is down and no cached key can decide.
+   * @throws {ConfigurationError} (rejects) when the discovery document names another issuer.
+   */
+  verify(token: string): Promise<AccessTokenClaims> {
+    try {
+      const result = this.#run(token);
+      if (result instanceof Promise) return result.then((jwt) => jwt.payload as AccessTokenClaims);
+      return Promise.resolve(result.payload as AccessTokenClaims);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /**
+   * Verifies an access token like {@link AccessTokenVerifier.verify} and resolves to its header, claims,
+   * scopes and the token itself.
+   */
+  verifyComplete(token: string): Promise<VerifiedAccessToken> {
+    try {
+      const result = this.#run(token);
+      return result instanceof Promise ? result.then(complete) : Promise.resolve(complete(result));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /** Verifies a token; returns it, or a promise of it when a key or a discovery document must be fetched. */
+  #run(token: string): ParsedJwt | Promise<ParsedJwt> {
+    if (typeof token !== 'string' || token === '') {
+      throw invalid('Access token is required but missing.', 'ERR_TOKEN_MISSING');
+    }
+    const now = this.#clock();
+    const cached = this.#cache?.get(token, now);
+    if (cached !== undefined) return this.#check(cached, now);
+    const jwt = parseJwt(token, this.#parse);
+    const trusted = this.#trusted.get(checkIssuer(jwt.payload, this.issuers, KIND)) as TrustedIssuer;
+    const verifier = trusted.verifier;
+    if (verifier === undefined) return trusted.resolve().then((resolved) => this.#signed(jwt, resolved, undefined));
+    return this.#signed(jwt, verifier, now);
+  }
+
+  /** Verifies the signature, then the claims at `now` (read again after any wait). */
+  #signed(jwt: ParsedJwt, verifier: SignatureVerifier, now: number | undefined): ParsedJwt | Promise<ParsedJwt> {
+    const key = verifier.verifyParsed(jwt);
+    if (key instanceof Promise) return key.then((verifiedBy) => this.#accept(jwt, verifiedBy, this.#clock()));
+    return this.#accept(jwt, key, now ?? this.#clock());
+  }
+
+  #accept(jwt: ParsedJwt, key: KeyHandle, now: number): ParsedJwt {
+    this.#check(jwt, now);
+    this.#cache?.set(jwt, key, jwt.payload.exp as number);
+    return jwt;
+  }
+
+  /**
+   * Checks the claims of a token whose signature is verified; returns it. `iss` was checked before the
+   * signature, and a cached token's frozen claims passed that check against this same immutable allowlist.
+   */
+  #check(jwt: ParsedJwt, now: number): ParsedJwt {
+    const payload = jwt.payload;
+    if (payload.sub !== undefined && typeof payload.sub !== 'string') {
+      throw invalid('Subject (sub) claim must be a string in the access token', 'ERR_TOKEN_SUB_INVALID', 'sub');
+    }
+    checkAudience(payload, this.audiences, KIND);
+    const exp = checkExpiry(payload, now, this.leeway, KIND);
+    checkIssuedAt(payload, exp, now, this.leeway, KIND, false);
+    return jwt;
+  }
+}
+
+function complete(jwt: ParsedJwt): VerifiedAccessToken {
+  return {
+    header: jwt.header,
+    payload: jwt.payload as AccessTokenClaims,
+    scopes: scopesOf(jwt.payload),
+    token: jwt.token,
+  };
+}

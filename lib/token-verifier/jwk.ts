@@ -1,0 +1,211 @@
+import { constants, createPublicKey, type JsonWebKey, type KeyObject, verify } from 'node:crypto';
+import { ALGORITHMS, type AsymmetricAlgorithm, isAlgorithm, type JwsAlgorithm } from './algorithms.js';
+
+/** Smallest RSA modulus accepted, in bits (RFC 7518 §3.3). */
+export const MIN_RSA_BITS = 2048;
+
+/** JWK members that only a private or symmetric key has. */
+const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'] as const;
+
+/** The public members each key type is imported from; anything else in the JWK never reaches `node:crypto`. */
+const PUBLIC_MEMBERS: Readonly<Record<string, readonly string[]>> = {
+  RSA: ['n', 'e'],
+  EC: ['crv', 'x', 'y'],
+  OKP: ['crv', 'x'],
+};
+
+const CURVES: Readonly<Record<string, readonly string[]>> = {
+  EC: ['P-256', 'P-384', 'P-521'],
+  OKP: ['Ed25519'],
+};
+
+/** Checks a signature over an ASCII signing input. */
+type SignatureCheck = (data: string, signature: Buffer) => boolean;
+
+/** A JWKS entry that was skipped, and why; kept so that a token naming it gets a precise error. */
+export interface UnusableKey {
+  /** The entry's `kid`, when it had a string one. */
+  readonly kid: string | undefined;
+  /** Why the entry cannot verify anything, e.g. `RSA key of 1024 bits; at least 2048 are required`. */
+  readonly reason: string;
+}
+
+/**
+ * A public key imported once from a JWKS entry into a `KeyObject`, with the rules of RFC 8725 §3.1 bound to
+ * it: it verifies only algorithms that suit its type and curve, only its own `alg` when the JWK names one, and
+ * the exact `node:crypto` parameters of each algorithm are built once and reused.
+ *
+ * @example
+ * const key = await new JwksFetcher('https://tenant.auth0.com/.well-known/jwks.json').getKey(kid, 'RS256');
+ * key.suits('RS256'); // true
+ */
+export class JwksKey {
+  /** The JWK's `kid`, if it had one. */
+  readonly kid: string | undefined;
+  /** The JWK's own `alg`, if it named one: then it verifies that algorithm only. */
+  readonly alg: AsymmetricAlgorithm | undefined;
+  /** The JWK key type. */
+  readonly kty: 'RSA' | 'EC' | 'OKP';
+  /** The curve of an EC or OKP key. */
+  readonly curve: string | undefined;
+  /** The imported public key. */
+  readonly key: KeyObject;
+  /** The JWKS entry as JSON text: equal for the same entry in two fetches, so it is imported only once. */
+  readonly fingerprint: string;
+  /** False once a refreshed key set no longer holds this key; verified-token caches drop what it verified. */
+  active = true;
+  readonly #checks = new Map<JwsAlgorithm, SignatureCheck | null>();
+
+  /** @internal Use {@link importJwk}. */
+  constructor(fields: {
+    kid: string | undefined;
+    alg: AsymmetricAlgorithm | undefined;
+    kty: 'RSA' | 'EC' | 'OKP';
+    curve: string | undefined;
+    key: KeyObject;
+    fingerprint: string;
+  }) {
+    this.kid = fields.kid;
+    this.alg = fields.alg;
+    this.kty = fields.kty;
+    this.curve = fields.curve;
+    this.key = fields.key;
+    this.fingerprint = fields.fingerprint;
+  }
+
+  /** Tells whether this key may verify `alg`: its type and curve suit it, and its own `alg` (if any) equals it. */
+  suits(alg: JwsAlgorithm): boolean {
+    return this.#check(alg) !== null;
+  }
+
+  /**
+   * Verifies `signature` over `data` with `alg`; false (never a throw) for a wrong signature, a signature of
+   * the wrong length, or an algorithm this key does not suit.
+   */
+  verify(alg: JwsAlgorithm, data: string, signature: Buffer): boolean {
+    const check = this.#check(alg);
+    return check !== null && check(data, signature);
+  }
+
+  #check(alg: JwsAlgorithm): SignatureCheck | null {
+    let check = this.#checks.get(alg);
+    if (check === undefined) {
+      check = this.#build(alg);
+      this.#checks.set(alg, check);
+    }
+    return check;
+  }
+
+  #build(alg: JwsAlgorithm): SignatureCheck | null {
+    const spec = ALGORITHMS[alg];
+    if (this.alg !== undefined && this.alg !== alg) return null;
+    const { key } = this;
+    const digest = spec.digest;
+    switch (spec.family) {
+      case 'rsa': {
+        if (this.kty !== 'RSA') return null;
+        const length = Math.ceil((key.asymmetricKeyDetails?.modulusLength ?? 0) / 8);
+        const options = spec.pss ? { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: spec.hashLength } : key;
+        return (data, signature) => signature.length === length && safely(digest, data, options, signature);
+      }
+      case 'ec': {
+        if (this.kty !== 'EC' || this.curve !== spec.curve) return null;
+        const options = { key, dsaEncoding: 'ieee-p1363' as const };
+        const length = spec.signatureLength;
+        return (data, signature) => signature.length === length && safely(digest, data, options, signature);
+      }
+      case 'ed25519': {
+        if (this.kty !== 'OKP' || this.curve !== 'Ed25519') return null;
+        return (data, signature) => signature.length === 64 && safely(null, data, key, signature);
+      }
+      default:
+        return null;
+    }
+  }
+}
+
+function safely(
+  digest: string | null,
+  data: string,
+  key: KeyObject | Parameters<typeof verify>[2],
+  signature: Buffer,
+): boolean {
+  try {
+    return verify(digest, Buffer.from(data, 'latin1'), key, signature);
+  } catch {
+    return false;
+  }
+}
+
+/** Identifies a JWKS entry across fetches: its JSON text, so that an unchanged entry is not imported again. */
+export function fingerprint(entry: unknown): string {
+  return JSON.stringify(entry) ?? '';
+}
+
+function unusable(kid: string | undefined, reason: string): UnusableKey {
+  return { kid, reason };
+}
+
+/**
+ * Imports one JWKS entry, or says why it cannot be used: not an object, a non-string `kid`, a key type other
+ * than RSA / EC / OKP (an `oct` secret included), private key material, `use` other than `sig`, `key_ops`
+ * without `verify`, an `alg` that is unknown or does not suit the key, an unsupported curve, invalid key
+ * material (an EC point off its curve…), or an RSA modulus under 2048 bits.
+ *
+ * @example
+ * const result = importJwk({ kty: 'RSA', kid: 'k1', n, e: 'AQAB' });
+ * if (result instanceof JwksKey) use(result.key);
+ */
+export function importJwk(entry: unknown): JwksKey | UnusableKey {
+  if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
+    return unusable(undefined, 'the entry is not a JSON object');
+  }
+  const jwk = entry as Record<string, unknown>;
+  const kid = typeof jwk.kid === 'string' ? jwk.kid : undefined;
+  if (jwk.kid !== undefined && kid === undefined) return unusable(undefined, 'its kid is not a string');
+  const { use, alg } = jwk;
+  const kty = String(jwk.kty);
+  if (kty === 'oct') return unusable(kid, 'symmetric (oct) keys are never used to verify tokens');
+  const members = typeof jwk.kty === 'string' && Object.hasOwn(PUBLIC_MEMBERS, kty) ? PUBLIC_MEMBERS[kty] : undefined;
+  if (members === undefined) return unusable(kid, `key type ${JSON.stringify(kty)} is not supported`);
+  if (PRIVATE_MEMBERS.some((member) => Object.hasOwn(jwk, member))) {
+    return unusable(kid, 'it holds private key material');
+  }
+  if (use !== undefined && use !== 'sig') return unusable(kid, `its use is ${JSON.stringify(String(use))}, not "sig"`);
+  const ops = jwk.key_ops;
+  if (ops !== undefined && !(Array.isArray(ops) && ops.includes('verify'))) {
+    return unusable(kid, 'its key_ops do not include "verify"');
+  }
+  const curves = CURVES[kty];
+  const curve = typeof jwk.crv === 'string' ? jwk.crv : undefined;
+  if (curves !== undefined && (curve === undefined || !curves.includes(curve))) {
+    return unusable(kid, `curve ${JSON.stringify(String(jwk.crv))} is not supported for ${kty} keys`);
+  }
+  if (alg !== undefined && (!isAlgorithm(alg) || ALGORITHMS[alg].family === 'hmac')) {
+    return unusable(kid, `its alg ${JSON.stringify(String(alg))} is not a supported signature algorithm`);
+  }
+  const material: Record<string, unknown> = { kty };
+  for (const member of members) material[member] = jwk[member];
+  let key: KeyObject;
+  try {
+    key = createPublicKey({ key: material as JsonWebKey, format: 'jwk' });
+  } catch {
+    return unusable(kid, `its ${kty} key material is invalid`);
+  }
+  if (kty === 'RSA') {
+    const bits = key.asymmetricKeyDetails?.modulusLength ?? 0;
+    if (bits < MIN_RSA_BITS) return unusable(kid, `RSA key of ${bits} bits; at least ${MIN_RSA_BITS} are required`);
+  }
+  const result = new JwksKey({
+    kid,
+    alg: alg as AsymmetricAlgorithm | undefined,
+    kty: kty as JwksKey['kty'],
+    curve,
+    key,
+    fingerprint: fingerprint(entry),
+  });
+  if (alg !== undefined && !result.suits(alg as JwsAlgorithm)) {
+    return unusable(kid, `its alg "${String(alg)}" does not suit a ${kty} key${curve ? ` on ${curve}` : ''}`);
+  }
+  return result;
+}

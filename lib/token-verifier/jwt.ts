@@ -1,0 +1,226 @@
+import { isUtf8 } from 'node:buffer';
+import type { JwsAlgorithm } from './algorithms.js';
+import { invalid, quote, type TokenKind } from './failure.js';
+
+/**
+ * The protected header of a compact JWS, as the verifier accepted it: `alg` is one of the configured
+ * algorithms, `kid` (when present) a non-empty string, and `crit`, `b64`, `zip` and `cty` are absent. Other
+ * members (`x5t`, `jku`, …) are passed through but never used: keys come from configuration only.
+ */
+export interface JwtHeader {
+  /** The signature algorithm, one of the verifier's allowlist. */
+  alg: JwsAlgorithm;
+  /** The key id, matched against the `kid` of the JWKS keys. */
+  kid?: string;
+  /** The media type of the token: absent, `JWT`, or `at+jwt` for access tokens. */
+  typ?: string;
+  /** Unknown header members, passed through unused. */
+  [member: string]: unknown;
+}
+
+/** A decoded JWT claims set: a plain JSON object. */
+export type JwtPayload = Record<string, unknown>;
+
+/** A token that passed {@link parseJwt}: decoded, checked for shape, signature not yet verified. */
+export interface ParsedJwt {
+  /** The token as received. */
+  readonly token: string;
+  /** The decoded header. */
+  readonly header: JwtHeader;
+  /** The decoded claims set. */
+  readonly payload: JwtPayload;
+  /** The ASCII signing input: `header.payload`. */
+  readonly signingInput: string;
+  /** The decoded signature (empty for an unsigned token, which no configured algorithm accepts). */
+  readonly signature: Buffer;
+}
+
+/** What {@link parseJwt} accepts besides well-formedness. */
+export interface ParseOptions {
+  /** The algorithms `alg` must be one of. */
+  readonly algorithms: readonly JwsAlgorithm[];
+  /** The longest token accepted, in characters; checked before anything else is looked at. */
+  readonly maxLength: number;
+  /** The kind of token, for messages. */
+  readonly kind: TokenKind;
+  /** The `typ` values accepted, lower case and without an `application/` prefix; `null` accepts any string. */
+  readonly types: ReadonlySet<string> | null;
+  /** Whether a token without `typ` is accepted. */
+  readonly untyped: boolean;
+  /**
+   * Headers already accepted under these options, by their base64url segment: a token whose header segment
+   * is here skips decoding and checking it again (at most 100 are kept). Give a new `Map` per verifier.
+   */
+  readonly headers?: Map<string, JwtHeader>;
+}
+
+/** Most header segments remembered by one {@link ParseOptions.headers} map; it is emptied when full. */
+const MAX_CACHED_HEADERS = 100;
+
+/** Default of the `maxTokenLength` options: 16 KiB. */
+export const DEFAULT_MAX_TOKEN_LENGTH = 16_384;
+
+/** Longest `kid` accepted; a longer one is malformed (a JWKS never has one that long). */
+export const MAX_KID_LENGTH = 256;
+
+/** The message of every structural failure, as in auth0-python. */
+const UNDECODABLE = 'token could not be decoded.';
+
+/** Header members this verifier understands no extension of; a token carrying any of them is rejected. */
+const UNSUPPORTED_HEADERS = ['b64', 'zip', 'cty'] as const;
+
+function malformed(): never {
+  throw invalid(UNDECODABLE, 'ERR_TOKEN_MALFORMED');
+}
+
+/** Decodes one segment, accepting only canonical unpadded base64url (no padding, no stray bits or characters). */
+function segment(token: string, start: number, end: number): Buffer {
+  const text = token.slice(start, end);
+  const bytes = Buffer.from(text, 'base64url');
+  if (bytes.toString('base64url') !== text) malformed();
+  return bytes;
+}
+
+/** Decodes a segment holding a JSON object: valid UTF-8, valid JSON, an object, no `__proto__` member. */
+function jsonObject(token: string, start: number, end: number): { value: Record<string, unknown>; text: string } {
+  const bytes = segment(token, start, end);
+  if (!isUtf8(bytes)) malformed();
+  const text = bytes.toString('utf8');
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    malformed();
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) malformed();
+  // JSON.parse makes `__proto__` an own data property, but a later Object.assign() would turn it into the
+  // prototype of the copy: such a token is refused rather than handed to application code (CWE-1321).
+  if (Object.hasOwn(value, '__proto__')) malformed();
+  return { value: value as Record<string, unknown>, text };
+}
+
+/** Counts the members of the top-level object of a valid JSON text, duplicates included. */
+function topLevelMembers(text: string): number {
+  let depth = 0;
+  let count = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22) {
+      let j = i + 1;
+      for (let d = text.charCodeAt(j); d !== 0x22; d = text.charCodeAt(j)) j += d === 0x5c ? 2 : 1;
+      if (depth === 1) {
+        let k = j + 1;
+        while (text.charCodeAt(k) <= 0x20) k++;
+        if (text.charCodeAt(k) === 0x3a) count++;
+      }
+      i = j;
+    } else if (c === 0x7b || c === 0x5b) depth++;
+    else if (c === 0x7d || c === 0x5d) depth--;
+  }
+  return count;
+}
+
+/** Normalises a media type for comparison: lower case, without the optional `application/` prefix. */
+export function mediaType(value: string): string {
+  const lower = value.toLowerCase();
+  return lower.startsWith('application/') ? lower.slice(12) : lower;
+}
+
+function capitalised(kind: TokenKind): string {
+  return kind.charAt(0).toUpperCase() + kind.slice(1);
+}
+
+/** The message of an algorithm outside the allowlist, worded as auth0-python words it. */
+function algorithmMessage(alg: unknown, algorithms: readonly JwsAlgorithm[]): string {
+  const expected =
+    algorithms.length === 1 ? `"${algorithms[0]}"` : `one of ${algorithms.map((a) => `"${a}"`).join(', ')}`;
+  const shown = typeof alg === 'string' ? JSON.stringify(alg) : quote(alg);
+  return `Signature algorithm of ${shown} is not supported. Expected the token to be signed with ${expected}`;
+}
+
+/**
+ * Parses a compact JWS strictly, before any key is looked up, in this order: size cap; three segments;
+ * canonical unpadded base64url in each; UTF-8 and JSON objects for header and payload, no duplicate header
+ * member, no `__proto__` member; `alg` in the allowlist; no `crit`, `b64`, `zip` or `cty`; `typ` per policy;
+ * `kid` absent or a non-empty string of at most 256 characters. Duplicate claims in the payload are resolved
+ * by `JSON.parse` (the last wins) and that one parsed object is what every check reads and the caller gets.
+ *
+ * @throws {TokenValidationError} with the code of the first failed check.
+ * @example
+ * const jwt = parseJwt(token, {
+ *   algorithms: ['RS256'],
+ *   maxLength: DEFAULT_MAX_TOKEN_LENGTH,
+ *   kind: 'ID token',
+ *   types: new Set(['jwt']),
+ *   untyped: true,
+ * });
+ */
+export function parseJwt(token: string, options: ParseOptions): ParsedJwt {
+  if (token.length > options.maxLength) {
+    throw invalid(
+      `${capitalised(options.kind)} is too large: ${token.length} characters, the maximum is ${options.maxLength}`,
+      'ERR_TOKEN_TOO_LARGE',
+    );
+  }
+  const first = token.indexOf('.');
+  const second = token.indexOf('.', first + 1);
+  if (first <= 0 || second <= first + 1 || token.indexOf('.', second + 1) !== -1) malformed();
+  const cache = options.headers;
+  const encodedHeader = token.slice(0, first);
+  let header = cache?.get(encodedHeader);
+  const decodedHeader = header === undefined ? jsonObject(token, 0, first) : undefined;
+  const payload = jsonObject(token, first + 1, second).value;
+  const signature = segment(token, second + 1, token.length);
+  if (decodedHeader !== undefined) {
+    header = checkHeader(decodedHeader.value, decodedHeader.text, options);
+    if (cache !== undefined) {
+      if (cache.size >= MAX_CACHED_HEADERS) cache.clear();
+      cache.set(encodedHeader, header);
+    }
+  }
+  return { token, header: header as JwtHeader, payload, signingInput: token.slice(0, second), signature };
+}
+
+/** Checks a decoded header against the policy; returns it frozen, as it may be shared by many tokens. */
+function checkHeader(fields: Record<string, unknown>, text: string, options: ParseOptions): JwtHeader {
+  if (topLevelMembers(text) !== Object.keys(fields).length) malformed();
+  const { alg } = fields;
+  if (typeof alg !== 'string' || !options.algorithms.includes(alg as JwsAlgorithm)) {
+    throw invalid(algorithmMessage(alg, options.algorithms), 'ERR_TOKEN_ALG_NOT_ALLOWED', 'alg');
+  }
+  if (Object.hasOwn(fields, 'crit')) {
+    throw invalid(
+      `Critical header parameter (crit) ${quote(fields.crit)} is not supported; no extension is understood`,
+      'ERR_TOKEN_CRIT_UNSUPPORTED',
+      'crit',
+    );
+  }
+  for (const name of UNSUPPORTED_HEADERS) {
+    if (Object.hasOwn(fields, name)) {
+      throw invalid(
+        `Header parameter (${name}) is not supported in the ${options.kind}`,
+        'ERR_TOKEN_HEADER_UNSUPPORTED',
+        name,
+      );
+    }
+  }
+  const { typ, kid } = fields;
+  const { types } = options;
+  if (
+    typ === undefined ? !options.untyped : typeof typ !== 'string' || (types !== null && !types.has(mediaType(typ)))
+  ) {
+    throw invalid(
+      `Type (typ) header ${quote(typ)} is not accepted for an ${options.kind}`,
+      'ERR_TOKEN_TYP_INVALID',
+      'typ',
+    );
+  }
+  if (kid !== undefined && (typeof kid !== 'string' || kid === '' || kid.length > MAX_KID_LENGTH)) {
+    throw invalid(
+      `Key ID (kid) header must be a non-empty string of at most ${MAX_KID_LENGTH} characters`,
+      'ERR_TOKEN_KID_INVALID',
+      'kid',
+    );
+  }
+  return Object.freeze(fields) as JwtHeader;
+}

@@ -1,0 +1,237 @@
+import { createHmac, createSecretKey, KeyObject, timingSafeEqual } from 'node:crypto';
+import { ConfigurationError } from '../errors.js';
+import {
+  ALGORITHMS,
+  algorithmList,
+  type AsymmetricAlgorithm,
+  type JwsAlgorithm,
+  type SymmetricAlgorithm,
+} from './algorithms.js';
+import { invalid } from './failure.js';
+import type { JwksKey } from './jwk.js';
+import { JwksFetcher, type JwksFetcherOptions } from './jwks-fetcher.js';
+import {
+  DEFAULT_MAX_TOKEN_LENGTH,
+  type JwtHeader,
+  type JwtPayload,
+  type ParsedJwt,
+  type ParseOptions,
+  parseJwt,
+} from './jwt.js';
+
+/**
+ * What verified a signature, as verified-token caches need it: `active` turns false when a JWKS refresh drops
+ * the key, and whatever that key verified must be verified again.
+ */
+export interface KeyHandle {
+  /** False once the key left its key set. */
+  readonly active: boolean;
+}
+
+/** A decoded token whose signature was verified; its claims are not checked. */
+export interface VerifiedSignature {
+  /** The decoded header. */
+  header: JwtHeader;
+  /** The decoded claims set, unchecked. */
+  payload: JwtPayload;
+}
+
+/** The handle of a shared secret: it never leaves its set. */
+const SECRET_HANDLE: KeyHandle = Object.freeze({ active: true });
+
+function invalidSignature(): never {
+  throw invalid('Invalid token signature.', 'ERR_TOKEN_SIGNATURE_INVALID');
+}
+
+/**
+ * Verifies the signature of compact JWS tokens with an explicit algorithm allowlist and a key chosen by
+ * configuration, never by the token: `jku`, `x5u`, `jwk` and `x5c` headers are ignored, unknown `crit` is
+ * rejected. {@link SymmetricSignatureVerifier} and {@link AsymmetricSignatureVerifier} are the two kinds;
+ * {@link TokenVerifier} takes either.
+ *
+ * @example
+ * const verifier: SignatureVerifier = new AsymmetricSignatureVerifier(jwksUrl);
+ * const payload = await verifier.verifySignature(token); // claims not checked
+ */
+export abstract class SignatureVerifier {
+  /** The algorithms accepted, in the order given. */
+  readonly algorithms: readonly JwsAlgorithm[];
+  readonly #parse: ParseOptions;
+
+  protected constructor(algorithms: readonly JwsAlgorithm[]) {
+    this.algorithms = algorithms;
+    this.#parse = {
+      algorithms,
+      maxLength: DEFAULT_MAX_TOKEN_LENGTH,
+      kind: 'token',
+      types: null,
+      untyped: true,
+      headers: new Map(),
+    };
+  }
+
+  /** The first (for a single-algorithm verifier, the only) algorithm accepted. */
+  get algorithm(): JwsAlgorithm {
+    return this.algorithms[0] as JwsAlgorithm;
+  }
+
+  /**
+   * Parses a token strictly and verifies its signature, without checking any claim (use {@link TokenVerifier}
+   * or {@link AccessTokenVerifier} for that). Any `typ` is accepted here.
+   *
+   * @throws {TokenValidationError} for a malformed token, an algorithm outside the allowlist, a bad signature.
+   * @throws {JwksError} / {@link KeyNotFoundError} when no key may verify the token; `NetworkError` subclasses
+   *   when the key source is down.
+   */
+  verifySignature(token: string): Promise<VerifiedSignature> {
+    try {
+      if (typeof token !== 'string' || token === '') {
+        throw invalid('Token is required but missing.', 'ERR_TOKEN_MISSING');
+      }
+      const jwt = parseJwt(token, this.#parse);
+      const verified = this.verifyParsed(jwt);
+      const result = { header: jwt.header, payload: jwt.payload };
+      return verified instanceof Promise ? verified.then(() => result) : Promise.resolve(result);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /**
+   * Verifies the signature of a token {@link parseJwt} accepted: returns the handle of the key that verified
+   * it synchronously when the key is at hand (the hot path), or a promise of it when keys must be fetched.
+   *
+   * @throws {TokenValidationError} (or rejects) as {@link SignatureVerifier.verifySignature}.
+   */
+  abstract verifyParsed(jwt: ParsedJwt): KeyHandle | Promise<KeyHandle>;
+
+  /** Rejects an algorithm this verifier was not configured with (a caller may have parsed with a wider list). */
+  protected checkAlgorithm(alg: JwsAlgorithm): void {
+    if (!this.algorithms.includes(alg)) {
+      const expected = this.algorithms.map((a) => `"${a}"`).join(', ');
+      throw invalid(
+        `Signature algorithm of "${alg}" is not supported. Expected the token to be signed with ${expected}`,
+        'ERR_TOKEN_ALG_NOT_ALLOWED',
+        'alg',
+      );
+    }
+  }
+}
+
+/** Options of a {@link SymmetricSignatureVerifier}. */
+export interface SymmetricSignatureVerifierOptions {
+  /** The HMAC algorithm, or a list of them. @defaultValue 'HS256' */
+  algorithm?: SymmetricAlgorithm | readonly SymmetricAlgorithm[];
+}
+
+/**
+ * Verifies HS256 / HS384 / HS512 tokens with a shared secret (for ID tokens: the client secret, as UTF-8
+ * bytes). The secret must be at least as long as the hash of every configured algorithm (32 bytes for HS256,
+ * RFC 7518 §3.2); it is kept as a `KeyObject` in a private field, so it shows in no message and no
+ * `util.inspect`. MACs are compared in constant time after a length check.
+ *
+ * @throws {ConfigurationError} for a secret that is missing or too short, or an algorithm that is not HS*.
+ * @example
+ * const verifier = new SymmetricSignatureVerifier(process.env.AUTH0_CLIENT_SECRET!, { algorithm: 'HS256' });
+ */
+export class SymmetricSignatureVerifier extends SignatureVerifier {
+  readonly #secret: KeyObject;
+
+  constructor(sharedSecret: string | Uint8Array | KeyObject, options: SymmetricSignatureVerifierOptions = {}) {
+    super(algorithmList<SymmetricAlgorithm>(options.algorithm ?? 'HS256', true));
+    let secret: KeyObject;
+    if (sharedSecret instanceof KeyObject) {
+      if (sharedSecret.type !== 'secret') {
+        throw new ConfigurationError('sharedSecret must be a secret KeyObject', 'sharedSecret');
+      }
+      secret = sharedSecret;
+    } else if (typeof sharedSecret === 'string' || sharedSecret instanceof Uint8Array) {
+      secret = createSecretKey(typeof sharedSecret === 'string' ? Buffer.from(sharedSecret, 'utf8') : sharedSecret);
+    } else {
+      throw new ConfigurationError('sharedSecret must be a string, bytes or a secret KeyObject', 'sharedSecret');
+    }
+    const size = secret.symmetricKeySize ?? 0;
+    for (const alg of this.algorithms) {
+      const needed = ALGORITHMS[alg].hashLength;
+      if (size < needed) {
+        throw new ConfigurationError(
+          `sharedSecret must be at least ${needed} bytes for ${alg} (RFC 7518 §3.2); it has ${size}`,
+          'sharedSecret',
+        );
+      }
+    }
+    this.#secret = secret;
+  }
+
+  verifyParsed(jwt: ParsedJwt): KeyHandle {
+    const alg = jwt.header.alg;
+    this.checkAlgorithm(alg);
+    const spec = ALGORITHMS[alg];
+    if (jwt.signature.length !== spec.signatureLength) invalidSignature();
+    const mac = createHmac(spec.digest as string, this.#secret)
+      .update(jwt.signingInput)
+      .digest();
+    if (!timingSafeEqual(mac, jwt.signature)) invalidSignature();
+    return SECRET_HANDLE;
+  }
+}
+
+/** Options of an {@link AsymmetricSignatureVerifier}: the algorithms, and the options of its key set. */
+export interface AsymmetricSignatureVerifierOptions extends JwksFetcherOptions {
+  /** The algorithm, or a list of them. @defaultValue 'RS256' */
+  algorithm?: AsymmetricAlgorithm | readonly AsymmetricAlgorithm[];
+}
+
+const FETCHER_OPTIONS = [
+  'cacheTtl',
+  'cooldown',
+  'timeout',
+  'maxStale',
+  'maxResponseBytes',
+  'httpAgent',
+  'httpsAgent',
+  'proxy',
+] as const;
+
+/**
+ * Verifies RS*, PS*, ES* and EdDSA (Ed25519) tokens with the keys of a JWKS, through a {@link JwksFetcher}
+ * (its own, or one given to share a cache). The key is found by the token's `kid` among the keys whose type,
+ * curve, size and own `alg` suit the token's algorithm; when the key is cached, verification is synchronous.
+ *
+ * @throws {ConfigurationError} for a JWKS URL that is not `https:` (`http:` is accepted for loopback hosts),
+ *   an algorithm that is not asymmetric, or fetcher options given together with a fetcher.
+ * @example
+ * const verifier = new AsymmetricSignatureVerifier('https://tenant.auth0.com/.well-known/jwks.json', {
+ *   algorithm: ['RS256', 'PS256'],
+ *   cacheTtl: 600,
+ * });
+ */
+export class AsymmetricSignatureVerifier extends SignatureVerifier {
+  /** The key set this verifier reads keys from. */
+  readonly jwks: JwksFetcher;
+
+  constructor(jwksUrl: string | JwksFetcher, options: AsymmetricSignatureVerifierOptions = {}) {
+    super(algorithmList<AsymmetricAlgorithm>(options.algorithm ?? 'RS256', false));
+    if (jwksUrl instanceof JwksFetcher) {
+      const given = FETCHER_OPTIONS.find((name) => options[name] !== undefined);
+      if (given !== undefined) {
+        throw new ConfigurationError(`${given} belongs to the JwksFetcher when one is given`, given);
+      }
+      this.jwks = jwksUrl;
+    } else {
+      this.jwks = new JwksFetcher(jwksUrl, options);
+    }
+  }
+
+  verifyParsed(jwt: ParsedJwt): KeyHandle | Promise<KeyHandle> {
+    this.checkAlgorithm(jwt.header.alg);
+    const keys = this.jwks.candidates(jwt.header.kid, jwt.header.alg);
+    return keys instanceof Promise ? keys.then((found) => check(jwt, found)) : check(jwt, keys);
+  }
+}
+
+function check(jwt: ParsedJwt, keys: readonly JwksKey[]): KeyHandle {
+  const { alg } = jwt.header;
+  for (const key of keys) if (key.verify(alg, jwt.signingInput, jwt.signature)) return key;
+  return invalidSignature();
+}

@@ -1,0 +1,141 @@
+import { sign, verify } from 'node:crypto';
+import { expect } from 'chai';
+import { ALGORITHMS, type JwsAlgorithm } from '../../lib/token-verifier/algorithms.js';
+import { importJwk, JwksKey, type UnusableKey } from '../../lib/token-verifier/jwk.js';
+import { publicJwk, signatureOf } from '../helpers/jwt.js';
+import { ecKeys, edKeys, rsaKeys } from '../helpers/keys.js';
+
+const ALL = Object.keys(ALGORITHMS) as JwsAlgorithm[];
+
+function imported(jwk: unknown): JwksKey {
+  const key = importJwk(jwk);
+  expect(key, (key as UnusableKey).reason).to.be.instanceOf(JwksKey);
+  return key as JwksKey;
+}
+
+function reasonFor(jwk: unknown): string {
+  const result = importJwk(jwk);
+  expect(result).not.to.be.instanceOf(JwksKey);
+  return (result as UnusableKey).reason;
+}
+
+function suited(key: JwksKey): JwsAlgorithm[] {
+  return ALL.filter((alg) => key.suits(alg));
+}
+
+describe('importJwk', () => {
+  it('imports RSA, EC and Ed25519 keys, each suiting only the algorithms of its type and curve', () => {
+    expect(suited(imported(publicJwk(rsaKeys().publicKey, { kid: 'r' })))).to.deep.equal([
+      'RS256',
+      'RS384',
+      'RS512',
+      'PS256',
+      'PS384',
+      'PS512',
+    ]);
+    expect(suited(imported(publicJwk(ecKeys('P-256').publicKey)))).to.deep.equal(['ES256']);
+    expect(suited(imported(publicJwk(ecKeys('P-384').publicKey)))).to.deep.equal(['ES384']);
+    expect(suited(imported(publicJwk(ecKeys('P-521').publicKey)))).to.deep.equal(['ES512']);
+    expect(suited(imported(publicJwk(edKeys().publicKey)))).to.deep.equal(['EdDSA']);
+  });
+
+  it('binds a key that names its alg to that alg only', () => {
+    expect(suited(imported(publicJwk(rsaKeys().publicKey, { alg: 'PS256', use: 'sig' })))).to.deep.equal(['PS256']);
+    expect(suited(imported(publicJwk(rsaKeys().publicKey, { alg: 'RS256', key_ops: ['verify'] })))).to.deep.equal([
+      'RS256',
+    ]);
+  });
+
+  it('accepts a 4096-bit RSA key', () => {
+    expect(imported(publicJwk(rsaKeys('big', 4096).publicKey)).key.asymmetricKeyDetails?.modulusLength).to.equal(4096);
+  });
+
+  it('keeps the kid and imports only the public members', () => {
+    const key = imported({ ...publicJwk(rsaKeys().publicKey, { kid: 'k1' }), x5c: ['not a cert'], ext: true });
+    expect(key.kid).to.equal('k1');
+    expect(key.key.type).to.equal('public');
+  });
+
+  describe('unusable entries', () => {
+    const rsa = () => publicJwk(rsaKeys().publicKey, { kid: 'k' });
+    for (const [name, entry, reason] of [
+      ['a non-object', 'nope', /not a JSON object/],
+      ['a non-string kid', { ...publicJwk(rsaKeys().publicKey), kid: 7 }, /kid is not a string/],
+      ['an oct secret', { kty: 'oct', k: 'c2VjcmV0', kid: 'k' }, /symmetric \(oct\)/],
+      ['a made-up key type', { kty: 'AKP', alg: 'ML-DSA-44', pub: 'abc', kid: 'k' }, /key type "AKP"/],
+      ['a missing key type', { kid: 'k', n: 'x' }, /key type "undefined"/],
+      ['a private RSA key', { ...rsaKeys().privateKey.export({ format: 'jwk' }), kid: 'k' }, /private key material/],
+      ['a private EC key', { ...ecKeys().privateKey.export({ format: 'jwk' }), kid: 'k' }, /private key material/],
+      ['an encryption key', { ...rsa(), use: 'enc' }, /use is "enc"/],
+      ['key_ops without verify', { ...rsa(), key_ops: ['encrypt'] }, /key_ops/],
+      ['key_ops that is not a list', { ...rsa(), key_ops: 'verify' }, /key_ops/],
+      ['an unknown alg', { ...rsa(), alg: 'RSA-OAEP' }, /alg "RSA-OAEP"/],
+      ['an HMAC alg', { ...rsa(), alg: 'HS256' }, /alg "HS256"/],
+      ['an alg of another key type', { ...rsa(), alg: 'ES256' }, /does not suit a RSA key/],
+      ['an EC alg of another curve', { ...publicJwk(ecKeys('P-384').publicKey), alg: 'ES256' }, /does not suit/],
+      ['an unsupported EC curve', { ...publicJwk(ecKeys().publicKey), crv: 'secp256k1' }, /curve "secp256k1"/],
+      ['an X25519 key', { kty: 'OKP', crv: 'X25519', x: 'AAAA' }, /curve "X25519"/],
+      [
+        'an EC point off its curve',
+        { ...publicJwk(ecKeys().publicKey), y: publicJwk(ecKeys().publicKey).x },
+        /invalid/,
+      ],
+      ['broken RSA material', { kty: 'RSA', n: '!!', e: 'AQAB' }, /invalid|0 bits/],
+      ['RSA material without exponent', { kty: 'RSA', n: 'AQAB' }, /invalid/],
+      ['a 1024-bit RSA key', publicJwk(rsaKeys('weak', 1024).publicKey, { kid: 'w' }), /1024 bits; at least 2048/],
+      ['a 512-bit RSA key', publicJwk(rsaKeys('weaker', 512).publicKey, { kid: 'w' }), /512 bits/],
+    ] as const) {
+      it(`skips ${name}`, () => {
+        expect(reasonFor(entry)).to.match(reason);
+      });
+    }
+
+    it('remembers the kid of a skipped entry', () => {
+      expect((importJwk({ kty: 'oct', kid: 'secret-key' }) as UnusableKey).kid).to.equal('secret-key');
+    });
+  });
+
+  describe('JwksKey.verify', () => {
+    const input = 'aGVhZGVy.cGF5bG9hZA';
+
+    for (const [alg, keys] of [
+      ['RS256', rsaKeys()],
+      ['RS512', rsaKeys()],
+      ['PS256', rsaKeys()],
+      ['PS512', rsaKeys()],
+      ['ES256', ecKeys('P-256')],
+      ['ES384', ecKeys('P-384')],
+      ['ES512', ecKeys('P-521')],
+      ['EdDSA', edKeys()],
+    ] as const) {
+      it(`verifies a good ${alg} signature and nothing else`, () => {
+        const key = imported(publicJwk(keys.publicKey));
+        const signature = signatureOf(alg, keys.privateKey, input);
+        expect(key.verify(alg, input, signature)).to.equal(true);
+        expect(key.verify(alg, `${input}x`, signature)).to.equal(false);
+        expect(key.verify(alg, input, Buffer.from(signature.map((byte) => byte ^ 0x5a)))).to.equal(false);
+        expect(key.verify(alg, input, Buffer.concat([signature, Buffer.from([0])]))).to.equal(false);
+        expect(key.verify(alg, input, signature.subarray(1))).to.equal(false);
+        expect(key.verify(alg, input, Buffer.alloc(0))).to.equal(false);
+        expect(key.verify('HS256', input, signature)).to.equal(false);
+      });
+    }
+
+    it('refuses an RS256 signature as PS256 and the converse (the padding is bound to the alg)', () => {
+      const { privateKey, publicKey } = rsaKeys();
+      const key = imported(publicJwk(publicKey));
+      expect(key.verify('PS256', input, signatureOf('RS256', privateKey, input))).to.equal(false);
+      expect(key.verify('RS256', input, signatureOf('PS256', privateKey, input))).to.equal(false);
+      expect(key.verify('RS384', input, signatureOf('RS256', privateKey, input))).to.equal(false);
+    });
+
+    it('refuses the all-zero ES256 signature (CVE-2022-21449) and DER-encoded ECDSA signatures', () => {
+      const { privateKey, publicKey } = ecKeys('P-256');
+      const key = imported(publicJwk(publicKey));
+      expect(key.verify('ES256', input, Buffer.alloc(64))).to.equal(false);
+      const derSignature = sign('sha256', Buffer.from(input), { key: privateKey, dsaEncoding: 'der' });
+      expect(verify('sha256', Buffer.from(input), publicKey, derSignature)).to.equal(true);
+      expect(key.verify('ES256', input, derSignature)).to.equal(false);
+    });
+  });
+});
