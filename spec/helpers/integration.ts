@@ -57,6 +57,8 @@ export interface LoginOptions {
   /** Send a PKCE challenge. @defaultValue true */
   pkce?: boolean;
   loginHint?: string;
+  /** `max_age` of the request, in seconds: the ID token then carries `auth_time`. */
+  maxAge?: number;
 }
 
 /**
@@ -78,6 +80,7 @@ export async function login(server: DevServer, clientId: string, options: LoginO
     scope: options.scope ?? 'openid profile email offline_access',
     audience: options.audience,
     loginHint: options.loginHint,
+    maxAge: options.maxAge,
     codeChallenge: options.pkce === false ? undefined : codeChallenge,
   });
   const response = await headlessLogin(url);
