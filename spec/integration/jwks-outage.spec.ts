@@ -24,7 +24,7 @@ describe('JWKS outage at a real OpenID Provider', function () {
   const k1 = rsaKeys('integration-outage-1').privateKey;
   const k2 = rsaKeys('integration-outage-2').privateKey;
   let provider: Provider | undefined;
-  let clock: FakeTimers.InstalledClock | undefined;
+  let clock: ReturnType<typeof FakeTimers.install> | undefined;
 
   afterEach(async () => {
     clock?.uninstall();

@@ -22,7 +22,7 @@ describe('signing-key rotation at a real OpenID Provider', function () {
   const k1 = rsaKeys('integration-rotation-1').privateKey;
   const k2 = rsaKeys('integration-rotation-2').privateKey;
   let provider: Provider | undefined;
-  let clock: FakeTimers.InstalledClock | undefined;
+  let clock: ReturnType<typeof FakeTimers.install> | undefined;
 
   afterEach(async () => {
     clock?.uninstall();
