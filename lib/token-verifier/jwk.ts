@@ -52,9 +52,10 @@ export class JwksKey {
   readonly key: KeyObject;
   /** The JWKS entry as JSON text: equal for the same entry in two fetches, so it is imported only once. */
   readonly fingerprint: string;
-  /** False once a refreshed key set no longer holds this key; verified-token caches drop what it verified. */
-  active = true;
   readonly #checks = new Map<JwsAlgorithm, SignatureCheck | null>();
+  #retired = false;
+  /** Epoch ms until which the key set holding this key is fresh; a key outside any set stays fresh. */
+  #freshUntil = Number.POSITIVE_INFINITY;
 
   /** @internal Use {@link importJwk}. */
   constructor(fields: {
@@ -71,6 +72,25 @@ export class JwksKey {
     this.curve = fields.curve;
     this.key = fields.key;
     this.fingerprint = fields.fingerprint;
+  }
+
+  /**
+   * False once a refreshed key set no longer holds this key, and while the set that holds it is past its TTL
+   * (until a refetch confirms the key): verified-token caches then verify again what it verified, and that
+   * verification refetches the set, so a key removed at the source stops counting within the TTL.
+   */
+  get active(): boolean {
+    return !this.#retired && (this.#freshUntil === Number.POSITIVE_INFINITY || Date.now() < this.#freshUntil);
+  }
+
+  /** @internal The `JwksFetcher` holding this key fetched a set with it, fresh until `freshUntil` (epoch ms). */
+  hold(freshUntil: number): void {
+    this.#freshUntil = freshUntil;
+  }
+
+  /** @internal The `JwksFetcher` that held this key fetched a set without it. */
+  retire(): void {
+    this.#retired = true;
   }
 
   /** Tells whether this key may verify `alg`: its type and curve suit it, and its own `alg` (if any) equals it. */

@@ -347,10 +347,11 @@ export class JwksFetcher {
     return inflight;
   }
 
-  /** Installs a new set (or none), retiring the keys that left it. */
+  /** Installs a new set (or none), retiring the keys that left it and holding the others until its TTL. */
   #replace(set: KeySet | undefined): void {
     const kept = new Set(set?.keys);
-    for (const key of this.#set?.keys ?? []) if (!kept.has(key)) key.active = false;
+    for (const key of this.#set?.keys ?? []) if (!kept.has(key)) key.retire();
+    if (set !== undefined) for (const key of set.keys) key.hold(set.fetchedAt + this.cacheTtl * 1000);
     this.#set = set;
   }
 

@@ -21,10 +21,10 @@ import {
 
 /**
  * What verified a signature, as verified-token caches need it: `active` turns false when a JWKS refresh drops
- * the key, and whatever that key verified must be verified again.
+ * the key or when its key set is due for a refresh, and whatever that key verified must be verified again.
  */
 export interface KeyHandle {
-  /** False once the key left its key set. */
+  /** False once the key left its key set, and while its key set is past its TTL. */
   readonly active: boolean;
 }
 

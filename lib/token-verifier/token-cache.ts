@@ -36,7 +36,7 @@ interface Entry {
  * skips decoding and the signature check. A hit requires the whole token to be equal. It remembers nothing
  * else: verifiers run every claim check again on a hit (time claims, and the per-call options of ID tokens),
  * so a hit can never accept what a miss would reject. An entry is dropped at the token's `exp`, as soon as the
- * key that verified it leaves its key set, and, beyond `maxEntries`, when it was not used since eviction last
+ * key that verified it leaves its key set or that set is past its TTL (the miss that follows refetches it), and, beyond `maxEntries`, when it was not used since eviction last
  * passed over it (second chance: an approximate least-recently-used that costs a hit nothing). The header and
  * claims of a remembered token are deep-frozen, since every request presenting it gets the same objects.
  *

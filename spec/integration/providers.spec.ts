@@ -1,0 +1,109 @@
+// Token providers for scripted M2M grants against a real OpenID Provider: one grant for any number of callers, a
+// new grant after invalidate(), private_key_jwt and client secrets, and typed errors without secrets.
+import { inspect } from 'node:util';
+import { expect } from 'chai';
+import { Auth0Error } from '../../lib/errors.js';
+import {
+  Auth0AuthenticationProvider,
+  ClientCredentialsProvider,
+  CustomOIDCAuthenticationProvider,
+} from '../../lib/providers/index.js';
+import { AccessTokenVerifier } from '../../lib/token-verifier/index.js';
+import { decodeJwt } from '../helpers/dev-server.js';
+import { type Provider, startProvider, stopProvider } from '../helpers/integration.js';
+import { expectNoSecrets, rejectionOf } from '../helpers/secrets.js';
+
+describe('token providers against a real OpenID Provider', function () {
+  this.timeout(20_000);
+  let provider: Provider;
+  let verifier: AccessTokenVerifier;
+
+  before(async () => {
+    provider = await startProvider();
+    const { server } = provider;
+    verifier = new AccessTokenVerifier({ issuer: server.issuer, audience: server.audience });
+  });
+
+  after(() => stopProvider(provider));
+
+  afterEach(() => {
+    expect(provider.errors, 'the provider reported server errors').to.deep.equal([]);
+  });
+
+  const server = () => provider.server;
+  const jtiOf = (token: string) => decodeJwt(token).payload.jti;
+
+  it('spends one grant on concurrent and later callers, and a new one after invalidate()', async () => {
+    const m2m = server().client('m2m-secret');
+    const tokens = new ClientCredentialsProvider({
+      domain: server().domain,
+      protocol: 'http',
+      clientId: m2m.clientId,
+      clientSecret: m2m.clientSecret!,
+      audience: server().audience,
+    });
+    const concurrent = await Promise.all(Array.from({ length: 20 }, () => tokens.authToken()));
+    const later = await tokens.authToken();
+    expect(new Set([...concurrent, later]).size, 'one token, so one grant').to.equal(1);
+    expect(await verifier.verify(later)).to.include({ sub: 'm2m-secret', gty: 'client-credentials' });
+    const { accessToken, expiresAt } = await tokens.getAccessToken();
+    expect(accessToken).to.equal(later);
+    expect(expiresAt).to.be.closeTo(Date.now() + 3600 * 1000, 10_000);
+
+    await tokens.invalidate(later);
+    const next = await tokens.authToken();
+    expect(next).to.not.equal(later);
+    expect(jtiOf(next)).to.not.equal(jtiOf(later));
+    expectNoSecrets(tokens, [m2m.clientSecret!]);
+  });
+
+  it('gets tokens with private_key_jwt from a token endpoint URL (assertion audience: the endpoint)', async () => {
+    const jwt = server().client('m2m-jwt');
+    const tokens = new ClientCredentialsProvider({
+      tokenEndpoint: server().endpoints.token,
+      clientId: jwt.clientId,
+      privateKey: jwt.privateKey!,
+      audience: server().audience,
+      scope: ['read:messages'],
+    });
+    const token = await tokens.authToken();
+    expect(await verifier.verify(token)).to.include({ sub: 'm2m-jwt', scope: 'read:messages' });
+    expect(inspect(tokens, { depth: Infinity, showHidden: true })).to.not.include('PRIVATE KEY');
+  });
+
+  it('gets tokens through the Auth0 and custom OIDC providers', async () => {
+    const m2m = server().client('m2m-secret');
+    const auth0 = new Auth0AuthenticationProvider({
+      domain: server().domain,
+      protocol: 'http',
+      clientId: m2m.clientId,
+      clientSecret: m2m.clientSecret!,
+      audience: server().audience,
+    });
+    const custom = new CustomOIDCAuthenticationProvider({
+      tokenEndpoint: server().endpoints.token,
+      clientId: m2m.clientId,
+      clientSecret: m2m.clientSecret!,
+      clientAuthMethod: 'client_secret_basic',
+      resource: server().audience,
+    });
+    for (const source of [auth0, custom]) {
+      expect(await verifier.verify(await source.authToken())).to.include({ sub: 'm2m-secret' });
+    }
+  });
+
+  it("rejects with the provider's invalid_client for a wrong secret, without the secret", async () => {
+    const secret = 'wrong-secret-for-the-provider-0123456789';
+    const tokens = new ClientCredentialsProvider({
+      domain: server().domain,
+      protocol: 'http',
+      clientId: 'm2m-secret',
+      clientSecret: secret,
+      audience: server().audience,
+    });
+    const error = await rejectionOf(tokens.authToken());
+    expect(error).to.be.instanceOf(Auth0Error).and.include({ statusCode: 401, errorCode: 'invalid_client' });
+    expectNoSecrets(error, [secret]);
+    expectNoSecrets(tokens, [secret]);
+  });
+});
