@@ -1,5 +1,6 @@
 import { ConfigurationError } from '../errors.js';
 import type { Body } from '../http/form.js';
+import { isLoopbackHost } from '../http/url.js';
 import { HttpClient, type HttpRequest, type TransportOptions } from '../http/http-client.js';
 import { ClientAuthentication, type ClientCredentials } from './client-authentication.js';
 
@@ -23,8 +24,6 @@ export interface RequestOptions {
 /** How a POST body goes on the wire. */
 export type Encoding = 'json' | 'form';
 
-const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])(?::\d+)?$/i;
-
 function requireText(value: unknown, option: string): string {
   if (typeof value !== 'string' || value.trim() === '') {
     throw new ConfigurationError(`${option} is required and must be a non-empty string`, option);
@@ -46,6 +45,14 @@ function validateTransport(options: TransportOptions): void {
   }
 }
 
+function hostOf(domain: string): string {
+  try {
+    return new URL(`http://${domain}`).hostname;
+  } catch {
+    throw new ConfigurationError(`domain "${domain}" is not a valid host name`, 'domain');
+  }
+}
+
 /**
  * Checks `domain` and `protocol` and returns the origin requests go to, e.g. `https://tenant.auth0.com`.
  *
@@ -64,7 +71,7 @@ export function resolveOrigin(options: EndpointOptions): string {
   if (protocol !== 'https' && protocol !== 'http') {
     throw new ConfigurationError('protocol must be "https" or "http"', 'protocol');
   }
-  if (protocol === 'http' && !LOOPBACK.test(domain)) {
+  if (protocol === 'http' && !isLoopbackHost(hostOf(domain))) {
     throw new ConfigurationError('protocol "http" is only allowed for loopback hosts', 'protocol');
   }
   validateTransport(options);

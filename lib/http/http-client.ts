@@ -8,6 +8,7 @@ import { responseError, transportError } from './map-error.js';
 import { type HttpResponse, parseBody, plainHeaders } from './response.js';
 import { rateLimitDelay, type RetryOptions, type RetryPolicy, retryPolicy } from './retry.js';
 import { telemetryHeader } from './telemetry.js';
+import { isLoopbackHost } from './url.js';
 
 /** The transport options every client object accepts. */
 export interface TransportOptions {
@@ -23,7 +24,10 @@ export interface TransportOptions {
   httpAgent?: HttpAgent;
   /** Agent for `https:` requests (keep-alive, mTLS certificates, custom CAs). */
   httpsAgent?: HttpsAgent;
-  /** Proxy for every request, as axios takes it; `false` ignores `HTTP(S)_PROXY`. */
+  /**
+   * Proxy for every request, as axios takes it; `false` ignores `HTTP(S)_PROXY`. When absent, `HTTP(S)_PROXY`
+   * and `NO_PROXY` apply, except to loopback hosts, which are never sent through a proxy from the environment.
+   */
   proxy?: AxiosProxyConfig | false;
 }
 
@@ -100,7 +104,7 @@ export class HttpClient {
       headers,
       httpAgent: options.httpAgent,
       httpsAgent: options.httpsAgent,
-      proxy: options.proxy,
+      proxy: options.proxy ?? (isLoopbackHost(new URL(options.baseURL).hostname) ? false : undefined),
       maxRedirects: options.maxRedirects ?? 5,
       maxContentLength: options.maxResponseBytes ?? -1,
       beforeRedirect: (redirect, _response, request) => {

@@ -39,6 +39,7 @@ describe('AuthenticationBase', () => {
       { domain: 'd.example/x', clientId: 'c' },
       { domain: 'd.example', clientId: 'c', protocol: 'http' as const },
       { domain: 'd.example', clientId: 'c', protocol: 'ftp' as never },
+      { domain: 'bad[host', clientId: 'c', protocol: 'http' as const },
     ]) {
       expect(
         thrownBy(() => new Probe(options)),

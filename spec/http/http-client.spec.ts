@@ -128,6 +128,21 @@ describe('HttpClient', () => {
     }
   });
 
+  it('never sends loopback requests through a proxy from the environment', async () => {
+    const { server, url } = await listen((_req, res) => res.end('{"direct":true}'));
+    const saved = process.env.HTTP_PROXY;
+    process.env.HTTP_PROXY = 'http://127.0.0.1:1'; // a proxy that refuses every connection
+    try {
+      expect(await new HttpClient({ baseURL: url }).request({ method: 'GET', url: '/' })).to.deep.equal({
+        direct: true,
+      });
+    } finally {
+      if (saved === undefined) delete process.env.HTTP_PROXY;
+      else process.env.HTTP_PROXY = saved;
+      server.close();
+    }
+  });
+
   it('rejects with the signal reason when aborted', async () => {
     const { server, url } = await listen((_req, res) => setTimeout(() => res.end('{}'), 500));
     try {
