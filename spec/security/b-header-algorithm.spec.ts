@@ -1,9 +1,13 @@
 // Catalogue §2.7 B, first half: the header and the algorithm (N11–N24), against both verifiers.
+import { createSecretKey, randomBytes } from 'node:crypto';
 import { deflateRawSync } from 'node:zlib';
 import { expect } from 'chai';
+import { ConfigurationError } from '../../lib/errors.js';
 import { AccessTokenVerifier } from '../../lib/token-verifier/access-token-verifier.js';
+import { SymmetricSignatureVerifier } from '../../lib/token-verifier/signature-verifier.js';
 import { JWKS_PATH, type JwksServer, startJwksServer } from '../helpers/jwks-server.js';
 import { b64url, signSegments } from '../helpers/jwt.js';
+import { thrownBy } from '../helpers/secrets.js';
 import { ecKeys, edKeys, rsaKeys } from '../helpers/keys.js';
 import { API, catalogue, jwk, KID, KINDS, NONCE, rejects, SECRET, signer, T } from './fixtures.js';
 
@@ -276,6 +280,38 @@ describe('security catalogue B: header and algorithm', () => {
       await rejects(verifier.verify(c.at.good({ iss: hsIssuer })), 'ERR_TOKEN_ALG_NOT_ALLOWED');
       await rejects(verifier.verify(c.at.good({}, { alg: 'HS256', key: SECRET })), 'ERR_TOKEN_ALG_NOT_ALLOWED');
       expect(c.jwksRequests()).to.equal(0);
+    });
+  });
+
+  describe('N16: no public key becomes an HMAC secret', () => {
+    const refused: Array<[string, string | Buffer]> = [
+      ...publicKeyEncodings().filter(([label]) => label !== 'the JWK n string'),
+      ['a private key PEM', rsaKeys('attacker').privatePem],
+      ['a malformed PEM', '-----BEGIN PUBLIC KEY-----\nnot a key, yet long enough for HS256\n-----END PUBLIC KEY-----'],
+    ];
+
+    for (const [label, secret] of refused) {
+      it(`N16: refuses the issuer's key as ${label} for the secret of a SymmetricSignatureVerifier or an HS issuer`, () => {
+        for (const build of [
+          () => new SymmetricSignatureVerifier(secret),
+          () => new SymmetricSignatureVerifier(createSecretKey(Buffer.from(secret))),
+          () => new AccessTokenVerifier({ issuer: 'https://hs-issuer.example/', secret, audience: API }),
+        ]) {
+          const err = thrownBy(build);
+          expect(err).to.be.instanceOf(ConfigurationError);
+          expect((err as ConfigurationError).option).to.equal('sharedSecret');
+          expect(err.message).not.to.include(typeof secret === 'string' ? secret.slice(30, 60) : 'BEGIN');
+        }
+      });
+    }
+
+    it('N16: still takes random secrets, base64url text included (the JWK n string cannot be told apart)', () => {
+      expect(new SymmetricSignatureVerifier(SECRET).algorithm).to.equal('HS256');
+      expect(new SymmetricSignatureVerifier(randomBytes(32)).algorithm).to.equal('HS256');
+      expect(new SymmetricSignatureVerifier(randomBytes(64).toString('base64url')).algorithm).to.equal('HS256');
+      expect(new SymmetricSignatureVerifier('{"not":"a key, only JSON text of 32+ bytes"}').algorithm).to.equal(
+        'HS256',
+      );
     });
   });
 
