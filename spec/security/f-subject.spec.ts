@@ -1,6 +1,8 @@
 // Catalogue §2.7 F: subject and cross-JWT confusion (N59, N62). N60 (refresh-response consistency) and N61
 // (userinfo sub) need features the library does not have; docs/security.md lists them as out of scope.
-import { catalogue, rejects } from './fixtures.js';
+import { expect } from 'chai';
+import { AccessTokenVerifier } from '../../lib/token-verifier/access-token-verifier.js';
+import { catalogue, CLIENT, rejects, T } from './fixtures.js';
 
 const BACKCHANNEL_LOGOUT = 'http://schemas.openid.net/event/backchannel-logout';
 
@@ -58,9 +60,23 @@ describe('security catalogue F: subject and token kinds', () => {
       });
     }
 
-    it('N62: rejects a logout token at an API: on typ logout+jwt, else on aud (the client id)', async () => {
+    it('N62: rejects a logout token at an API: on typ logout+jwt, else on its events claim', async () => {
       await rejects(c.at.verify(c.id.good(logoutClaims(), { typ: 'logout+jwt' })), 'ERR_TOKEN_TYP_INVALID');
-      await rejects(c.at.verify(c.id.good(logoutClaims(), { typ: null })), 'ERR_TOKEN_AUD_MISMATCH');
+      await rejects(c.at.verify(c.id.good(logoutClaims(), { typ: null })), 'ERR_TOKEN_EVENTS_UNEXPECTED');
+    });
+
+    it('N62: rejects an untyped logout token even at an API whose audience is the client id (Azure AD style)', async () => {
+      const verifier = new AccessTokenVerifier({
+        issuer: c.server.issuer,
+        jwksUri: c.server.jwksUri,
+        audience: CLIENT,
+        clock: () => T,
+      });
+      for (const typ of [null, 'JWT']) {
+        await rejects(verifier.verify(c.id.good(logoutClaims(), { typ })), 'ERR_TOKEN_EVENTS_UNEXPECTED');
+      }
+      // The control: a token of the same shape without events is an access token for that API.
+      expect(await verifier.verify(c.id.good({ nonce: undefined }))).to.have.property('sub');
     });
   });
 });
