@@ -63,7 +63,10 @@ export interface AccessTokenVerifierOptions {
   algorithms?: JwsAlgorithm | readonly JwsAlgorithm[];
   /** Seconds of clock skew tolerated on `exp`, `iat` and `nbf`; 0 to 300. @defaultValue 60 */
   leeway?: number;
-  /** The current time in epoch seconds, for tests. @defaultValue `() => Date.now() / 1000` */
+  /**
+   * The current time in epoch seconds, for tests; a reading that is not a finite number rejects the call with a
+   * `ConfigurationError`. @defaultValue `() => Date.now() / 1000`
+   */
   clock?: () => number;
   /** Longest token accepted, in characters. @defaultValue 16384 */
   maxTokenLength?: number;

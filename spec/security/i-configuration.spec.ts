@@ -138,6 +138,26 @@ describe('security catalogue I: configuration and API footguns', () => {
       }
     });
 
+    for (const [label, now] of [
+      ['NaN', Number.NaN],
+      ['undefined', undefined],
+      ['a numeric string', String(T)],
+      ['Infinity', Number.POSITIVE_INFINITY],
+      ['a Date', new Date(T * 1000)],
+    ] as const) {
+      it(`N88: rejects with ConfigurationError, never accepting an expired token, when the clock returns ${label}`, async () => {
+        const clock = () => now as number;
+        const expired = { iat: T - 7200, exp: T - 3600 };
+        for (const kind of KINDS) {
+          const s = c.of(kind);
+          for (const cache of [false, true]) {
+            const err = await rejects(s.verify(s.good(expired), { clock, cache }), undefined, ConfigurationError);
+            expect((err as ConfigurationError).option).to.equal('clock');
+          }
+        }
+      });
+    }
+
     it('N88: rejects per-call maxAge values that would switch the auth_time check off ("3600", -1, NaN, Infinity)', async () => {
       const verifier = idVerifier({ clock: () => T });
       for (const maxAge of ['3600', -1, Number.NaN, Number.POSITIVE_INFINITY]) {
