@@ -129,6 +129,21 @@ describe('security catalogue A: structure, size and encoding', () => {
         expect(c.jwksRequests()).to.equal(0);
       });
 
+      it('N8: verifies and caches a signed token with a 20 000-deep claim under a raised cap, with no stack overflow', async () => {
+        const depth = 20_000;
+        const claims = JSON.stringify(s().claims());
+        const payload = `${claims.slice(0, -1)},"deep":${'['.repeat(depth)}${']'.repeat(depth)}}`;
+        const token = sign(payload);
+        const verify = s().verifier({ maxTokenLength: token.length, cache: true });
+        for (let i = 0; i < 2; i++) {
+          const verified = await verify(token);
+          let node = verified.deep as unknown[];
+          for (let level = 1; level < depth; level++) node = node[0] as unknown[];
+          expect(node).to.deep.equal([]);
+          expect(Object.isFrozen(node)).to.equal(true);
+        }
+      });
+
       it('N9: rejects duplicate header members, alg:none/RS256 in either order and an escaped twin', async () => {
         const { privateKey } = signer();
         const [, p] = s().good().split('.') as [string, string];
