@@ -90,9 +90,13 @@ function checkCallOptions(options: IdTokenVerifyOptions): void {
   }
 }
 
-/** The OIDC `at_hash` / `c_hash` of a value: base64url of the left half of its hash under the token's alg. */
+/**
+ * The OIDC `at_hash` / `c_hash` of a value: base64url of the left half of its hash under the token's alg. The
+ * value is hashed as UTF-8, which is its ASCII octets for every real token or code, and unlike 'ascii' (the low
+ * byte of each character) never makes two different strings hash alike.
+ */
 function halfHash(value: string, digest: string): string {
-  const hash = createHash(digest).update(value, 'ascii').digest();
+  const hash = createHash(digest).update(value, 'utf8').digest();
   return hash.subarray(0, hash.length / 2).toString('base64url');
 }
 

@@ -78,6 +78,20 @@ describe('security catalogue H: nonce, auth_time, hashes, organization', () => {
     }
   });
 
+  it('N82: rejects an access token or code that differs from the bound one only in characters above U+00FF', async () => {
+    // Hashing 'ascii' or 'latin1' text keeps only the low byte of each character: Ū (U+016A) would hash as j.
+    const lookalike = (value: string) => `${String.fromCharCode(value.charCodeAt(0) + 0x100)}${value.slice(1)}`;
+    const token = id().good({ at_hash: AT_HASH, c_hash: C_HASH });
+    expect(await id().verify(token, {}, { nonce: NONCE, accessToken: ACCESS_TOKEN, code: CODE })).to.have.property(
+      'sub',
+    );
+    await rejects(
+      id().verify(token, {}, { nonce: NONCE, accessToken: lookalike(ACCESS_TOKEN) }),
+      'ERR_TOKEN_AT_HASH_MISMATCH',
+    );
+    await rejects(id().verify(token, {}, { nonce: NONCE, code: lookalike(CODE) }), 'ERR_TOKEN_C_HASH_MISMATCH');
+  });
+
   it('N83: rejects an at_hash computed with the wrong hash for the alg (SHA-256 for RS384, SHA-384 for RS256)', async () => {
     const options = { algorithms: ['RS256', 'RS384'] as ('RS256' | 'RS384')[] };
     const call = { nonce: NONCE, accessToken: ACCESS_TOKEN };
