@@ -63,7 +63,10 @@ export interface AccessTokenVerifierOptions {
   algorithms?: JwsAlgorithm | readonly JwsAlgorithm[];
   /** Seconds of clock skew tolerated on `exp`, `iat` and `nbf`; 0 to 300. @defaultValue 60 */
   leeway?: number;
-  /** The current time in epoch seconds, for tests. @defaultValue `() => Date.now() / 1000` */
+  /**
+   * The current time in epoch seconds, for tests; a reading that is not a finite number rejects the call with a
+   * `ConfigurationError`. @defaultValue `() => Date.now() / 1000`
+   */
   clock?: () => number;
   /** Longest token accepted, in characters. @defaultValue 16384 */
   maxTokenLength?: number;
@@ -177,7 +180,10 @@ export function scopesOf(payload: Record<string, unknown>): string[] {
  * no `crit`, `cty`, `zip`, `b64`); `iss` in the allowlist — **before any request**, so a token naming another
  * issuer never makes us contact anyone; the signature, with a key of that issuer only; `sub` (a string when
  * present); `aud` holding one of the audiences; `exp` (required; valid iff `now < exp + leeway`); `iat` (not in
- * the future beyond the leeway); `nbf`; `exp` not before `iat`.
+ * the future beyond the leeway); `nbf`; `exp` not before `iat`. A token carrying an `events` claim (an OIDC logout
+ * token or another security event token, RFC 8417 §2.2) is never an access token, even untyped and with an
+ * `aud` the API accepts (Azure AD access tokens for an app's own API carry its client id, as ID and logout
+ * tokens of that app do).
  *
  * Building one is cheap (no I/O until the first token), so middleware with a dynamic issuer list can keep one
  * per issuer, sharing key sets through `jwks` and discovery through `discovery`.
@@ -354,6 +360,13 @@ export class AccessTokenVerifier {
    */
   #check(jwt: ParsedJwt, now: number): ParsedJwt {
     const payload = jwt.payload;
+    if (payload.events !== undefined) {
+      throw invalid(
+        'Events (events) claim must not be present in an access token; it marks a logout or security event token',
+        'ERR_TOKEN_EVENTS_UNEXPECTED',
+        'events',
+      );
+    }
     if (payload.sub !== undefined && typeof payload.sub !== 'string') {
       throw invalid('Subject (sub) claim must be a string in the access token', 'ERR_TOKEN_SUB_INVALID', 'sub');
     }

@@ -84,11 +84,25 @@ export function checkLeeway(value: unknown): number {
   return value;
 }
 
-/** Validates a `clock` option. @throws {ConfigurationError} when it is not a function. */
+/**
+ * Validates a `clock` option and returns it wrapped so that each reading is checked: a clock that returns
+ * anything but a finite number (`NaN`, `undefined`, a string, a `Date`) would make every time comparison false
+ * or meaningless, and expired tokens would pass.
+ *
+ * @throws {ConfigurationError} when it is not a function; the returned clock throws one when a reading is not
+ *   a finite number.
+ */
 export function checkClock(value: unknown): Clock {
   if (value === undefined) return systemClock;
   if (typeof value !== 'function') throw new ConfigurationError('clock must be a function', 'clock');
-  return value as Clock;
+  const clock = value as () => unknown;
+  return () => {
+    const now = clock();
+    if (typeof now !== 'number' || !Number.isFinite(now)) {
+      throw new ConfigurationError('clock must return a finite number of epoch seconds', 'clock');
+    }
+    return now;
+  };
 }
 
 /**

@@ -1,4 +1,4 @@
-import { createHmac, createSecretKey, KeyObject, timingSafeEqual } from 'node:crypto';
+import { createHmac, createPublicKey, createSecretKey, KeyObject, timingSafeEqual } from 'node:crypto';
 import { ConfigurationError } from '../errors.js';
 import {
   ALGORITHMS,
@@ -125,12 +125,38 @@ export interface SymmetricSignatureVerifierOptions {
 }
 
 /**
+ * Tells whether the bytes of a would-be HMAC secret are asymmetric key material: PEM armor of any kind, a DER
+ * public key (SPKI or PKCS#1), or a JWK. An HMAC keyed with a public key can be forged by anyone who has the
+ * key (CVE-2015-9235 and its successors), so such a secret is refused rather than classified.
+ */
+function isKeyMaterial(bytes: Buffer): boolean {
+  const text = bytes.toString('utf8');
+  if (text.includes('-----BEGIN ')) return true;
+  for (const type of ['spki', 'pkcs1'] as const) {
+    try {
+      createPublicKey({ key: bytes, format: 'der', type });
+      return true;
+    } catch {
+      // not a DER public key of this type
+    }
+  }
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === 'object' && value !== null && Object.hasOwn(value, 'kty');
+  } catch {
+    return false;
+  }
+}
+
+/**
  * Verifies HS256 / HS384 / HS512 tokens with a shared secret (for ID tokens: the client secret, as UTF-8
  * bytes). The secret must be at least as long as the hash of every configured algorithm (32 bytes for HS256,
  * RFC 7518 §3.2); it is kept as a `KeyObject` in a private field, so it shows in no message and no
- * `util.inspect`. MACs are compared in constant time after a length check.
+ * `util.inspect`. MACs are compared in constant time after a length check. Key material (a PEM, a DER public
+ * key, a JWK) is refused as a secret: a public key used as an HMAC key lets anyone forge tokens.
  *
- * @throws {ConfigurationError} for a secret that is missing or too short, or an algorithm that is not HS*.
+ * @throws {ConfigurationError} for a secret that is missing, too short or key material, or an algorithm that is
+ *   not HS*.
  * @example
  * const verifier = new SymmetricSignatureVerifier(process.env.AUTH0_CLIENT_SECRET!, { algorithm: 'HS256' });
  */
@@ -149,6 +175,12 @@ export class SymmetricSignatureVerifier extends SignatureVerifier {
       secret = createSecretKey(typeof sharedSecret === 'string' ? Buffer.from(sharedSecret, 'utf8') : sharedSecret);
     } else {
       throw new ConfigurationError('sharedSecret must be a string, bytes or a secret KeyObject', 'sharedSecret');
+    }
+    if (isKeyMaterial(secret.export())) {
+      throw new ConfigurationError(
+        'sharedSecret must be a shared secret, not key material (PEM, DER or JWK): an HMAC keyed with a public key can be forged by anyone',
+        'sharedSecret',
+      );
     }
     const size = secret.symmetricKeySize ?? 0;
     for (const alg of this.algorithms) {

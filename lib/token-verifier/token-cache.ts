@@ -110,10 +110,19 @@ export class VerifiedTokenCache {
   }
 }
 
+/**
+ * Freezes a decoded JSON value and everything in it. Iterative: claims nested tens of thousands of levels deep
+ * (a token under a raised `maxTokenLength`) must not overflow the stack.
+ */
 function deepFreeze(value: unknown): void {
-  if (typeof value !== 'object' || value === null) return;
-  Object.freeze(value);
-  for (const member of Object.values(value)) deepFreeze(member);
+  const pending: unknown[] = [value];
+  while (pending.length > 0) {
+    const node = pending.pop();
+    // No shortcut for an already frozen object: parseJwt freezes headers shallowly, their members are not.
+    if (typeof node !== 'object' || node === null) continue;
+    Object.freeze(node);
+    for (const member of Object.values(node)) pending.push(member);
+  }
 }
 
 /** Builds the cache a verifier's `cache` option asks for: none by default, `true` for the defaults. */

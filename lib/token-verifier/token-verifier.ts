@@ -29,7 +29,10 @@ export interface TokenVerifierOptions {
   audience: string;
   /** Seconds of clock skew tolerated on `exp`, `iat`, `nbf` and `auth_time`; 0 to 300. @defaultValue 60 */
   leeway?: number;
-  /** The current time in epoch seconds, for tests. @defaultValue `() => Date.now() / 1000` */
+  /**
+   * The current time in epoch seconds, for tests; a reading that is not a finite number rejects the call with a
+   * `ConfigurationError`. @defaultValue `() => Date.now() / 1000`
+   */
   clock?: () => number;
   /** Longest token accepted, in characters; checked before anything else. @defaultValue 16384 */
   maxTokenLength?: number;
@@ -87,9 +90,13 @@ function checkCallOptions(options: IdTokenVerifyOptions): void {
   }
 }
 
-/** The OIDC `at_hash` / `c_hash` of a value: base64url of the left half of its hash under the token's alg. */
+/**
+ * The OIDC `at_hash` / `c_hash` of a value: base64url of the left half of its hash under the token's alg. The
+ * value is hashed as UTF-8, which is its ASCII octets for every real token or code, and unlike 'ascii' (the low
+ * byte of each character) never makes two different strings hash alike.
+ */
 function halfHash(value: string, digest: string): string {
-  const hash = createHash(digest).update(value, 'ascii').digest();
+  const hash = createHash(digest).update(value, 'utf8').digest();
   return hash.subarray(0, hash.length / 2).toString('base64url');
 }
 
