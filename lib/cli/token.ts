@@ -2,14 +2,18 @@ import { readFileSync } from 'node:fs';
 import type { ClientAuthMethod } from '../authentication/client-authentication.js';
 import { ConfigurationError } from '../errors.js';
 import { type ClientCredentialsProviderOptions, ClientCredentialsSource } from '../providers/client-credentials.js';
-import { type CliIo, type Command, EXIT, type FlagValues, readStdin } from './command.js';
+import {
+  type CliIo,
+  type Command,
+  EXIT,
+  type FlagValues,
+  protocolFlag,
+  readStdin,
+  stringFlag,
+  timeoutFlag,
+} from './command.js';
 
 const METHODS = ['client_secret_post', 'client_secret_basic', 'private_key_jwt'];
-
-function text(values: FlagValues, name: string): string | undefined {
-  const value = values[name];
-  return typeof value === 'string' ? value : undefined;
-}
 
 /** The client secret, from stdin, the environment or the flag (with a warning), in that order of preference. */
 async function clientSecret(values: FlagValues, given: ReadonlySet<string>, io: CliIo): Promise<string | undefined> {
@@ -28,12 +32,12 @@ async function clientSecret(values: FlagValues, given: ReadonlySet<string>, io: 
         'prefer AUTHN_CLIENT_SECRET or --client-secret-stdin\n',
     );
   }
-  return text(values, 'client-secret');
+  return stringFlag(values, 'client-secret');
 }
 
 /** The private key, from `--private-key-file` or `AUTHN_PRIVATE_KEY` (PEM or JWK text). */
 function privateKey(values: FlagValues, io: CliIo): string | undefined {
-  const path = text(values, 'private-key-file');
+  const path = stringFlag(values, 'private-key-file');
   if (path !== undefined) {
     try {
       return readFileSync(path, 'utf8');
@@ -68,7 +72,18 @@ export const tokenCommand: Command = {
       description: 'Auth0 tenant host (token endpoint https://HOST/oauth/token)',
     },
     { name: 'token-endpoint', type: 'string', value: 'URL', description: 'Token endpoint URL of any OpenID Provider' },
-    { name: 'discovery-uri', type: 'string', value: 'URL', description: 'Discovery document URL (in a later release)' },
+    {
+      name: 'discovery-uri',
+      type: 'string',
+      value: 'URL',
+      description: 'Discovery document URL or issuer; the token endpoint is read from it',
+    },
+    {
+      name: 'protocol',
+      type: 'string',
+      value: 'http|https',
+      description: 'Scheme with --domain (default https; http only for a loopback host)',
+    },
     { name: 'client-id', type: 'string', value: 'ID', description: 'Client id' },
     { name: 'client-secret', type: 'string', value: 'SECRET', description: 'Client secret (prefer the variable)' },
     { name: 'client-secret-stdin', type: 'boolean', description: 'Read the client secret from stdin', env: false },
@@ -86,6 +101,7 @@ export const tokenCommand: Command = {
     { name: 'timeout', type: 'string', value: 'MS', description: 'Request timeout in milliseconds (default 10000)' },
     { name: 'json', type: 'boolean', description: 'Print the JSON token response instead of the bare token' },
   ],
+  failure: 'the grant failed (refused, unreachable, bad response)',
   examples: [
     'export AUTHN_CLIENT_SECRET=…   # from your CI secret store',
     'TOKEN=$(authn token --domain tenant.us.auth0.com --client-id abc123 --audience https://api.example.com/)',
@@ -94,10 +110,12 @@ export const tokenCommand: Command = {
   ],
 
   async run({ values, given }, io) {
-    const clientId = text(values, 'client-id');
+    const clientId = stringFlag(values, 'client-id');
     if (clientId === undefined)
       throw new ConfigurationError('--client-id (or AUTHN_CLIENT_ID) is required', 'client-id');
-    const endpoints = ['domain', 'token-endpoint', 'discovery-uri'].filter((name) => text(values, name) !== undefined);
+    const endpoints = ['domain', 'token-endpoint', 'discovery-uri'].filter(
+      (name) => stringFlag(values, name) !== undefined,
+    );
     if (endpoints.length !== 1) {
       throw new ConfigurationError(
         endpoints.length === 0
@@ -106,15 +124,15 @@ export const tokenCommand: Command = {
         'token-endpoint',
       );
     }
-    const method = text(values, 'auth-method');
+    const protocol = protocolFlag(values);
+    if (protocol !== undefined && stringFlag(values, 'domain') === undefined) {
+      throw new ConfigurationError('--protocol goes with --domain (a URL names its own scheme)', 'protocol');
+    }
+    const method = stringFlag(values, 'auth-method');
     if (method !== undefined && !METHODS.includes(method)) {
       throw new ConfigurationError(`--auth-method must be one of ${METHODS.join(', ')}`, 'auth-method');
     }
-    const timeoutText = text(values, 'timeout');
-    const timeout = timeoutText === undefined ? undefined : Number(timeoutText);
-    if (timeout !== undefined && !(Number.isInteger(timeout) && timeout > 0)) {
-      throw new ConfigurationError('--timeout must be a positive number of milliseconds', 'timeout');
-    }
+    const timeout = timeoutFlag(values);
     const secret = await clientSecret(values, given, io);
     const key = privateKey(values, io);
     if (secret === undefined && key === undefined) {
@@ -125,17 +143,18 @@ export const tokenCommand: Command = {
       );
     }
     const options: ClientCredentialsProviderOptions = {
-      domain: text(values, 'domain'),
-      tokenEndpoint: text(values, 'token-endpoint'),
-      discoveryUri: text(values, 'discovery-uri'),
+      domain: stringFlag(values, 'domain'),
+      protocol,
+      tokenEndpoint: stringFlag(values, 'token-endpoint'),
+      discoveryUri: stringFlag(values, 'discovery-uri'),
       clientId,
       clientSecret: secret,
       privateKey: key,
       clientAuthMethod: method as Exclude<ClientAuthMethod, 'none'> | undefined,
-      audience: text(values, 'audience'),
-      scope: text(values, 'scope'),
-      organization: text(values, 'organization'),
-      resource: text(values, 'resource'),
+      audience: stringFlag(values, 'audience'),
+      scope: stringFlag(values, 'scope'),
+      organization: stringFlag(values, 'organization'),
+      resource: stringFlag(values, 'resource'),
       timeout,
     };
     const { response } = await new ClientCredentialsSource(options).grant();
