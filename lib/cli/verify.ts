@@ -23,21 +23,29 @@ function leewayFlag(values: FlagValues): number | undefined {
   return leeway;
 }
 
-/** The audience, which for an ID token is the client id: `--audience` or `--client-id`, the same if both. */
-function audienceFlag(values: FlagValues, idToken: boolean): string {
-  const audience = stringFlag(values, 'audience');
-  const clientId = stringFlag(values, 'client-id');
+/**
+ * The audience, which for an ID token is the client id: `--audience` or `--client-id`. A flag given on the command
+ * line wins over the variables, which `authn token` may have set for another purpose (AUTHN_CLIENT_ID is the M2M
+ * client there): a variable that does not apply is ignored, and two that disagree are refused.
+ */
+function audienceFlag(values: FlagValues, given: ReadonlySet<string>, idToken: boolean): string {
   if (!idToken) {
-    if (clientId !== undefined) throw new ConfigurationError('--client-id goes with --id-token', 'client-id');
+    if (given.has('client-id')) throw new ConfigurationError('--client-id goes with --id-token', 'client-id');
     return required(values, 'audience');
   }
-  if (audience !== undefined && clientId !== undefined && audience !== clientId) {
+  const onCommandLine = ['audience', 'client-id'].filter((name) => given.has(name));
+  const candidates = new Set(
+    (onCommandLine.length > 0 ? onCommandLine : ['audience', 'client-id'])
+      .map((name) => stringFlag(values, name))
+      .filter((value) => value !== undefined),
+  );
+  if (candidates.size > 1) {
     throw new ConfigurationError(
-      'with --id-token, --audience and --client-id both name the client: give one',
+      'with --id-token, --audience and --client-id (or their variables) both name the client and differ: give one',
       'audience',
     );
   }
-  const value = audience ?? clientId;
+  const [value] = candidates;
   if (value === undefined) {
     throw new ConfigurationError('--audience (or --client-id: the client the ID token is for) is required', 'audience');
   }
@@ -139,7 +147,7 @@ export const verifyCommand: Command = {
     { name: 'client-id', type: 'string', value: 'ID', description: 'With --id-token: the client (same as --audience)' },
     { name: 'timeout', type: 'string', value: 'MS', description: 'Key and discovery requests timeout (default 5000)' },
   ],
-  failure: 'the token was rejected, or its keys could not be fetched',
+  failure: 'token rejected or keys unreachable',
   examples: [
     'authn token … | authn verify - --issuer https://tenant.us.auth0.com/ --audience https://api.example.com/',
     'authn verify "$ID_TOKEN" --id-token --issuer https://tenant.us.auth0.com/ --client-id abc123 --nonce n-0S6',
@@ -147,14 +155,14 @@ export const verifyCommand: Command = {
   ],
 
   async run(input, io) {
-    const { values } = input;
+    const { values, given } = input;
     const idToken = values['id-token'] === true;
-    if (!idToken && stringFlag(values, 'nonce') !== undefined) {
+    if (!idToken && given.has('nonce')) {
       throw new ConfigurationError('--nonce goes with --id-token', 'nonce');
     }
     const settings: Settings = {
       issuer: required(values, 'issuer'),
-      audience: audienceFlag(values, idToken),
+      audience: audienceFlag(values, given, idToken),
       jwksUri: stringFlag(values, 'jwks-uri'),
       algorithms: stringFlag(values, 'algorithms')
         ?.split(',')

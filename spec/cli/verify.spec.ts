@@ -202,6 +202,22 @@ describe('authn verify', () => {
     });
   });
 
+  it('ignores AUTHN_CLIENT_ID and AUTHN_NONCE, which authn token may have set, for an access token', async () => {
+    const run = await verify([accessToken(), ...base()], { AUTHN_CLIENT_ID: 'm2m', AUTHN_NONCE: 'n' });
+    expect(run.code, run.err).to.equal(0);
+  });
+
+  it('with --id-token, lets a flag win over the variables, and refuses variables that disagree', async () => {
+    const token = idToken();
+    const args = [token, '--id-token', '--issuer', tenant.issuer, '--jwks-uri', tenant.jwksUri];
+    const env = { AUTHN_AUDIENCE: API, AUTHN_CLIENT_ID: 'm2m' };
+    expect((await verify([...args, '--client-id', CLIENT], env)).code).to.equal(0);
+    expect((await verify(args, { AUTHN_CLIENT_ID: CLIENT })).code).to.equal(0);
+    const disagree = await verify(args, env);
+    expect(disagree.code).to.equal(2);
+    expect(disagree.err).to.match(/both name the client and differ/);
+  });
+
   describe('exits 2 with a one-line reason on a usage error', () => {
     const SECRET_LOOKING = 'eyJhbGciOiJIUzI1NiJ9.c2VjcmV0.c2ln';
     const cases: [string, string[], string, RegExp][] = [
