@@ -21,6 +21,19 @@ export interface Flag {
   env?: boolean;
 }
 
+/** `--protocol`, for the commands that take a `--domain` (read it with {@link protocolFlag}). */
+export const PROTOCOL_FLAG: Flag = {
+  name: 'protocol',
+  type: 'string',
+  value: 'http|https',
+  description: 'Scheme with --domain (default https; http only for a loopback host)',
+};
+
+/** `--timeout MS` (read it with {@link timeoutFlag}), saying what it bounds and its default. */
+export function timeoutFlagOf(what: string, defaultMs: number): Flag {
+  return { name: 'timeout', type: 'string', value: 'MS', description: `${what} timeout in ms (default ${defaultMs})` };
+}
+
 /** Flag values after the environment fallback. */
 export type FlagValues = Record<string, string | boolean | undefined>;
 

@@ -7,10 +7,12 @@ import {
   type Command,
   EXIT,
   type FlagValues,
+  PROTOCOL_FLAG,
   protocolFlag,
   readStdin,
   stringFlag,
   timeoutFlag,
+  timeoutFlagOf,
 } from './command.js';
 
 const METHODS = ['client_secret_post', 'client_secret_basic', 'private_key_jwt'];
@@ -78,12 +80,7 @@ export const tokenCommand: Command = {
       value: 'URL',
       description: 'Discovery document URL or issuer; the token endpoint is read from it',
     },
-    {
-      name: 'protocol',
-      type: 'string',
-      value: 'http|https',
-      description: 'Scheme with --domain (default https; http only for a loopback host)',
-    },
+    PROTOCOL_FLAG,
     { name: 'client-id', type: 'string', value: 'ID', description: 'Client id' },
     { name: 'client-secret', type: 'string', value: 'SECRET', description: 'Client secret (prefer the variable)' },
     { name: 'client-secret-stdin', type: 'boolean', description: 'Read the client secret from stdin', env: false },
@@ -98,7 +95,7 @@ export const tokenCommand: Command = {
     { name: 'scope', type: 'string', value: 'SCOPES', description: 'Space-separated scopes' },
     { name: 'organization', type: 'string', value: 'ORG', description: 'Auth0 organization id or name' },
     { name: 'resource', type: 'string', value: 'URI', description: 'RFC 8707 resource indicator' },
-    { name: 'timeout', type: 'string', value: 'MS', description: 'Request timeout in milliseconds (default 10000)' },
+    timeoutFlagOf('Request', 10_000),
     { name: 'json', type: 'boolean', description: 'Print the JSON token response instead of the bare token' },
   ],
   failure: 'the grant failed (refused, unreachable, bad response)',

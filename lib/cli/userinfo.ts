@@ -1,6 +1,15 @@
 import { Users } from '../authentication/users.js';
 import { ConfigurationError } from '../errors.js';
-import { type Command, EXIT, protocolFlag, stringFlag, timeoutFlag, tokenArgument } from './command.js';
+import {
+  type Command,
+  EXIT,
+  PROTOCOL_FLAG,
+  protocolFlag,
+  stringFlag,
+  timeoutFlag,
+  timeoutFlagOf,
+  tokenArgument,
+} from './command.js';
 
 /**
  * `authn userinfo`: sends an access token to the tenant's `/userinfo` endpoint (OIDC Core §5.3) and prints the
@@ -20,13 +29,8 @@ export const userinfoCommand: Command = {
   positionals: true,
   flags: [
     { name: 'domain', type: 'string', value: 'HOST', description: 'Auth0 tenant host (or host:port)' },
-    {
-      name: 'protocol',
-      type: 'string',
-      value: 'http|https',
-      description: 'Scheme (default https; http only for a loopback host)',
-    },
-    { name: 'timeout', type: 'string', value: 'MS', description: 'Request timeout in milliseconds (default 10000)' },
+    PROTOCOL_FLAG,
+    timeoutFlagOf('Request', 10_000),
   ],
   failure: 'the request failed or the token was refused',
   examples: ['authn userinfo "$ACCESS_TOKEN" --domain tenant.us.auth0.com | jq .email'],

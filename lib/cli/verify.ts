@@ -1,11 +1,19 @@
 import { ConfigurationError, NetworkError } from '../errors.js';
-import { DiscoveryCache, discoveryUrl } from '../oidc/discovery.js';
+import { DiscoveryCache, discover, discoveryUrl } from '../oidc/discovery.js';
 import { AccessTokenVerifier } from '../token-verifier/access-token-verifier.js';
 import type { AsymmetricAlgorithm } from '../token-verifier/algorithms.js';
 import type { JwtPayload } from '../token-verifier/jwt.js';
 import { AsymmetricSignatureVerifier } from '../token-verifier/signature-verifier.js';
 import { TokenVerifier } from '../token-verifier/token-verifier.js';
-import { type Command, EXIT, type FlagValues, stringFlag, timeoutFlag, tokenArgument } from './command.js';
+import {
+  type Command,
+  EXIT,
+  type FlagValues,
+  stringFlag,
+  timeoutFlag,
+  timeoutFlagOf,
+  tokenArgument,
+} from './command.js';
 
 function required(values: FlagValues, name: string): string {
   const value = stringFlag(values, name);
@@ -78,7 +86,7 @@ function idTokenVerifier(settings: Settings, nonce: string | undefined): (token:
   }
   discoveryUrl(issuer); // checks the issuer before any request
   return async (token) => {
-    const metadata = await new DiscoveryCache({ timeout }).get(issuer);
+    const metadata = await discover(issuer, { timeout });
     if (typeof metadata.jwks_uri !== 'string') {
       throw new ConfigurationError(
         `the discovery document of "${issuer}" has no jwks_uri: give --jwks-uri`,
@@ -145,7 +153,7 @@ export const verifyCommand: Command = {
     { name: 'id-token', type: 'boolean', description: 'The token is an OpenID Connect ID token' },
     { name: 'nonce', type: 'string', value: 'N', description: 'With --id-token: the nonce of the request' },
     { name: 'client-id', type: 'string', value: 'ID', description: 'With --id-token: the client (same as --audience)' },
-    { name: 'timeout', type: 'string', value: 'MS', description: 'Key and discovery requests timeout (default 5000)' },
+    timeoutFlagOf('Key and discovery request', 5000),
   ],
   failure: 'token rejected or keys unreachable',
   examples: [

@@ -1,6 +1,5 @@
 import { expect } from 'chai';
-import { runCli } from '../../lib/cli/main.js';
-import { memoryIo } from '../helpers/cli.js';
+import { commandRunner } from '../helpers/cli.js';
 import { b64url, signJwt } from '../helpers/jwt.js';
 import { rsaKeys } from '../helpers/keys.js';
 
@@ -9,11 +8,7 @@ describe('authn decode', () => {
   const payload = { iss: 'https://tenant.example.com/', sub: 'user-1', iat: 1_900_000_000, exp: 1_900_003_600 };
   const token = signJwt(payload, { kid: 'k1', key: rsaKeys().privateKey });
 
-  async function decode(args: string[], stdin = '') {
-    const io = memoryIo({}, stdin);
-    const code = await runCli(['decode', ...args], io);
-    return { code, out: io.out, err: io.err };
-  }
+  const decode = commandRunner('decode');
 
   it('prints {header, payload} as JSON on stdout, so that it pipes into jq, and UNVERIFIED on stderr', async () => {
     const run = await decode([token]);
@@ -32,7 +27,7 @@ describe('authn decode', () => {
   });
 
   it('reads the token from stdin when it is -', async () => {
-    const run = await decode(['-'], `${token}\n`);
+    const run = await decode(['-'], {}, `${token}\n`);
     expect(run.code).to.equal(0);
     expect(JSON.parse(run.out).payload).to.deep.equal(payload);
   });

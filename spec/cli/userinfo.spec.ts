@@ -1,18 +1,12 @@
 import { expect } from 'chai';
 import nock from 'nock';
-import { runCli } from '../../lib/cli/main.js';
-import { type DevServer, startDevServer } from '../../lib/dev-server/dev-server.js';
-import { memoryIo } from '../helpers/cli.js';
-import { fastOptions, loginAtDevServer } from '../helpers/dev-server.js';
+import { commandRunner } from '../helpers/cli.js';
+import { loginAtDevServer, useDevServer } from '../helpers/dev-server.js';
 
 const TOKEN = 'opaque-access-token-value';
 
 describe('authn userinfo', () => {
-  async function userinfo(args: string[], env: Record<string, string> = {}, stdin = '') {
-    const io = memoryIo(env, stdin);
-    const code = await runCli(['userinfo', ...args], io);
-    return { code, out: io.out, err: io.err };
-  }
+  const userinfo = commandRunner('userinfo');
 
   it("prints the user's profile as JSON, the token sent as a bearer token", async () => {
     let authorization: string | undefined;
@@ -52,13 +46,10 @@ describe('authn userinfo', () => {
 
   describe('against the dev server', function () {
     this.timeout(20_000);
-    let server: DevServer;
-    before(async () => {
-      server = await startDevServer(fastOptions());
-    });
-    after(() => server.stop());
+    const devServer = useDevServer();
 
     it("prints the logged-in user's claims", async () => {
+      const server = devServer();
       const { accessToken } = await loginAtDevServer(server);
       const run = await userinfo(['-', '--domain', server.domain, '--protocol', 'http'], {}, accessToken);
       expect(run.code, run.err).to.equal(0);

@@ -1,8 +1,6 @@
 import { expect } from 'chai';
-import { runCli } from '../../lib/cli/main.js';
-import { type DevServer, startDevServer } from '../../lib/dev-server/dev-server.js';
-import { memoryIo } from '../helpers/cli.js';
-import { fastOptions, loginAtDevServer } from '../helpers/dev-server.js';
+import { commandRunner } from '../helpers/cli.js';
+import { loginAtDevServer, useDevServer } from '../helpers/dev-server.js';
 import { DISCOVERY_PATH, JWKS_PATH, type JwksServer, startJwksServer } from '../helpers/jwks-server.js';
 import { b64url, publicJwk, signJwt } from '../helpers/jwt.js';
 import { ecKeys, rsaKeys } from '../helpers/keys.js';
@@ -40,11 +38,7 @@ describe('authn verify', () => {
     return signJwt(claims, { kid: 'rs', key: rsaKeys('cli-verify').privateKey });
   }
 
-  async function verify(args: string[], env: Record<string, string> = {}, stdin = '') {
-    const io = memoryIo(env, stdin);
-    const code = await runCli(['verify', ...args], io);
-    return { code, out: io.out, err: io.err };
-  }
+  const verify = commandRunner('verify');
 
   const base = () => ['--issuer', tenant.issuer, '--audience', API, '--jwks-uri', tenant.jwksUri];
 
@@ -299,13 +293,10 @@ describe('authn verify', () => {
 
   describe('against the dev server', function () {
     this.timeout(20_000);
-    let server: DevServer;
-    before(async () => {
-      server = await startDevServer(fastOptions());
-    });
-    after(() => server.stop());
+    const devServer = useDevServer();
 
     it("verifies its ID tokens and the API's access tokens, finding the keys by discovery", async () => {
+      const server = devServer();
       const { idToken: id, accessToken: at, nonce } = await loginAtDevServer(server);
       const idRun = await verify([
         id,

@@ -3,6 +3,7 @@ import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import type { CliIo } from '../../lib/cli/command.js';
+import { runCli } from '../../lib/cli/main.js';
 
 /** An in-memory CliIo: what was written, and what stdin and the environment hold. */
 export function memoryIo(env: Record<string, string> = {}, stdin = ''): CliIo & { out: string; err: string } {
@@ -15,6 +16,22 @@ export function memoryIo(env: Record<string, string> = {}, stdin = ''): CliIo & 
     env,
   };
   return io;
+}
+
+/** A run in memory: the exit code and what was written. */
+export interface MemoryRun {
+  code: number;
+  out: string;
+  err: string;
+}
+
+/** A function that runs `authn NAME ARGS` in memory, for the specs of one command. */
+export function commandRunner(name: string) {
+  return async (args: string[], env: Record<string, string> = {}, stdin = ''): Promise<MemoryRun> => {
+    const io = memoryIo(env, stdin);
+    const code = await runCli([name, ...args], io);
+    return { code, out: io.out, err: io.err };
+  };
 }
 
 /** The repository's root folder. */

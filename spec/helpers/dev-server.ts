@@ -4,7 +4,7 @@
 import { createHash, createPublicKey, type JsonWebKey, verify } from 'node:crypto';
 import { expect } from 'chai';
 import { GetToken } from '../../lib/authentication/get-token.js';
-import type { DevServer } from '../../lib/dev-server/dev-server.js';
+import { type DevServer, startDevServer } from '../../lib/dev-server/dev-server.js';
 import { headlessLogin } from '../../lib/dev-server/headless-login.js';
 import { buildAuthorizeUrl } from '../../lib/oidc/authorize-url.js';
 import { createPkcePair } from '../../lib/oidc/pkce.js';
@@ -16,6 +16,22 @@ export function fastOptions() {
   return {
     signingKeys: [rsaKeys('dev-server-signing').privateKey],
     clients: [{ clientId: 'm2m-jwt', privateKey: rsaKeys('dev-server-m2m-jwt').privateKey }],
+  };
+}
+
+/**
+ * Starts a dev server (with {@link fastOptions}) before the tests of the calling `describe` and stops it after
+ * them; returns an accessor for it. Call it inside a `describe` whose timeout allows a start (about 20 s).
+ */
+export function useDevServer(): () => DevServer {
+  let server: DevServer | undefined;
+  before(async () => {
+    server = await startDevServer(fastOptions());
+  });
+  after(() => server?.stop());
+  return () => {
+    if (server === undefined) throw new Error('the dev server has not started');
+    return server;
   };
 }
 

@@ -10,7 +10,6 @@ import {
   TimeoutError,
   TokenResponseError,
 } from '../../lib/errors.js';
-import { startDevServer, type DevServer } from '../../lib/dev-server/dev-server.js';
 import { DiscoveryCache } from '../../lib/oidc/discovery.js';
 import {
   ClientCredentialsProvider,
@@ -19,7 +18,7 @@ import {
 } from '../../lib/providers/client-credentials.js';
 import { MemoryTokenStore } from '../../lib/providers/stores/memory.js';
 import { DEFAULT_EXPIRES_IN } from '../../lib/providers/token-endpoint.js';
-import { decodeJwt, expectSignedByServer, fastOptions } from '../helpers/dev-server.js';
+import { decodeJwt, expectSignedByServer, useDevServer } from '../helpers/dev-server.js';
 import { ecKeys, rsaKeys } from '../helpers/keys.js';
 import { expectNoSecrets, rejectionOf, thrownBy } from '../helpers/secrets.js';
 import { startTokenServer } from '../helpers/token-server.js';
@@ -331,6 +330,9 @@ describe('ClientCredentialsProvider', () => {
     const discoveryUri = 'https://op.example.com/.well-known/openid-configuration';
     const document = { issuer: 'https://op.example.com/', token_endpoint: 'https://op.example.com/oauth2/token' };
 
+    const providerWith = (cache: DiscoveryCache) =>
+      new ClientCredentialsProvider({ discoveryUri, clientId: 'c', clientSecret: 's', discovery: cache });
+
     /** Serves a discovery document on `origin` (`times` times), and counts the requests. */
     function discovery(origin = 'https://op.example.com', body: unknown = document, status = 200, times = 1) {
       const seen = { requests: 0 };
@@ -401,13 +403,7 @@ describe('ClientCredentialsProvider', () => {
     });
 
     it('retries a failed discovery on a later call, once the cache has let the failure go', async () => {
-      const cache = new DiscoveryCache({ retryAfter: 0 });
-      const provider = new ClientCredentialsProvider({
-        discoveryUri,
-        clientId: 'c',
-        clientSecret: 's',
-        discovery: cache,
-      });
+      const provider = providerWith(new DiscoveryCache({ retryAfter: 0 }));
       discovery(undefined, 'unavailable', 503);
       expect(await rejectionOf(provider.authToken())).to.be.instanceOf(KeySourceUnavailableError);
       const served = discovery();
@@ -417,13 +413,7 @@ describe('ClientCredentialsProvider', () => {
     });
 
     it('does not ask again within the failure period of the cache', async () => {
-      const cache = new DiscoveryCache({ retryAfter: 60 });
-      const provider = new ClientCredentialsProvider({
-        discoveryUri,
-        clientId: 'c',
-        clientSecret: 's',
-        discovery: cache,
-      });
+      const provider = providerWith(new DiscoveryCache({ retryAfter: 60 }));
       const served = discovery(undefined, 'unavailable', 503, 2);
       const first = await rejectionOf(provider.authToken());
       expect(await rejectionOf(provider.authToken())).to.equal(first);
@@ -478,13 +468,10 @@ describe('ClientCredentialsProvider', () => {
 
   describe('against the dev server, by discovery', function () {
     this.timeout(20_000);
-    let server: DevServer;
-    before(async () => {
-      server = await startDevServer(fastOptions());
-    });
-    after(() => server.stop());
+    const devServer = useDevServer();
 
     it('gets an access token for the API from the discovery URL or the issuer', async () => {
+      const server = devServer();
       for (const discoveryUri of [server.endpoints.discovery, server.issuer]) {
         const provider = new ClientCredentialsProvider({
           discoveryUri,
