@@ -11,5 +11,5 @@ export const COMMANDS: readonly Command[] = [
   verifyCommand,
   decodeCommand,
   userinfoCommand,
-  devServerCommand,
+  devServerCommand(),
 ];

@@ -1,14 +1,18 @@
+import type { runDevServer } from '../dev-server/cli.js';
 import { type Command, stringFlag } from './command.js';
+
+/** Loads the dev server's command line: `import('../dev-server/cli.js')`, unless a test gives another loader. */
+export type DevServerLoader = () => Promise<{ runDevServer: typeof runDevServer }>;
 
 /**
  * `authn dev-server`: the embedded OpenID Provider of `lib/dev-server` (see docs/dev-server.md), run until SIGINT
- * or SIGTERM. Its module, and `oidc-provider` with it, is imported only when this command runs, so that the
- * other commands never load them.
+ * or SIGTERM. Its module, and `oidc-provider` with it, is imported only when this command runs (by `load`), so
+ * that the other commands never load them.
  *
  * @example
- * await runCli(['dev-server', '--port', '4000'], io); // resolves once Ctrl+C stopped the server
+ * await runCli(['dev-server', '--port', '4000'], io, [devServerCommand()]); // resolves once Ctrl+C stopped it
  */
-export const devServerCommand: Command = {
+export const devServerCommand = (load: DevServerLoader = () => import('../dev-server/cli.js')): Command => ({
   name: 'dev-server',
   summary: 'Run an Auth0-like OpenID Provider on this machine, for development and tests',
   usage: 'dev-server [--port P] [--host H] [--config FILE]',
@@ -37,7 +41,7 @@ export const devServerCommand: Command = {
       const value = stringFlag(values, name);
       if (value !== undefined) argv.push(`--${name}`, value);
     }
-    const { runDevServer } = await import('../dev-server/cli.js');
-    return runDevServer(argv, { stdout: io.stdout, stderr: io.stderr, env: io.env });
+    const { runDevServer: run } = await load();
+    return run(argv, { stdout: io.stdout, stderr: io.stderr, env: io.env });
   },
-};
+});

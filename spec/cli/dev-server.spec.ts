@@ -1,13 +1,19 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { expect } from 'chai';
+import { devServerCommand } from '../../lib/cli/dev-server.js';
 import { runCli } from '../../lib/cli/main.js';
+import { runDevServer } from '../../lib/dev-server/cli.js';
 import { type AuthnProcess, memoryIo, ROOT, runAuthn, spawnAuthn } from '../helpers/cli.js';
 
 const BUILT_MAIN = 'dist/cjs/cli/main.js';
 
 describe('authn dev-server', function () {
   this.timeout(60_000);
+  // In this process the dev server is loaded statically, as the specs load lib/: a real import() here would load
+  // a second, ES-module copy of lib/dev-server, which c8 cannot merge with the first. The real loader runs in
+  // the child processes below.
+  const commands = [devServerCommand(() => Promise.resolve({ runDevServer }))];
 
   it('hands its flags, from the command line or AUTHN_*, to the dev server, which refuses a bad port with exit 2', async () => {
     for (const [args, env] of [
@@ -15,7 +21,7 @@ describe('authn dev-server', function () {
       [[], { AUTHN_PORT: 'eighty' }],
     ] as const) {
       const io = memoryIo(env);
-      expect(await runCli(['dev-server', ...args], io)).to.equal(2);
+      expect(await runCli(['dev-server', ...args], io, commands)).to.equal(2);
       expect(io.err).to.match(/^authn dev-server: --port must be a number \(got "eighty"\)/);
       expect(io.out).to.equal('');
     }
@@ -23,7 +29,7 @@ describe('authn dev-server', function () {
 
   it('exits 1 when the server cannot start', async () => {
     const io = memoryIo();
-    expect(await runCli(['dev-server', '--config', `${ROOT}spec/no-such-file.json`], io)).to.equal(1);
+    expect(await runCli(['dev-server', '--config', `${ROOT}spec/no-such-file.json`], io, commands)).to.equal(1);
     expect(io.err).to.match(/^authn dev-server: .*no-such-file\.json/);
   });
 
@@ -46,7 +52,8 @@ describe('authn dev-server', function () {
         await runCli(['dev-server', '--port', 'x'], io);
         console.log(JSON.stringify({ before, after: loaded() > 0 }));
       })();`;
-    const out = execFileSync(process.execPath, ['-e', script], { cwd: ROOT, encoding: 'utf8' });
+    const env = { PATH: process.env.PATH ?? '', NODE_V8_COVERAGE: '' };
+    const out = execFileSync(process.execPath, ['-e', script], { cwd: ROOT, encoding: 'utf8', env });
     expect(JSON.parse(out)).to.deep.equal({ before: [0, 0, 0, 0], after: true });
   });
 

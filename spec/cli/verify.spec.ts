@@ -217,6 +217,12 @@ describe('authn verify', () => {
     const cases: [string, string[], string, RegExp][] = [
       ['no issuer', ['T', '--audience', API], '', /--issuer \(or AUTHN_ISSUER\) is required/],
       ['no audience', ['T', '--issuer', 'https://t/'], '', /--audience .* is required/],
+      [
+        'an ID token without its client',
+        ['T', '--id-token', '--issuer', 'https://t/'],
+        '',
+        /--audience \(or --client-id: the client/,
+      ],
       ['no token', ['--issuer', 'https://t/', '--audience', API], '', /give the token as the argument, or -/],
       ['an empty stdin', ['-', '--issuer', 'https://t/', '--audience', API], '\n', /the token is empty/],
       [
