@@ -103,6 +103,8 @@ export const tokenCommand: Command = {
     'export AUTHN_CLIENT_SECRET=…   # from your CI secret store',
     'TOKEN=$(authn token --domain tenant.us.auth0.com --client-id abc123 --audience https://api.example.com/)',
     'curl -H "Authorization: Bearer $TOKEN" https://api.example.com/orders',
+    'authn token --discovery-uri https://sso.example.com/realms/ops --client-id ci --scope deploy',
+    'authn token --domain 127.0.0.1:4000 --protocol http --client-id m2m-secret --audience https://api.example.com/',
     'vault kv get -field=secret ci/m2m | authn token --client-secret-stdin --token-endpoint https://sso.example.com/token --client-id ci --json | jq .expires_in',
   ],
 
