@@ -1,4 +1,4 @@
-import { AuthnError, Auth0Error, ConfigurationError } from '../errors.js';
+import { AuthnError, Auth0Error, ConfigurationError, TokenValidationError } from '../errors.js';
 
 /** What a command reads from and writes to: the process's streams and environment, or a test's. */
 export interface CliIo {
@@ -19,6 +19,19 @@ export interface Flag {
   description: string;
   /** Read `AUTHN_<NAME>` when the flag is absent. @defaultValue true */
   env?: boolean;
+}
+
+/** `--protocol`, for the commands that take a `--domain` (read it with {@link protocolFlag}). */
+export const PROTOCOL_FLAG: Flag = {
+  name: 'protocol',
+  type: 'string',
+  value: 'http|https',
+  description: 'Scheme with --domain (default https; http only for a loopback host)',
+};
+
+/** `--timeout MS` (read it with {@link timeoutFlag}), saying what it bounds and its default. */
+export function timeoutFlagOf(what: string, defaultMs: number): Flag {
+  return { name: 'timeout', type: 'string', value: 'MS', description: `${what} timeout in ms (default ${defaultMs})` };
 }
 
 /** Flag values after the environment fallback. */
@@ -48,6 +61,8 @@ export interface Command {
   positionals?: boolean;
   /** Shell examples for the help. */
   examples: string[];
+  /** What exit code 1 means, for the help. @defaultValue 'the request failed' */
+  failure?: string;
   /** Runs the command; resolves to the exit code. Throws `ConfigurationError` for usage errors. */
   run(input: CommandInput, io: CliIo): Promise<number>;
 }
@@ -100,7 +115,7 @@ export function commandHelp(command: Command): string {
     'Examples:',
     ...command.examples.map((example) => `  ${example}`),
     '',
-    'Exit codes: 0 success, 1 the request failed, 2 usage or configuration error.',
+    `Exit codes: 0 success, 1 ${command.failure ?? 'the request failed'}, 2 usage or configuration error.`,
     '',
   ].join('\n');
 }
@@ -110,8 +125,64 @@ export function describeFailure(error: unknown): string {
   if (error instanceof Auth0Error) {
     return `${error.errorCode}: ${error.message} (HTTP ${error.statusCode})`;
   }
+  if (error instanceof TokenValidationError) return `${error.code}: ${error.message}`;
   if (error instanceof AuthnError) return error.message;
   return `unexpected failure: ${error instanceof Error ? String(error.message.split('\n')[0]) : String(error)}`;
+}
+
+/** The value of a string flag, or `undefined` when it is absent (or a boolean). */
+export function stringFlag(values: FlagValues, name: string): string | undefined {
+  const value = values[name];
+  return typeof value === 'string' ? value : undefined;
+}
+
+/**
+ * The value of `--timeout` (milliseconds), or `undefined` when absent.
+ *
+ * @throws {ConfigurationError} when it is not a positive whole number.
+ */
+export function timeoutFlag(values: FlagValues): number | undefined {
+  const text = stringFlag(values, 'timeout');
+  const timeout = text === undefined ? undefined : Number(text);
+  if (timeout !== undefined && !(Number.isInteger(timeout) && timeout > 0)) {
+    throw new ConfigurationError('--timeout must be a positive number of milliseconds', 'timeout');
+  }
+  return timeout;
+}
+
+/**
+ * The value of `--protocol`: `https`, `http` (the library allows it for loopback hosts only), or `undefined`.
+ *
+ * @throws {ConfigurationError} for any other value.
+ */
+export function protocolFlag(values: FlagValues): 'http' | 'https' | undefined {
+  const protocol = stringFlag(values, 'protocol');
+  if (protocol !== undefined && protocol !== 'http' && protocol !== 'https') {
+    throw new ConfigurationError('--protocol must be http or https', 'protocol');
+  }
+  return protocol;
+}
+
+/**
+ * The token argument of `verify`, `decode` and `userinfo`: the one positional argument, or stdin when it is
+ * `-` (so that the token lands neither in the shell history nor in the process list). Surrounding white space
+ * is dropped. The token is never quoted in a message.
+ *
+ * @throws {ConfigurationError} when there is no token, more than one argument, or `-` reads nothing.
+ */
+export async function tokenArgument(input: CommandInput, io: CliIo): Promise<string> {
+  const { positionals } = input;
+  if (positionals.length !== 1) {
+    throw new ConfigurationError(
+      positionals.length === 0
+        ? 'give the token as the argument, or - to read it from stdin'
+        : 'give one token only (the other arguments are not shown, as they may be secrets)',
+      'token',
+    );
+  }
+  const token = positionals[0] === '-' ? (await readStdin(io)).trim() : String(positionals[0]).trim();
+  if (token === '') throw new ConfigurationError('the token is empty', 'token');
+  return token;
 }
 
 /** Reads all of stdin as text, without its final line break. */

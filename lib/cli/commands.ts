@@ -1,5 +1,15 @@
 import type { Command } from './command.js';
+import { decodeCommand } from './decode.js';
+import { devServerCommand } from './dev-server.js';
 import { tokenCommand } from './token.js';
+import { userinfoCommand } from './userinfo.js';
+import { verifyCommand } from './verify.js';
 
-/** The subcommands of `authn`, in the order of `authn --help`. `verify`, `decode` and `dev-server` come next. */
-export const COMMANDS: readonly Command[] = [tokenCommand];
+/** The subcommands of `authn`, in the order of `authn --help`. */
+export const COMMANDS: readonly Command[] = [
+  tokenCommand,
+  verifyCommand,
+  decodeCommand,
+  userinfoCommand,
+  devServerCommand(),
+];

@@ -2,14 +2,20 @@ import { readFileSync } from 'node:fs';
 import type { ClientAuthMethod } from '../authentication/client-authentication.js';
 import { ConfigurationError } from '../errors.js';
 import { type ClientCredentialsProviderOptions, ClientCredentialsSource } from '../providers/client-credentials.js';
-import { type CliIo, type Command, EXIT, type FlagValues, readStdin } from './command.js';
+import {
+  type CliIo,
+  type Command,
+  EXIT,
+  type FlagValues,
+  PROTOCOL_FLAG,
+  protocolFlag,
+  readStdin,
+  stringFlag,
+  timeoutFlag,
+  timeoutFlagOf,
+} from './command.js';
 
 const METHODS = ['client_secret_post', 'client_secret_basic', 'private_key_jwt'];
-
-function text(values: FlagValues, name: string): string | undefined {
-  const value = values[name];
-  return typeof value === 'string' ? value : undefined;
-}
 
 /** The client secret, from stdin, the environment or the flag (with a warning), in that order of preference. */
 async function clientSecret(values: FlagValues, given: ReadonlySet<string>, io: CliIo): Promise<string | undefined> {
@@ -28,12 +34,12 @@ async function clientSecret(values: FlagValues, given: ReadonlySet<string>, io: 
         'prefer AUTHN_CLIENT_SECRET or --client-secret-stdin\n',
     );
   }
-  return text(values, 'client-secret');
+  return stringFlag(values, 'client-secret');
 }
 
 /** The private key, from `--private-key-file` or `AUTHN_PRIVATE_KEY` (PEM or JWK text). */
 function privateKey(values: FlagValues, io: CliIo): string | undefined {
-  const path = text(values, 'private-key-file');
+  const path = stringFlag(values, 'private-key-file');
   if (path !== undefined) {
     try {
       return readFileSync(path, 'utf8');
@@ -68,7 +74,13 @@ export const tokenCommand: Command = {
       description: 'Auth0 tenant host (token endpoint https://HOST/oauth/token)',
     },
     { name: 'token-endpoint', type: 'string', value: 'URL', description: 'Token endpoint URL of any OpenID Provider' },
-    { name: 'discovery-uri', type: 'string', value: 'URL', description: 'Discovery document URL (in a later release)' },
+    {
+      name: 'discovery-uri',
+      type: 'string',
+      value: 'URL',
+      description: 'Discovery document URL or issuer; the token endpoint is read from it',
+    },
+    PROTOCOL_FLAG,
     { name: 'client-id', type: 'string', value: 'ID', description: 'Client id' },
     { name: 'client-secret', type: 'string', value: 'SECRET', description: 'Client secret (prefer the variable)' },
     { name: 'client-secret-stdin', type: 'boolean', description: 'Read the client secret from stdin', env: false },
@@ -83,21 +95,26 @@ export const tokenCommand: Command = {
     { name: 'scope', type: 'string', value: 'SCOPES', description: 'Space-separated scopes' },
     { name: 'organization', type: 'string', value: 'ORG', description: 'Auth0 organization id or name' },
     { name: 'resource', type: 'string', value: 'URI', description: 'RFC 8707 resource indicator' },
-    { name: 'timeout', type: 'string', value: 'MS', description: 'Request timeout in milliseconds (default 10000)' },
+    timeoutFlagOf('Request', 10_000),
     { name: 'json', type: 'boolean', description: 'Print the JSON token response instead of the bare token' },
   ],
+  failure: 'the grant failed (refused, unreachable, bad response)',
   examples: [
     'export AUTHN_CLIENT_SECRET=…   # from your CI secret store',
     'TOKEN=$(authn token --domain tenant.us.auth0.com --client-id abc123 --audience https://api.example.com/)',
     'curl -H "Authorization: Bearer $TOKEN" https://api.example.com/orders',
+    'authn token --discovery-uri https://sso.example.com/realms/ops --client-id ci --scope deploy',
+    'authn token --domain 127.0.0.1:4000 --protocol http --client-id m2m-secret --audience https://api.example.com/',
     'vault kv get -field=secret ci/m2m | authn token --client-secret-stdin --token-endpoint https://sso.example.com/token --client-id ci --json | jq .expires_in',
   ],
 
   async run({ values, given }, io) {
-    const clientId = text(values, 'client-id');
+    const clientId = stringFlag(values, 'client-id');
     if (clientId === undefined)
       throw new ConfigurationError('--client-id (or AUTHN_CLIENT_ID) is required', 'client-id');
-    const endpoints = ['domain', 'token-endpoint', 'discovery-uri'].filter((name) => text(values, name) !== undefined);
+    const endpoints = ['domain', 'token-endpoint', 'discovery-uri'].filter(
+      (name) => stringFlag(values, name) !== undefined,
+    );
     if (endpoints.length !== 1) {
       throw new ConfigurationError(
         endpoints.length === 0
@@ -106,15 +123,15 @@ export const tokenCommand: Command = {
         'token-endpoint',
       );
     }
-    const method = text(values, 'auth-method');
+    const protocol = protocolFlag(values);
+    if (protocol !== undefined && stringFlag(values, 'domain') === undefined) {
+      throw new ConfigurationError('--protocol goes with --domain (a URL names its own scheme)', 'protocol');
+    }
+    const method = stringFlag(values, 'auth-method');
     if (method !== undefined && !METHODS.includes(method)) {
       throw new ConfigurationError(`--auth-method must be one of ${METHODS.join(', ')}`, 'auth-method');
     }
-    const timeoutText = text(values, 'timeout');
-    const timeout = timeoutText === undefined ? undefined : Number(timeoutText);
-    if (timeout !== undefined && !(Number.isInteger(timeout) && timeout > 0)) {
-      throw new ConfigurationError('--timeout must be a positive number of milliseconds', 'timeout');
-    }
+    const timeout = timeoutFlag(values);
     const secret = await clientSecret(values, given, io);
     const key = privateKey(values, io);
     if (secret === undefined && key === undefined) {
@@ -125,17 +142,18 @@ export const tokenCommand: Command = {
       );
     }
     const options: ClientCredentialsProviderOptions = {
-      domain: text(values, 'domain'),
-      tokenEndpoint: text(values, 'token-endpoint'),
-      discoveryUri: text(values, 'discovery-uri'),
+      domain: stringFlag(values, 'domain'),
+      protocol,
+      tokenEndpoint: stringFlag(values, 'token-endpoint'),
+      discoveryUri: stringFlag(values, 'discovery-uri'),
       clientId,
       clientSecret: secret,
       privateKey: key,
       clientAuthMethod: method as Exclude<ClientAuthMethod, 'none'> | undefined,
-      audience: text(values, 'audience'),
-      scope: text(values, 'scope'),
-      organization: text(values, 'organization'),
-      resource: text(values, 'resource'),
+      audience: stringFlag(values, 'audience'),
+      scope: stringFlag(values, 'scope'),
+      organization: stringFlag(values, 'organization'),
+      resource: stringFlag(values, 'resource'),
       timeout,
     };
     const { response } = await new ClientCredentialsSource(options).grant();

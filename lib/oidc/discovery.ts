@@ -73,6 +73,31 @@ function positive(value: unknown, option: string, fallback: number, min = Number
   return value;
 }
 
+const WELL_KNOWN = '/.well-known/openid-configuration';
+
+/**
+ * Whether `value` is the URL of a discovery document (its path ends with `/.well-known/openid-configuration`)
+ * rather than an issuer.
+ *
+ * @example
+ * isDiscoveryUrl('https://sso.example.com/realms/ops/.well-known/openid-configuration'); // true
+ * isDiscoveryUrl('https://tenant.auth0.com/'); // false
+ */
+export function isDiscoveryUrl(value: string): boolean {
+  return URL.canParse(value) && new URL(value).pathname.endsWith(WELL_KNOWN);
+}
+
+/** Whether a document naming `issuer` belongs at `url` (OIDC Discovery §4.1 and §4.3). */
+function servedAt(issuer: unknown, url: URL): boolean {
+  if (typeof issuer !== 'string') return false;
+  try {
+    const expected = new URL(discoveryUrl(issuer));
+    return expected.origin === url.origin && expected.pathname === url.pathname;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * The discovery URL of an issuer: `{issuer}/.well-known/openid-configuration`, with the issuer's trailing
  * slash dropped first (`https://t.auth0.com/` → `https://t.auth0.com/.well-known/openid-configuration`).
@@ -83,13 +108,18 @@ function positive(value: unknown, option: string, fallback: number, min = Number
  */
 export function discoveryUrl(issuer: string): string {
   checkRemoteUrl(issuer, 'issuer');
-  return `${issuer.endsWith('/') ? issuer.slice(0, -1) : issuer}/.well-known/openid-configuration`;
+  return `${issuer.endsWith('/') ? issuer.slice(0, -1) : issuer}${WELL_KNOWN}`;
 }
 
 /**
  * Fetches an OpenID Provider's discovery document and checks it: a JSON object whose `issuer` equals the
  * configured issuer exactly (OIDC Discovery §4.3), with a `jwks_uri` (when present) that is `https:` (or
  * `http:` on loopback). Redirects are followed within the issuer's origin only.
+ *
+ * Given the discovery URL itself (a path ending in `/.well-known/openid-configuration`) instead of an issuer,
+ * it fetches that URL and requires the document's `issuer` to be one whose discovery URL it is (§4.1, §4.3):
+ * `https://t.auth0.com/` and `https://t.auth0.com` both belong at
+ * `https://t.auth0.com/.well-known/openid-configuration`, any other issuer does not.
  *
  * @throws {ConfigurationError} for an issuer that is not an `https:` URL, and when the document names another
  *   issuer (often a missing or extra trailing slash in the configuration).
@@ -100,7 +130,8 @@ export function discoveryUrl(issuer: string): string {
  * console.log(metadata.jwks_uri); // 'https://tenant.auth0.com/.well-known/jwks.json'
  */
 export async function discover(issuer: string, options: DiscoveryOptions = {}): Promise<ProviderMetadata> {
-  const url = discoveryUrl(issuer);
+  const byUrl = typeof issuer === 'string' && isDiscoveryUrl(issuer);
+  const url = byUrl ? checkRemoteUrl(issuer, 'discoveryUri').href : discoveryUrl(issuer);
   const timeout = positive(options.timeout, 'timeout', DEFAULT_TIMEOUT);
   const http = new HttpClient({
     baseURL: new URL(url).origin,
@@ -128,7 +159,15 @@ export async function discover(issuer: string, options: DiscoveryOptions = {}): 
     throw new KeySourceUnavailableError(`OpenID Provider discovery ${url} did not answer with a JSON object`);
   }
   const metadata = document as Record<string, unknown>;
-  if (metadata.issuer !== issuer) {
+  if (byUrl) {
+    if (!servedAt(metadata.issuer, new URL(url))) {
+      throw new ConfigurationError(
+        `the discovery document ${url} names the issuer ${JSON.stringify(String(metadata.issuer))}, ` +
+          'whose discovery document is elsewhere',
+        'discoveryUri',
+      );
+    }
+  } else if (metadata.issuer !== issuer) {
     throw new ConfigurationError(
       `the discovery document of ${JSON.stringify(issuer)} names the issuer ${JSON.stringify(String(metadata.issuer))}; ` +
         'the configured issuer must equal it exactly',
@@ -184,7 +223,8 @@ export class DiscoveryCache {
   }
 
   /**
-   * Resolves to the issuer's metadata, from the cache when it can.
+   * Resolves to the issuer's metadata, from the cache when it can. `issuer` may also be the discovery URL
+   * itself, as {@link discover} takes it; the two forms are cached apart.
    *
    * @throws as {@link discover}.
    */

@@ -9,7 +9,8 @@ import {
 import type { TokenResponse } from '../authentication/types.js';
 import { ConfigurationError } from '../errors.js';
 import type { TransportOptions } from '../http/http-client.js';
-import { discoverTokenEndpoint, type TokenEndpointDiscovery } from './discovery.js';
+import type { DiscoveryCache } from '../oidc/discovery.js';
+import { checkDiscoveryOption, discoverTokenEndpoint, type TokenEndpointDiscovery } from './discovery.js';
 import { type PrivateKeyInput, readPrivateKey } from './private-key.js';
 import type { StoredToken } from './stores/token-store.js';
 import { checkEndpointUrl, storedToken, TokenEndpointClient } from './token-endpoint.js';
@@ -21,8 +22,17 @@ export interface ClientCredentialsProviderOptions extends TokenCacheOptions, Tra
   tokenEndpoint?: string;
   /** An Auth0 tenant's host, e.g. `tenant.us.auth0.com`: the token endpoint is `https://{domain}/oauth/token`. */
   domain?: string;
-  /** The OpenID Provider's discovery document URL, from which the token endpoint is read. */
+  /**
+   * Where the token endpoint is read from: the OpenID Provider's discovery document URL
+   * (`https://sso.example.com/realms/ops/.well-known/openid-configuration`) or its issuer
+   * (`https://tenant.auth0.com/`, the document then being at `{issuer}/.well-known/openid-configuration`).
+   * The document's `issuer` must match (OIDC Discovery §4.3).
+   */
   discoveryUri?: string;
+  /**
+   * The discovery cache of `discoveryUri`. @defaultValue one shared by the providers of the process
+   */
+  discovery?: DiscoveryCache;
   /** Scheme used with `domain`; `http` only for loopback hosts. @defaultValue 'https' */
   protocol?: 'https' | 'http';
   /** The client id. */
@@ -117,6 +127,7 @@ export class ClientCredentialsSource implements TokenSource {
     if (!options.clientSecret && (options.privateKey === undefined || options.privateKey === null)) {
       throw new ConfigurationError('clientSecret or privateKey is required', 'clientSecret');
     }
+    checkDiscoveryOption(options.discovery);
     this.#options = options;
     this.#discover = discover;
     this.#client = new TokenEndpointClient(options);
@@ -191,7 +202,7 @@ export class ClientCredentialsSource implements TokenSource {
    *
    * @throws {Auth0Error} for an HTTP error (`access_denied`, `invalid_client`…), `NetworkError`/`TimeoutError`
    *   when no answer came, `TokenResponseError` for a 2xx answer without a usable token, `ConfigurationError`
-   *   when discovery is not possible.
+   *   for a discovery document naming another issuer or without a `token_endpoint`.
    */
   async grant(): Promise<{ response: TokenResponse; token: StoredToken }> {
     const { url, auth } = await this.#resolve();
@@ -212,7 +223,8 @@ export class ClientCredentialsSource implements TokenSource {
 
 /**
  * The general token provider: OAuth 2.0 client-credentials grants against any token endpoint — given as a URL,
- * as an Auth0 `domain` (`https://{domain}/oauth/token`), or (in a later release) discovered — authenticated by
+ * as an Auth0 `domain` (`https://{domain}/oauth/token`), or read from the discovery document of a
+ * `discoveryUri` (once, the document cached and shared; a failed discovery is retried later) — authenticated by
  * client secret (post or basic) or `private_key_jwt`, and cached per (token endpoint, client id, audience,
  * scope, organization, resource) by {@link CachedTokenProvider}.
  *

@@ -1,5 +1,6 @@
 import { ConfigurationError } from '../errors.js';
 import type { TransportOptions } from '../http/http-client.js';
+import type { DiscoveryCache } from '../oidc/discovery.js';
 import { ClientCredentialsProvider } from './client-credentials.js';
 import type { TokenCacheOptions } from './token-provider.js';
 
@@ -7,8 +8,13 @@ import type { TokenCacheOptions } from './token-provider.js';
 export interface CustomOIDCAuthenticationProviderOptions extends TokenCacheOptions, TransportOptions {
   /** The token endpoint URL (Keycloak: `{base}/realms/{realm}/protocol/openid-connect/token`). One of the two is required. */
   tokenEndpoint?: string;
-  /** The discovery document URL (`…/.well-known/openid-configuration`); see {@link discoverTokenEndpoint}. */
+  /**
+   * The discovery document URL (`…/.well-known/openid-configuration`) or the issuer, from whose discovery
+   * document the token endpoint is read; the document's `issuer` must match (OIDC Discovery §4.3).
+   */
   discoveryUri?: string;
+  /** The discovery cache of `discoveryUri`. @defaultValue one shared by the providers of the process */
+  discovery?: DiscoveryCache;
   /** The client id. */
   clientId: string;
   /** The client secret. */
@@ -25,7 +31,7 @@ export interface CustomOIDCAuthenticationProviderOptions extends TokenCacheOptio
 
 /**
  * Client-credentials tokens from any standards OpenID Provider (Keycloak, node-oidc-provider, Ping, …), by
- * token endpoint (or, in a later release, discovery), with the client secret, cached. The seed sent neither
+ * token endpoint or discovery document, with the client secret, cached. The seed sent neither
  * scope nor audience; this provider sends them when given.
  *
  * @throws {ConfigurationError} when not exactly one of `tokenEndpoint` / `discoveryUri` is given, or `clientId` /

@@ -1,10 +1,10 @@
 import { createPrivateKey, type KeyObject, randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
+import jwt from 'jsonwebtoken';
 import { ConfigurationError, TokenResponseError } from '../errors.js';
 import type { TransportOptions } from '../http/http-client.js';
-import { signJwt, unverifiedTime } from './jwt.js';
 import type { StoredToken } from './stores/token-store.js';
-import { checkEndpointUrl, TokenEndpointClient } from './token-endpoint.js';
+import { checkEndpointUrl, TokenEndpointClient, unverifiedTime } from './token-endpoint.js';
 import { CachedTokenProvider, type TokenCacheOptions, tokenCacheKey, type TokenSource } from './token-provider.js';
 
 /** The members of a Google service-account key file that the provider reads. */
@@ -117,7 +117,8 @@ class GoogleIdTokenSource implements TokenSource {
   async fetchToken(): Promise<StoredToken> {
     const sentAt = this.#clock();
     const iat = Math.floor(sentAt / 1000);
-    const assertion = signJwt(
+    const header: jwt.JwtHeader = { alg: 'RS256', typ: 'JWT', ...(this.#kid !== undefined && { kid: this.#kid }) };
+    const assertion = jwt.sign(
       {
         iss: this.#email,
         sub: this.#email,
@@ -128,8 +129,7 @@ class GoogleIdTokenSource implements TokenSource {
         target_audience: this.#audience,
       },
       this.#key,
-      'RS256',
-      this.#kid,
+      { algorithm: 'RS256', header },
     );
     const response = await this.#client.post(this.#tokenUri, { grant_type: JWT_BEARER, assertion }, {}, 'id_token');
     const idToken = response.id_token as string;

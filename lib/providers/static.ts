@@ -1,14 +1,25 @@
 import { readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { ConfigurationError } from '../errors.js';
-import { isJwtShaped, unverifiedTime } from './jwt.js';
+import { decodeJwt } from '../token-verifier/jwt.js';
 import type { StoredToken } from './stores/token-store.js';
+import { unverifiedTime } from './token-endpoint.js';
 import { CachedTokenProvider, type TokenCacheOptions, tokenCacheKey, type TokenSource } from './token-provider.js';
 
 /** Options of an {@link OpenMetadataAuthenticationProvider}. */
 export interface OpenMetadataAuthenticationProviderOptions extends TokenCacheOptions {
   /** The bot's JWT itself, or the path of a file holding it (re-read when the token nears its `exp`). */
   jwtToken: string;
+}
+
+/** Whether `value` is a well-formed compact JWT (decoded, not verified). */
+function isJwt(value: string): boolean {
+  try {
+    decodeJwt(value);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** A JWT given literally or in a file. */
@@ -24,7 +35,7 @@ class StaticJwtSource implements TokenSource {
     if (value === undefined || value === '') {
       throw new ConfigurationError('jwtToken is required: the JWT or the path of a file holding it', 'jwtToken');
     }
-    if (isJwtShaped(value)) {
+    if (isJwt(value)) {
       this.#literal = value;
       this.cacheKey = tokenCacheKey(['static-jwt', 'literal', tokenCacheKey([value])]);
     } else if (existsSync(value)) {
@@ -46,7 +57,7 @@ class StaticJwtSource implements TokenSource {
       const code = String((failure as { code?: unknown }).code);
       throw new ConfigurationError(`jwtToken file ${String(this.#path)} could not be read (${code})`, 'jwtToken');
     }
-    if (!isJwtShaped(text)) {
+    if (!isJwt(text)) {
       throw new ConfigurationError(`jwtToken file ${String(this.#path)} does not hold a JWT`, 'jwtToken');
     }
     return text;

@@ -2,7 +2,7 @@ import type { TokenResponse } from '../authentication/types.js';
 import { ConfigurationError, TokenResponseError } from '../errors.js';
 import type { Body } from '../http/form.js';
 import { HttpClient, type TransportOptions } from '../http/http-client.js';
-import { unverifiedTime } from './jwt.js';
+import { decodeJwt } from '../token-verifier/jwt.js';
 import type { StoredToken } from './stores/token-store.js';
 
 /**
@@ -70,6 +70,24 @@ export function readTokenResponse(body: unknown, tokenMember = 'access_token'): 
     delete response.expires_in;
   }
   return response as TokenResponse;
+}
+
+/**
+ * A numeric date claim (`exp`, `iat`) of a JWT handed to us by a trusted party (our token endpoint, our own
+ * file), read **without verifying** the token, in epoch ms. `undefined` when the token is not a well-formed
+ * JWT (an opaque token) or the claim is not a positive number.
+ *
+ * @example
+ * const expiresAt = unverifiedTime(response.access_token, 'exp') ?? Date.now() + 300_000;
+ */
+export function unverifiedTime(token: string, claim: 'exp' | 'iat'): number | undefined {
+  let value: unknown;
+  try {
+    value = decodeJwt(token).payload[claim];
+  } catch {
+    return undefined;
+  }
+  return typeof value === 'number' && Number.isFinite(value) && value > 0 ? value * 1000 : undefined;
 }
 
 /**

@@ -181,6 +181,38 @@ export function parseJwt(token: string, options: ParseOptions): ParsedJwt {
   return { token, header: header as JwtHeader, payload, signingInput: token.slice(0, second), signature };
 }
 
+/** A compact JWS as {@link decodeJwt} gives it: header and claims decoded, nothing checked or verified. */
+export interface DecodedJwt {
+  /** The decoded protected header, whatever its `alg`, `typ` or `crit`. */
+  readonly header: Record<string, unknown>;
+  /** The decoded claims set. */
+  readonly payload: JwtPayload;
+}
+
+/**
+ * Decodes a compact JWS **without verifying it** and without any header policy: the structural guards of
+ * {@link parseJwt} only (three segments; canonical unpadded base64url in each; UTF-8 JSON objects for header
+ * and payload; no duplicate header member; no `__proto__` member), no size cap, any `alg` (`none` included).
+ * For reading a token we were handed by a trusted party (the `exp` of our own token endpoint's answer) and for
+ * `authn decode`; never for deciding whether to trust a token.
+ *
+ * @throws {TokenValidationError} `ERR_TOKEN_MALFORMED` for anything that is not a well-formed compact JWS.
+ * @example
+ * const { header, payload } = decodeJwt(accessToken);
+ * console.log(header.kid, payload.exp);
+ */
+export function decodeJwt(token: string): DecodedJwt {
+  if (typeof token !== 'string') malformed();
+  const first = token.indexOf('.');
+  const second = token.indexOf('.', first + 1);
+  if (first <= 0 || second <= first + 1 || token.indexOf('.', second + 1) !== -1) malformed();
+  const header = jsonObject(token, 0, first);
+  if (topLevelMembers(header.text) !== Object.keys(header.value).length) malformed();
+  const payload = jsonObject(token, first + 1, second).value;
+  segment(token, second + 1, token.length);
+  return { header: header.value, payload };
+}
+
 /** Checks a decoded header against the policy; returns it frozen, as it may be shared by many tokens. */
 function checkHeader(fields: Record<string, unknown>, text: string, options: ParseOptions): JwtHeader {
   if (topLevelMembers(text) !== Object.keys(fields).length) malformed();

@@ -1,34 +1,8 @@
 // The `authn` executable as users run it: a child process, its exit code, its stdout and stderr.
-import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
+import { BUILT_BIN, ROOT, runAuthn as authn } from '../helpers/cli.js';
 import { startTokenServer, type TokenServer } from '../helpers/token-server.js';
-
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const SOURCE_BIN = 'lib/cli/bin.ts';
-const BUILT_BIN = 'dist/esm/cli/bin.js';
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function authn(args: string[], env: Record<string, string> = {}, stdin?: string, bin = SOURCE_BIN): Promise<Run> {
-  const nodeArgs = bin.endsWith('.ts') ? ['--import', 'tsx', bin] : [bin];
-  return new Promise((resolve) => {
-    const child = execFile(
-      process.execPath,
-      [...nodeArgs, ...args],
-      // No coverage from the child: it loads lib/ as ES modules where mocha loads it as CommonJS, and c8 cannot
-      // merge the two (it would count the child's unrun functions against the parent's run ones).
-      { cwd: ROOT, env: { PATH: process.env.PATH ?? '', NODE_V8_COVERAGE: '', ...env } },
-      (error, stdout, stderr) => resolve({ code: error ? Number(error.code) : 0, stdout, stderr }),
-    );
-    child.stdin?.end(stdin ?? '');
-  });
-}
 
 describe('the authn executable', function () {
   this.timeout(30_000);
@@ -74,11 +48,11 @@ describe('the authn executable', function () {
   });
 
   it('is built with its shebang, and runs from the build', async function () {
-    if (!existsSync(`${ROOT}/${BUILT_BIN}`)) {
+    if (!existsSync(`${ROOT}${BUILT_BIN}`)) {
       console.warn('    SKIPPED: no build yet (npm test builds before it runs the specs)');
       this.skip();
     }
-    expect(readFileSync(`${ROOT}/${BUILT_BIN}`, 'utf8').split('\n')[0]).to.equal('#!/usr/bin/env node');
+    expect(readFileSync(`${ROOT}${BUILT_BIN}`, 'utf8').split('\n')[0]).to.equal('#!/usr/bin/env node');
     const run = await authn(
       ['token', '--token-endpoint', server.tokenEndpoint, '--client-id', 'cid'],
       { AUTHN_CLIENT_SECRET: 's' },
@@ -86,7 +60,7 @@ describe('the authn executable', function () {
       BUILT_BIN,
     );
     expect(run).to.deep.equal({ code: 0, stdout: 'token-1\n', stderr: '' });
-    const pkg = JSON.parse(readFileSync(`${ROOT}/package.json`, 'utf8')) as { bin: Record<string, string> };
+    const pkg = JSON.parse(readFileSync(`${ROOT}package.json`, 'utf8')) as { bin: Record<string, string> };
     expect(pkg.bin).to.deep.equal({ authn: `./${BUILT_BIN}` });
   });
 });

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { ConfigurationError, NetworkError } from '../../lib/errors.js';
-import { type Command, EXIT } from '../../lib/cli/command.js';
+import { type Command, envName, EXIT } from '../../lib/cli/command.js';
+import { COMMANDS } from '../../lib/cli/commands.js';
 import { runCli } from '../../lib/cli/main.js';
 import { VERSION } from '../../lib/version.js';
 import { memoryIo } from '../helpers/cli.js';
@@ -32,6 +33,32 @@ describe('runCli', () => {
     expect(io.out).to.match(/^Usage: authn <command>/);
     expect(io.out).to.include('token');
     expect(io.out).to.include('AUTHN_CLIENT_SECRET');
+  });
+
+  it('lists the five commands in authn --help, each with its summary', async () => {
+    const io = memoryIo();
+    expect(await runCli(['--help'], io)).to.equal(0);
+    const listed = io.out
+      .split('\n')
+      .filter((line) => /^ {2}\S/.test(line))
+      .map((line) => line.trim().split(/\s+/)[0]);
+    expect(listed).to.deep.equal(['token', 'verify', 'decode', 'userinfo', 'dev-server']);
+    for (const command of COMMANDS) expect(io.out).to.include(command.summary);
+  });
+
+  it("prints every command's help: usage, each flag with its AUTHN_ variable, examples and exit codes", async () => {
+    for (const command of COMMANDS) {
+      const io = memoryIo();
+      expect(await runCli([command.name, '--help'], io)).to.equal(0);
+      expect(io.out).to.match(new RegExp(`^Usage: authn ${command.name}`));
+      for (const flag of command.flags) {
+        expect(io.out).to.include(`--${flag.name}`);
+        if (flag.env !== false) expect(io.out).to.include(`[${envName(flag.name)}]`);
+      }
+      expect(io.out).to.include('Examples:');
+      const failure = command.failure ?? 'the request failed';
+      expect(io.out).to.include(`Exit codes: 0 success, 1 ${failure}, 2 usage or configuration error.`);
+    }
   });
 
   it('prints the usage on stderr and exits 2 without a command, or with an unknown one', async () => {

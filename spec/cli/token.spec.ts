@@ -7,6 +7,7 @@ import { runCli } from '../../lib/cli/main.js';
 import { rsaKeys } from '../helpers/keys.js';
 import { startTokenServer, type TokenServer } from '../helpers/token-server.js';
 import { memoryIo } from '../helpers/cli.js';
+import { DISCOVERY_PATH, type JwksServer, startJwksServer } from '../helpers/jwks-server.js';
 
 const SECRET = 's3cr3t&value=+/';
 
@@ -135,6 +136,49 @@ describe('authn token', () => {
     expect(io.err.trim().split('\n')).to.have.length(1);
   });
 
+  it('talks to a loopback --domain over http with --protocol http, as the dev server prints it', async () => {
+    const domain = new URL(server.origin).host;
+    const io = memoryIo({ AUTHN_CLIENT_SECRET: SECRET });
+    expect(await runCli(['token', '--domain', domain, '--protocol', 'http', '--client-id', 'cid'], io)).to.equal(0);
+    expect(io.out).to.equal('token-1\n');
+    expect(server.grants[0]!.path).to.equal('/oauth/token');
+  });
+
+  describe('--discovery-uri', () => {
+    let op: JwksServer;
+    beforeEach(async () => {
+      op = await startJwksServer();
+      op.setDiscovery({ issuer: op.issuer, token_endpoint: server.tokenEndpoint });
+    });
+    afterEach(() => op.close());
+
+    it('reads the token endpoint from the discovery document, given its URL or the issuer', async () => {
+      for (const uri of [`${op.origin}${DISCOVERY_PATH}`, op.issuer]) {
+        const io = memoryIo({ AUTHN_CLIENT_SECRET: SECRET, AUTHN_DISCOVERY_URI: uri });
+        expect(await runCli(['token', '--client-id', 'cid'], io)).to.equal(0);
+        expect(io.err).to.equal('');
+      }
+      expect(server.grants.map((grant) => grant.form.grant_type)).to.deep.equal([
+        'client_credentials',
+        'client_credentials',
+      ]);
+      expect(op.count(DISCOVERY_PATH)).to.equal(2);
+    });
+
+    it('exits 1 when the discovery document cannot be had, and 2 when it names another issuer', async () => {
+      op.set(DISCOVERY_PATH, { status: 503, body: 'down' });
+      const down = memoryIo({ AUTHN_CLIENT_SECRET: SECRET });
+      expect(await runCli(['token', '--client-id', 'cid', '--discovery-uri', op.issuer], down)).to.equal(1);
+      expect(down.err).to.match(/^authn token: OpenID Provider discovery .* answered HTTP 503\n$/);
+      op.setDiscovery({ issuer: 'https://evil.example/', token_endpoint: server.tokenEndpoint });
+      const elsewhere = memoryIo({ AUTHN_CLIENT_SECRET: SECRET });
+      const uri = `${op.origin}${DISCOVERY_PATH}`;
+      expect(await runCli(['token', '--client-id', 'cid', '--discovery-uri', uri], elsewhere)).to.equal(2);
+      expect(elsewhere.err).to.match(/names the issuer "https:\/\/evil\.example\/"/);
+      expect(server.grants).to.have.length(0);
+    });
+  });
+
   describe('exits 2 with a one-line reason on a usage error', () => {
     const cases: [string, string[], Record<string, string>, string, RegExp][] = [
       [
@@ -208,11 +252,32 @@ describe('authn token', () => {
         /https URL/,
       ],
       [
-        'discovery, not there yet',
-        ['--client-id', 'c', '--discovery-uri', 'https://idp/.well-known/openid-configuration'],
+        'an unknown protocol',
+        ['--client-id', 'c', '--domain', 'tenant.auth0.com', '--protocol', 'ftp'],
         { AUTHN_CLIENT_SECRET: 'x' },
         '',
-        /discoveryUri is not supported yet/,
+        /--protocol must be http or https/,
+      ],
+      [
+        'http to a remote domain',
+        ['--client-id', 'c', '--domain', 'tenant.auth0.com', '--protocol', 'http'],
+        { AUTHN_CLIENT_SECRET: 'x' },
+        '',
+        /protocol "http" is only allowed for loopback hosts/,
+      ],
+      [
+        'a protocol without a domain',
+        ['--client-id', 'c', '--token-endpoint', 'https://idp/t', '--protocol', 'https'],
+        { AUTHN_CLIENT_SECRET: 'x' },
+        '',
+        /--protocol goes with --domain/,
+      ],
+      [
+        'discovery over http to a remote host',
+        ['--client-id', 'c', '--discovery-uri', 'http://idp.example.com/.well-known/openid-configuration'],
+        { AUTHN_CLIENT_SECRET: 'x' },
+        '',
+        /https URL/,
       ],
     ];
     for (const [name, args, env, stdin, message] of cases) {

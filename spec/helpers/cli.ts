@@ -1,5 +1,9 @@
+// The `authn` command line in specs: in memory (runCli with a CliIo), or as users run it (a child process).
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { Readable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
 import type { CliIo } from '../../lib/cli/command.js';
+import { runCli } from '../../lib/cli/main.js';
 
 /** An in-memory CliIo: what was written, and what stdin and the environment hold. */
 export function memoryIo(env: Record<string, string> = {}, stdin = ''): CliIo & { out: string; err: string } {
@@ -12,4 +16,118 @@ export function memoryIo(env: Record<string, string> = {}, stdin = ''): CliIo & 
     env,
   };
   return io;
+}
+
+/** A run in memory: the exit code and what was written. */
+export interface MemoryRun {
+  code: number;
+  out: string;
+  err: string;
+}
+
+/** A function that runs `authn NAME ARGS` in memory, for the specs of one command. */
+export function commandRunner(name: string) {
+  return async (args: string[], env: Record<string, string> = {}, stdin = ''): Promise<MemoryRun> => {
+    const io = memoryIo(env, stdin);
+    const code = await runCli([name, ...args], io);
+    return { code, out: io.out, err: io.err };
+  };
+}
+
+/** The repository's root folder. */
+export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+/** The executable from the sources (run through tsx). */
+export const SOURCE_BIN = 'lib/cli/bin.ts';
+/** The executable as built (`npm test` builds before it runs the specs). */
+export const BUILT_BIN = 'dist/esm/cli/bin.js';
+
+/** A finished run of the executable. */
+export interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function command(bin: string, args: readonly string[]): string[] {
+  return [...(bin.endsWith('.ts') ? ['--import', 'tsx', bin] : [bin]), ...args];
+}
+
+/**
+ * The environment of a child: only PATH and `env`, and no coverage from the child (it loads lib/ as ES modules
+ * where mocha loads it as CommonJS, and c8 cannot merge the two: it would count the child's unrun functions
+ * against the parent's run ones).
+ */
+function childEnv(env: Record<string, string>): Record<string, string> {
+  return { PATH: process.env.PATH ?? '', NODE_V8_COVERAGE: '', ...env };
+}
+
+/** Runs `authn ARGS` as a child process to its end, with `stdin` piped in. */
+export function runAuthn(
+  args: string[],
+  env: Record<string, string> = {},
+  stdin?: string,
+  bin = SOURCE_BIN,
+): Promise<Run> {
+  return new Promise((resolve) => {
+    const child = execFile(
+      process.execPath,
+      command(bin, args),
+      { cwd: ROOT, env: childEnv(env) },
+      (error, stdout, stderr) => resolve({ code: error ? Number(error.code) : 0, stdout, stderr }),
+    );
+    child.stdin?.end(stdin ?? '');
+  });
+}
+
+/** A long-running `authn` child (the dev server): its output so far, and how to wait for a line or its end. */
+export interface AuthnProcess {
+  readonly child: ChildProcess;
+  /** stdout so far. */
+  readonly stdout: () => string;
+  /** stderr so far. */
+  readonly stderr: () => string;
+  /** Resolves with stdout once `pattern` matches it; rejects if the process ends first. */
+  waitFor(pattern: RegExp): Promise<RegExpMatchArray>;
+  /** Resolves with the exit code (or the signal's name) once the process has ended. */
+  readonly exited: Promise<number | string>;
+}
+
+/** Starts `authn ARGS` as a child process and leaves it running. Stop it (`child.kill()`) in an `after` hook. */
+export function spawnAuthn(args: string[], env: Record<string, string> = {}, bin = SOURCE_BIN): AuthnProcess {
+  const child = spawn(process.execPath, command(bin, args), { cwd: ROOT, env: childEnv(env), stdio: 'pipe' });
+  let stdout = '';
+  let stderr = '';
+  const listeners = new Set<() => void>();
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+    stdout += chunk;
+    for (const listener of listeners) listener();
+  });
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  const exited = new Promise<number | string>((resolve) => {
+    child.on('exit', (code, signal) => {
+      resolve(code ?? signal ?? -1);
+      for (const listener of listeners) listener();
+    });
+  });
+  return {
+    child,
+    stdout: () => stdout,
+    stderr: () => stderr,
+    exited,
+    waitFor: (pattern) =>
+      new Promise((resolve, reject) => {
+        const check = () => {
+          const match = pattern.exec(stdout);
+          if (match !== null) {
+            listeners.delete(check);
+            resolve(match);
+          } else if (child.exitCode !== null || child.signalCode !== null) {
+            listeners.delete(check);
+            reject(new Error(`authn ended before printing ${pattern}: ${stderr}`));
+          }
+        };
+        listeners.add(check);
+        check();
+      }),
+  };
 }

@@ -1,7 +1,7 @@
 import FakeTimers from '@sinonjs/fake-timers';
 import { expect } from 'chai';
 import { ConfigurationError, KeySourceUnavailableError, NetworkError, TimeoutError } from '../../lib/errors.js';
-import { DiscoveryCache, discover, discoveryUrl } from '../../lib/oidc/discovery.js';
+import { DiscoveryCache, discover, discoveryUrl, isDiscoveryUrl } from '../../lib/oidc/discovery.js';
 import { DISCOVERY_PATH, type JwksServer, startJwksServer } from '../helpers/jwks-server.js';
 import { rejectionOf, thrownBy } from '../helpers/secrets.js';
 
@@ -103,6 +103,43 @@ describe('discovery', () => {
       } finally {
         await other.close();
       }
+    });
+
+    describe('given the discovery URL instead of the issuer', () => {
+      const url = () => `${server.origin}${DISCOVERY_PATH}`;
+
+      it('tells a discovery URL from an issuer by its path', () => {
+        expect(isDiscoveryUrl(url())).to.equal(true);
+        expect(isDiscoveryUrl(`${url()}?p=policy`)).to.equal(true);
+        expect(isDiscoveryUrl(server.issuer)).to.equal(false);
+        expect(isDiscoveryUrl(`${server.origin}/.well-known/oauth-authorization-server`)).to.equal(false);
+        expect(isDiscoveryUrl('not a url/.well-known/openid-configuration')).to.equal(false);
+      });
+
+      it('fetches that URL and accepts an issuer whose discovery URL it is, with or without trailing slash', async () => {
+        for (const issuer of [server.issuer, server.origin]) {
+          server.setDiscovery({ issuer, jwks_uri: server.jwksUri });
+          expect((await discover(url())).issuer).to.equal(issuer);
+        }
+        const realm = `${server.origin}/realms/ops`;
+        server.set(`/realms/ops${DISCOVERY_PATH}`, { json: { issuer: realm } });
+        expect((await discover(`${realm}${DISCOVERY_PATH}`)).issuer).to.equal(realm);
+        expect(server.requests).to.deep.equal([DISCOVERY_PATH, DISCOVERY_PATH, `/realms/ops${DISCOVERY_PATH}`]);
+      });
+
+      it('refuses a document whose issuer belongs elsewhere (OIDC Discovery §4.3)', async () => {
+        for (const issuer of [`${server.origin}/realms/ops`, 'https://evil.example/', 'http://remote.example/', 3]) {
+          server.setDiscovery({ issuer, jwks_uri: server.jwksUri });
+          const err = await rejectionOf(discover(url()));
+          expect(err).to.be.instanceOf(ConfigurationError).with.property('option', 'discoveryUri');
+          expect(err.message).to.include('names the issuer');
+        }
+      });
+
+      it('refuses a discovery URL that is plain http: to a remote host', async () => {
+        const err = await rejectionOf(discover(`http://remote.example${DISCOVERY_PATH}`));
+        expect(err).to.be.instanceOf(ConfigurationError).with.property('option', 'discoveryUri');
+      });
     });
 
     it('rejects (never throws) for a bad issuer or bad options', async () => {

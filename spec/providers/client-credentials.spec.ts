@@ -2,7 +2,15 @@ import { inspect } from 'node:util';
 import { expect } from 'chai';
 import jwt from 'jsonwebtoken';
 import nock from 'nock';
-import { Auth0Error, ConfigurationError, NetworkError, TimeoutError, TokenResponseError } from '../../lib/errors.js';
+import {
+  Auth0Error,
+  ConfigurationError,
+  KeySourceUnavailableError,
+  NetworkError,
+  TimeoutError,
+  TokenResponseError,
+} from '../../lib/errors.js';
+import { DiscoveryCache } from '../../lib/oidc/discovery.js';
 import {
   ClientCredentialsProvider,
   ClientCredentialsSource,
@@ -10,6 +18,7 @@ import {
 } from '../../lib/providers/client-credentials.js';
 import { MemoryTokenStore } from '../../lib/providers/stores/memory.js';
 import { DEFAULT_EXPIRES_IN } from '../../lib/providers/token-endpoint.js';
+import { decodeJwt, expectSignedByServer, useDevServer } from '../helpers/dev-server.js';
 import { ecKeys, rsaKeys } from '../helpers/keys.js';
 import { expectNoSecrets, rejectionOf, thrownBy } from '../helpers/secrets.js';
 import { startTokenServer } from '../helpers/token-server.js';
@@ -319,44 +328,166 @@ describe('ClientCredentialsProvider', () => {
 
   describe('with a discoveryUri', () => {
     const discoveryUri = 'https://op.example.com/.well-known/openid-configuration';
+    const document = { issuer: 'https://op.example.com/', token_endpoint: 'https://op.example.com/oauth2/token' };
 
-    it('says on first use that discovery is not available yet', async () => {
-      const provider = new ClientCredentialsProvider({ discoveryUri, clientId: 'c', clientSecret: 's' });
-      const err = await rejectionOf(provider.authToken());
-      expect(err).to.be.instanceOf(ConfigurationError).with.property('option', 'discoveryUri');
+    const providerWith = (cache: DiscoveryCache) =>
+      new ClientCredentialsProvider({ discoveryUri, clientId: 'c', clientSecret: 's', discovery: cache });
+
+    /** Serves a discovery document on `origin` (`times` times), and counts the requests. */
+    function discovery(origin = 'https://op.example.com', body: unknown = document, status = 200, times = 1) {
+      const seen = { requests: 0 };
+      nock(origin)
+        .get('/.well-known/openid-configuration')
+        .times(times)
+        .reply(() => {
+          seen.requests += 1;
+          return [status, body as nock.Body];
+        });
+      return seen;
+    }
+
+    it('posts the grant to the token_endpoint of the discovery document', async () => {
+      const served = discovery();
+      const { seen } = tokenEndpoint('/oauth2/token', undefined, 200, 'https://op.example.com');
+      const provider = new ClientCredentialsProvider({
+        discoveryUri,
+        clientId: 'c',
+        clientSecret: SECRET,
+        audience: 'https://api/',
+        discovery: new DiscoveryCache(),
+      });
+      expect(await provider.authToken()).to.equal('at-1');
+      expect(served.requests).to.equal(1);
+      expect(seen.form).to.deep.equal({
+        grant_type: 'client_credentials',
+        audience: 'https://api/',
+        client_id: 'c',
+        client_secret: SECRET,
+      });
     });
 
-    it('uses the endpoint a plugged-in discovery finds, as URL and assertion audience, and retries a failed discovery', async () => {
-      const keys = rsaKeys();
-      let lookups = 0;
-      const discover = (uri: string) => {
-        lookups += 1;
-        expect(uri).to.equal(discoveryUri);
-        return lookups === 1
-          ? Promise.reject(new NetworkError('discovery down'))
-          : Promise.resolve('https://op.example.com/token');
-      };
-      const source = new ClientCredentialsSource(
-        { discoveryUri, clientId: 'c', privateKey: keys.privatePem },
-        discover,
-      );
-      expect(await rejectionOf(source.fetchToken())).to.be.instanceOf(NetworkError);
-      const { seen } = tokenEndpoint('/token', undefined, 200, 'https://op.example.com');
-      expect((await source.fetchToken()).accessToken).to.equal('at-1');
-      expect(jwt.verify(seen.form!.client_assertion!, keys.publicKey)).to.include({
-        aud: 'https://op.example.com/token',
-      });
-      tokenEndpoint('/token', undefined, 200, 'https://op.example.com');
-      await source.fetchToken();
-      expect(lookups).to.equal(2);
+    it('takes the issuer too, and then requires the document to name it exactly', async () => {
+      discovery();
+      tokenEndpoint('/oauth2/token', undefined, 200, 'https://op.example.com');
+      const cache = new DiscoveryCache({ retryAfter: 0 });
+      const source = (uri: string) =>
+        new ClientCredentialsSource({ discoveryUri: uri, clientId: 'c', clientSecret: 's', discovery: cache });
+      expect((await source('https://op.example.com/').fetchToken()).accessToken).to.equal('at-1');
+      discovery();
+      const err = await rejectionOf(source('https://op.example.com').fetchToken());
+      expect(err).to.be.instanceOf(ConfigurationError).with.property('option', 'issuer');
+    });
+
+    it('refuses a document whose issuer belongs elsewhere, or that has no token_endpoint', async () => {
+      const cache = new DiscoveryCache({ retryAfter: 0 });
+      const source = new ClientCredentialsSource({ discoveryUri, clientId: 'c', clientSecret: 's', discovery: cache });
+      discovery(undefined, { ...document, issuer: 'https://evil.example.com/' });
+      const elsewhere = await rejectionOf(source.fetchToken());
+      expect(elsewhere).to.be.instanceOf(ConfigurationError).with.property('option', 'discoveryUri');
+      discovery(undefined, { issuer: document.issuer });
+      const none = await rejectionOf(source.fetchToken());
+      expect(none).to.be.instanceOf(ConfigurationError).with.property('option', 'discoveryUri');
+      expect(none.message).to.include('has no token_endpoint');
     });
 
     it('refuses a discovered endpoint that is not https', async () => {
-      const source = new ClientCredentialsSource({ discoveryUri, clientId: 'c', clientSecret: 's' }, () =>
-        Promise.resolve('http://op.example.com/token'),
-      );
+      discovery(undefined, { ...document, token_endpoint: 'http://op.example.com/token' });
+      const source = new ClientCredentialsSource({
+        discoveryUri,
+        clientId: 'c',
+        clientSecret: 's',
+        discovery: new DiscoveryCache(),
+      });
       const err = await rejectionOf(source.fetchToken());
       expect(err).to.be.instanceOf(ConfigurationError).with.property('option', 'token_endpoint');
+    });
+
+    it('retries a failed discovery on a later call, once the cache has let the failure go', async () => {
+      const provider = providerWith(new DiscoveryCache({ retryAfter: 0 }));
+      discovery(undefined, 'unavailable', 503);
+      expect(await rejectionOf(provider.authToken())).to.be.instanceOf(KeySourceUnavailableError);
+      const served = discovery();
+      tokenEndpoint('/oauth2/token', undefined, 200, 'https://op.example.com');
+      expect(await provider.authToken()).to.equal('at-1');
+      expect(served.requests).to.equal(1);
+    });
+
+    it('does not ask again within the failure period of the cache', async () => {
+      const provider = providerWith(new DiscoveryCache({ retryAfter: 60 }));
+      const served = discovery(undefined, 'unavailable', 503, 2);
+      const first = await rejectionOf(provider.authToken());
+      expect(await rejectionOf(provider.authToken())).to.equal(first);
+      expect(served.requests).to.equal(1);
+    });
+
+    it('uses the discovered endpoint as the audience of a private_key_jwt assertion', async () => {
+      const keys = rsaKeys();
+      discovery();
+      const { seen } = tokenEndpoint('/oauth2/token', undefined, 200, 'https://op.example.com');
+      const source = new ClientCredentialsSource({
+        discoveryUri,
+        clientId: 'c',
+        privateKey: keys.privatePem,
+        discovery: new DiscoveryCache(),
+      });
+      await source.fetchToken();
+      expect(jwt.verify(seen.form!.client_assertion!, keys.publicKey)).to.include({
+        aud: 'https://op.example.com/oauth2/token',
+      });
+    });
+
+    it('shares one discovery between providers by default; a provider with its own agent or proxy keeps its own', async () => {
+      // A host of its own: the default cache outlives this test.
+      const origin = 'https://shared-discovery.example.com';
+      const served = discovery(origin, { issuer: `${origin}/`, token_endpoint: `${origin}/token` }, 200, 2);
+      nock(origin).post('/token').times(3).reply(200, { access_token: 'at', expires_in: 60 });
+      const options = { discoveryUri: `${origin}/`, clientSecret: 's' };
+      await new ClientCredentialsProvider({ ...options, clientId: 'a' }).authToken();
+      await new ClientCredentialsProvider({ ...options, clientId: 'b' }).authToken();
+      expect(served.requests).to.equal(1);
+      await new ClientCredentialsProvider({ ...options, clientId: 'c', proxy: false }).authToken();
+      expect(served.requests).to.equal(2);
+    });
+
+    it('refuses a discovery option that is not a DiscoveryCache', () => {
+      const err = thrownBy(
+        () => new ClientCredentialsProvider({ discoveryUri, clientId: 'c', clientSecret: 's', discovery: {} as never }),
+      );
+      expect(err).to.be.instanceOf(ConfigurationError).with.property('option', 'discovery');
+    });
+
+    it('can be given another discovery function, as the one place discovery plugs in', async () => {
+      const source = new ClientCredentialsSource({ discoveryUri, clientId: 'c', clientSecret: 's' }, (uri) => {
+        expect(uri).to.equal(discoveryUri);
+        return Promise.resolve('https://op.example.com/custom-token');
+      });
+      tokenEndpoint('/custom-token', undefined, 200, 'https://op.example.com');
+      expect((await source.fetchToken()).accessToken).to.equal('at-1');
+    });
+  });
+
+  describe('against the dev server, by discovery', function () {
+    this.timeout(20_000);
+    const devServer = useDevServer();
+
+    it('gets an access token for the API from the discovery URL or the issuer', async () => {
+      const server = devServer();
+      for (const discoveryUri of [server.endpoints.discovery, server.issuer]) {
+        const provider = new ClientCredentialsProvider({
+          discoveryUri,
+          clientId: 'm2m-secret',
+          clientSecret: server.client('m2m-secret').clientSecret,
+          audience: server.audience,
+          discovery: new DiscoveryCache(),
+        });
+        const token = await provider.authToken();
+        await expectSignedByServer(server, token);
+        expect(decodeJwt(token).payload).to.include({
+          iss: server.issuer,
+          aud: server.audience,
+          client_id: 'm2m-secret',
+        });
+      }
     });
   });
 });

@@ -1,8 +1,9 @@
 import { expect } from 'chai';
 import nock from 'nock';
 import { ConfigurationError } from '../../lib/errors.js';
+import { DiscoveryCache } from '../../lib/oidc/discovery.js';
 import { CustomOIDCAuthenticationProvider } from '../../lib/providers/custom-oidc.js';
-import { rejectionOf, thrownBy } from '../helpers/secrets.js';
+import { thrownBy } from '../helpers/secrets.js';
 
 const ENDPOINT = 'https://sso.example.com/realms/ops/protocol/openid-connect/token';
 
@@ -35,13 +36,21 @@ describe('CustomOIDCAuthenticationProvider', () => {
     expect(authorization).to.equal(`Basic ${Buffer.from('bot:b0t').toString('base64')}`);
   });
 
-  it('accepts a discoveryUri and says on first use that discovery is not available yet', async () => {
+  it('reads the token endpoint from the discovery document of a discoveryUri', async () => {
+    const origin = 'https://sso.example.com';
+    nock(origin)
+      .get('/realms/ops/.well-known/openid-configuration')
+      .reply(200, { issuer: `${origin}/realms/ops`, token_endpoint: ENDPOINT });
+    nock(origin)
+      .post('/realms/ops/protocol/openid-connect/token')
+      .reply(200, { access_token: 'kc', expires_in: 300, token_type: 'Bearer' });
     const provider = new CustomOIDCAuthenticationProvider({
-      discoveryUri: 'https://sso.example.com/realms/ops/.well-known/openid-configuration',
+      discoveryUri: `${origin}/realms/ops/.well-known/openid-configuration`,
       clientId: 'bot',
       clientSecret: 'b0t',
+      discovery: new DiscoveryCache(),
     });
-    expect(await rejectionOf(provider.authToken())).to.be.instanceOf(ConfigurationError);
+    expect(await provider.authToken()).to.equal('kc');
   });
 
   it('needs a secret and exactly one of tokenEndpoint and discoveryUri', () => {

@@ -75,15 +75,20 @@ describe('GoogleAuthenticationProvider', () => {
 
   it('takes the service account as JSON text or as an object, and its own token_uri', async () => {
     const exp = Math.floor(Date.now() / 1000) + 3600;
+    const assertions: string[] = [];
     nock('https://oauth2.example.com')
       .post('/token')
       .times(2)
-      .reply(200, { id_token: idToken(exp) });
+      .reply((_uri, body) => {
+        assertions.push(new URLSearchParams(String(body)).get('assertion')!);
+        return [200, { id_token: idToken(exp) }];
+      });
     const account = serviceAccount({ token_uri: 'https://oauth2.example.com/token', private_key_id: undefined });
     const fromText = new GoogleAuthenticationProvider({ serviceAccount: JSON.stringify(account), audience: AUDIENCE });
     const fromObject = new GoogleAuthenticationProvider({ serviceAccount: account as never, audience: AUDIENCE });
     expect((await fromText.getAccessToken()).expiresAt).to.equal(exp * 1000);
     expect((await fromObject.getAccessToken()).expiresAt).to.equal(exp * 1000);
+    expect(jwt.decode(assertions[0]!, { complete: true })!.header).to.deep.equal({ alg: 'RS256', typ: 'JWT' });
   });
 
   it('treats an answer without an id_token, or with one that is not a JWT with exp, as a TokenResponseError', async () => {

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { TokenValidationError } from '../../lib/errors.js';
 import type { JwsAlgorithm } from '../../lib/token-verifier/algorithms.js';
-import { type ParseOptions, parseJwt } from '../../lib/token-verifier/jwt.js';
+import { decodeJwt, type ParseOptions, parseJwt } from '../../lib/token-verifier/jwt.js';
 import { b64url } from '../helpers/jwt.js';
 import { thrownBy } from '../helpers/secrets.js';
 
@@ -286,6 +286,38 @@ describe('parseJwt', () => {
       expect(headers.size).to.equal(0);
       for (let i = 0; i < 250; i++) parseJwt(token({ alg: 'RS256', kid: `k${i}` }), parseOptions);
       expect(headers.size).to.be.at.most(100);
+    });
+  });
+
+  describe('decodeJwt', () => {
+    it('decodes header and payload whatever the alg, typ or crit, and with an empty signature', () => {
+      const header = { alg: 'none', typ: 'dpop+jwt', crit: ['x'], x: 1 };
+      expect(decodeJwt(token(header, PAYLOAD, ''))).to.deep.equal({ header, payload: PAYLOAD });
+      expect(decodeJwt(token({ alg: 'HS256' }, PAYLOAD)).header).to.deep.equal({ alg: 'HS256' });
+    });
+
+    it('has no size cap', () => {
+      const big = { ...PAYLOAD, pad: 'x'.repeat(40_000) };
+      expect(decodeJwt(token(undefined, big)).payload).to.deep.equal(big);
+    });
+
+    it('applies the structural guards of parseJwt', () => {
+      const [h, p] = token().split('.') as [string, string];
+      for (const text of [
+        'opaque',
+        'a.b',
+        `${token()}.${SIG}`,
+        `${h}=.${p}.${SIG}`,
+        token('[1]'),
+        token(undefined, 'not json'),
+        token('{"alg":"RS256","alg":"none"}'),
+        token(undefined, '{"__proto__":{"admin":true}}'),
+        undefined as unknown as string,
+      ]) {
+        const err = thrownBy(() => decodeJwt(text));
+        expect(err).to.be.instanceOf(TokenValidationError).with.property('code', 'ERR_TOKEN_MALFORMED');
+        expect(err.message).to.equal('token could not be decoded.');
+      }
     });
   });
 });

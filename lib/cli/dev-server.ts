@@ -1,0 +1,47 @@
+import type { runDevServer } from '../dev-server/cli.js';
+import { type Command, stringFlag } from './command.js';
+
+/** Loads the dev server's command line: `import('../dev-server/cli.js')`, unless a test gives another loader. */
+export type DevServerLoader = () => Promise<{ runDevServer: typeof runDevServer }>;
+
+/**
+ * `authn dev-server`: the embedded OpenID Provider of `lib/dev-server` (see docs/dev-server.md), run until SIGINT
+ * or SIGTERM. Its module, and `oidc-provider` with it, is imported only when this command runs (by `load`), so
+ * that the other commands never load them.
+ *
+ * @example
+ * await runCli(['dev-server', '--port', '4000'], io, [devServerCommand()]); // resolves once Ctrl+C stopped it
+ */
+export const devServerCommand = (load: DevServerLoader = () => import('../dev-server/cli.js')): Command => ({
+  name: 'dev-server',
+  summary: 'Run an Auth0-like OpenID Provider on this machine, for development and tests',
+  usage: 'dev-server [--port P] [--host H] [--config FILE]',
+  description: [
+    'Starts an embedded OpenID Provider (node-oidc-provider) set up like an Auth0 tenant, prints its issuer, its',
+    "clients and a ready 'authn token' command line, and runs until Ctrl+C. It logs in anyone who asks: it listens",
+    'on loopback addresses only; never expose it. Needs the optional package oidc-provider (npm install -D',
+    'oidc-provider). The configuration file is described in docs/dev-server.md.',
+  ].join('\n'),
+  flags: [
+    { name: 'port', type: 'string', value: 'P', description: 'TCP port (default 0: any free port)' },
+    { name: 'host', type: 'string', value: 'H', description: 'Loopback address to listen on (default 127.0.0.1)' },
+    {
+      name: 'config',
+      type: 'string',
+      value: 'FILE',
+      description: 'JSON configuration: API, scopes, user, clients, keys',
+    },
+  ],
+  failure: 'the server could not start',
+  examples: ['authn dev-server --port 4000', 'AUTHN_CONFIG=dev-server.json authn dev-server'],
+
+  async run({ values }, io) {
+    const argv: string[] = [];
+    for (const name of ['port', 'host', 'config']) {
+      const value = stringFlag(values, name);
+      if (value !== undefined) argv.push(`--${name}`, value);
+    }
+    const { runDevServer: run } = await load();
+    return run(argv, { stdout: io.stdout, stderr: io.stderr, env: io.env });
+  },
+});
