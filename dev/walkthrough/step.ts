@@ -1,5 +1,5 @@
 // What a step of the walkthrough is, and the state the steps hand on to each other.
-import type { AccessTokenVerifier, ProviderMetadata, TokenResponse } from '../../lib/index.js';
+import type { AccessTokenVerifier, IdTokenClaims, ProviderMetadata, TokenResponse } from '../../lib/index.js';
 import type { DevServer } from '../../lib/dev-server/index.js';
 
 /** What one login left behind for the steps after it. */
@@ -10,6 +10,8 @@ export interface LoginState {
   nonce: string;
   /** The `max_age` sent with the authorization request. */
   maxAge: number;
+  /** The verified claims of the login's ID token (step "verify ID token"). */
+  claims?: IdTokenClaims;
 }
 
 /** The state shared by the steps: the provider, and what earlier steps obtained. */

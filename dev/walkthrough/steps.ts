@@ -165,12 +165,14 @@ const login: Step = {
 const verifyIdToken: Step = {
   name: 'verify ID token',
   async run(context) {
-    const { tokens, nonce, maxAge } = needs(context.login, 'the login');
+    const login = needs(context.login, 'the login');
+    const { tokens, nonce, maxAge } = login;
     const claims = await idTokenVerifier(context).verify(needs(tokens.id_token, 'id_token'), {
       nonce,
       accessToken: tokens.access_token, // at_hash must match it
       maxAge,
     });
+    login.claims = claims;
     return `ID token verified: sub=${claims.sub}, aud=${String(claims.aud)}, nonce matches, at_hash matches the access token, auth_time within max_age=${maxAge}`;
   },
 };
@@ -179,9 +181,12 @@ const userinfo: Step = {
   name: 'userinfo',
   async run(context) {
     const { server } = context;
-    const { tokens } = needs(context.login, 'the login');
-    const profile = await new Users({ domain: server.domain, protocol: 'http' }).userinfo(tokens.access_token);
-    check(profile.sub === server.user.sub, `userinfo names another user (${profile.sub})`);
+    const { tokens, claims } = needs(context.login, 'the login');
+    // The response must be about the ID token's user (OIDC Core §5.3.2): `subject` makes userinfo check it.
+    const subject = needs(claims, 'the verified ID token').sub;
+    const profile = await new Users({ domain: server.domain, protocol: 'http' }).userinfo(tokens.access_token, {
+      subject,
+    });
     return `GET /userinfo with the access token: sub=${profile.sub} (the ID token's), email=${String(profile.email)}, name=${String(profile.name)}`;
   },
 };
@@ -194,12 +199,12 @@ const refresh: Step = {
     const tokens = await getToken.refreshToken({ refreshToken: needs(login.tokens.refresh_token, 'refresh_token') });
     check(tokens.access_token !== login.tokens.access_token, 'the refresh returned the same access token');
     const payload = await needs(context.accessTokens, 'the access-token verifier').verify(tokens.access_token);
-    // A refreshed ID token carries the nonce of the original login (OIDC Core §12.2).
+    // A refreshed ID token must keep iss, sub, aud, azp and auth_time, and may repeat the nonce (OIDC Core §12.2).
     const claims = await idTokenVerifier(context).verify(needs(tokens.id_token, 'id_token'), {
-      nonce: login.nonce,
+      original: needs(login.claims, 'the verified ID token'),
       accessToken: tokens.access_token,
     });
-    return `new access token verified (sub=${payload.sub}), new ID token verified (sub=${claims.sub}, at_hash matches)`;
+    return `new access token verified (sub=${payload.sub}), new ID token verified (sub=${claims.sub}: same iss, sub, aud and auth_time as the login's; at_hash matches)`;
   },
 };
 

@@ -54,4 +54,4 @@ export type {
   TokenResponse,
   UserInfo,
 } from './types.js';
-export { Users, type UsersOptions } from './users.js';
+export { type UserinfoOptions, Users, type UsersOptions } from './users.js';

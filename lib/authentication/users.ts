@@ -1,4 +1,4 @@
-import { ConfigurationError } from '../errors.js';
+import { ConfigurationError, TokenValidationError } from '../errors.js';
 import { HttpClient } from '../http/http-client.js';
 import {
   type EndpointOptions,
@@ -12,6 +12,15 @@ import type { UserInfo } from './types.js';
 
 /** Options of {@link Users}: where to send requests; no client id, since `/userinfo` acts for the token's user. */
 export type UsersOptions = EndpointOptions;
+
+/** Options of one {@link Users.userinfo} call. */
+export interface UserinfoOptions extends RequestOptions {
+  /**
+   * The `sub` of the verified ID token of the same login: the response must be about that user, or the call
+   * rejects (OIDC Core §5.3.2, the token-substitution check).
+   */
+  subject?: string;
+}
 
 /**
  * The user's profile (`GET /userinfo`, OIDC Core §5.3) for an access token. No client credentials are involved.
@@ -40,18 +49,30 @@ export class Users {
   }
 
   /**
-   * Returns the claims about the user of `accessToken`.
+   * Returns the claims about the user of `accessToken`; with `subject`, only if they are about that user.
    *
+   * @throws {TokenValidationError} `ERR_USERINFO_SUB_MISMATCH` when `subject` is given and the response's `sub`
+   *   differs from it.
    * @example
-   * const { sub, email } = await users.userinfo(req.auth.token);
+   * const claims = await idTokens.verify(tokens.id_token, { nonce });
+   * const { email } = await users.userinfo(tokens.access_token, { subject: claims.sub });
    */
-  async userinfo(accessToken: string, options: RequestOptions = {}): Promise<UserInfo> {
+  async userinfo(accessToken: string, options: UserinfoOptions = {}): Promise<UserInfo> {
     const token = requireString(accessToken, 'accessToken');
-    return this.#http.request<UserInfo>({
+    const subject = options.subject === undefined ? undefined : requireString(options.subject, 'subject');
+    const profile = await this.#http.request<UserInfo>({
       method: 'GET',
       url: '/userinfo',
       headers: { Authorization: `Bearer ${token}` },
       signal: options.signal,
     });
+    if (subject !== undefined && profile?.sub !== subject) {
+      throw new TokenValidationError(
+        `Subject (sub) claim mismatch in the userinfo response; expected ${JSON.stringify(subject)}, found ${JSON.stringify(String(profile?.sub))}`,
+        'ERR_USERINFO_SUB_MISMATCH',
+        'sub',
+      );
+    }
+    return profile;
   }
 }

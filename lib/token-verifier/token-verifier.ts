@@ -16,6 +16,7 @@ import {
 } from './claims.js';
 import { invalid, quote } from './failure.js';
 import { DEFAULT_MAX_TOKEN_LENGTH, type ParsedJwt, type ParseOptions, parseJwt } from './jwt.js';
+import { checkRefreshedIdToken } from './refreshed-id-token.js';
 import { type KeyHandle, SignatureVerifier } from './signature-verifier.js';
 import { type VerifiedTokenCache, type VerifiedTokenCacheOptions, verifiedTokenCache } from './token-cache.js';
 
@@ -63,6 +64,12 @@ export interface IdTokenVerifyOptions {
   requireAtHash?: boolean;
   /** The authorization code returned with the ID token (hybrid flow): `c_hash` is then required and must match. */
   code?: string;
+  /**
+   * For an ID token from a refresh response: the verified claims of the ID token it replaces. The new token
+   * must keep their `iss`, `sub`, `aud`, `azp` and `auth_time` (OIDC Core §12.2), and may carry the original
+   * `nonce` without `nonce` being passed again.
+   */
+  original?: IdTokenClaims;
 }
 
 const NO_OPTIONS: IdTokenVerifyOptions = Object.freeze({});
@@ -83,6 +90,9 @@ function checkCallOptions(options: IdTokenVerifyOptions): void {
   }
   if (options.requireAtHash === true && options.accessToken === undefined) {
     throw new ConfigurationError('requireAtHash needs the accessToken to check at_hash against', 'requireAtHash');
+  }
+  if (options.original !== undefined && (typeof options.original !== 'object' || options.original === null)) {
+    throw new ConfigurationError('original must be the claims object of the ID token being replaced', 'original');
   }
   const { maxAge } = options;
   if (maxAge !== undefined && !(typeof maxAge === 'number' && Number.isFinite(maxAge) && maxAge >= 0)) {
@@ -107,7 +117,8 @@ function halfHash(value: string, digest: string): string {
  * `cty`, `zip`, `b64`), key, signature; no `events` claim; `iss`; `sub`; `aud`; `exp` (valid iff
  * `now < exp + leeway`); `iat` (required, not in the future beyond the leeway); `nbf`; `exp` not before
  * `iat`; `nonce` (required and equal when expected, refused when not); organization; `azp` (required with
- * several audiences, equal to the client whenever present); `auth_time` with `maxAge`; `at_hash`; `c_hash`.
+ * several audiences, equal to the client whenever present); `auth_time` with `maxAge`; `at_hash`; `c_hash`;
+ * and, for a refreshed ID token, the claims it must keep from the `original`.
  * Every failure is a {@link TokenValidationError} whose `code` names the check.
  *
  * `verify` always returns a promise and never throws synchronously; with the key cached it settles without
@@ -214,7 +225,7 @@ export class TokenVerifier {
     checkAudience(payload, this.#audiences, KIND);
     const exp = checkExpiry(payload, now, leeway, KIND);
     checkIssuedAt(payload, exp, now, leeway, KIND, true);
-    this.#checkNonce(payload.nonce, options.nonce);
+    if (options.original === undefined || options.nonce !== undefined) this.#checkNonce(payload.nonce, options.nonce);
     if (options.organization !== undefined) this.#checkOrganization(payload, options.organization);
     this.#checkAuthorizedParty(payload);
     if (options.maxAge !== undefined) this.#checkAuthTime(payload.auth_time, options.maxAge, now);
@@ -250,6 +261,7 @@ export class TokenVerifier {
         );
       }
     }
+    if (options.original !== undefined) checkRefreshedIdToken(payload, options.original);
     return payload as IdTokenClaims;
   }
 

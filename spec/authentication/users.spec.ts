@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { Users } from '../../lib/authentication/users.js';
-import { Auth0Error, ConfigurationError } from '../../lib/errors.js';
+import { Auth0Error, ConfigurationError, TokenValidationError } from '../../lib/errors.js';
 import { DOMAIN, record } from '../helpers/capture.js';
 import { itKeepsSecretsOutOfErrors } from '../helpers/leaks.js';
 import { rejectionOf, thrownBy } from '../helpers/secrets.js';
@@ -30,6 +30,29 @@ describe('Users', () => {
     record('GET', '/userinfo', { status: 401, body: 'Unauthorized' });
     const err = (await rejectionOf(new Users({ domain: DOMAIN }).userinfo('bad'))) as Auth0Error;
     expect([err.statusCode, err.message]).to.deep.equal([401, 'Unauthorized']);
+  });
+
+  it('N61: resolves when the response is about the expected subject', async () => {
+    record('GET', '/userinfo', { body: { sub: 'auth0|1', email: 'a@b.c' } });
+    const profile = await new Users({ domain: DOMAIN }).userinfo('at', { subject: 'auth0|1' });
+    expect(profile.email).to.equal('a@b.c');
+  });
+
+  it('N61: rejects a response about another user than the ID token names, or about nobody', async () => {
+    for (const body of [{ sub: 'auth0|attacker' }, { email: 'a@b.c' }, 'plain text']) {
+      record('GET', '/userinfo', { body });
+      const err = (await rejectionOf(
+        new Users({ domain: DOMAIN }).userinfo('at', { subject: 'auth0|1' }),
+      )) as TokenValidationError;
+      expect(err).to.be.instanceOf(TokenValidationError);
+      expect([err.code, err.claim]).to.deep.equal(['ERR_USERINFO_SUB_MISMATCH', 'sub']);
+      expect(err.message).to.include('expected "auth0|1"');
+    }
+  });
+
+  it('refuses an empty expected subject before any request', async () => {
+    const err = await rejectionOf(new Users({ domain: DOMAIN }).userinfo('at', { subject: '' }));
+    expect(err).to.be.instanceOf(ConfigurationError);
   });
 
   itKeepsSecretsOutOfErrors('Users.userinfo', {

@@ -1,7 +1,7 @@
 // ID tokens and access tokens of a real OpenID Provider (node-oidc-provider through lib/dev-server), verified by
 // TokenVerifier and AccessTokenVerifier through the provider's JWKS and discovery document.
 import { expect } from 'chai';
-import { GetToken } from '../../lib/authentication/index.js';
+import { GetToken, Users } from '../../lib/authentication/index.js';
 import { ConfigurationError, KeyNotFoundError, TokenValidationError } from '../../lib/errors.js';
 import { discover } from '../../lib/oidc/index.js';
 import {
@@ -126,6 +126,33 @@ describe('token verification against a real OpenID Provider', function () {
         accessToken: refreshed.access_token,
       });
       expect(claims).to.include({ sub: 'user-123', nonce });
+    });
+
+    it('N60: checks a refreshed ID token against the original one, and userinfo against its subject (N61)', async () => {
+      const { tokens, nonce } = await webLogin();
+      const original = await idTokenVerifier().verify(tokens.id_token!, { nonce, accessToken: tokens.access_token });
+      const refreshed = await getToken('web-app').refreshToken({ refreshToken: tokens.refresh_token! });
+      const claims = await idTokenVerifier().verify(refreshed.id_token!, {
+        original,
+        accessToken: refreshed.access_token,
+      });
+      expect([claims.sub, claims.iss, claims.aud, claims.auth_time]).to.deep.equal([
+        original.sub,
+        original.iss,
+        original.aud,
+        original.auth_time,
+      ]);
+      const tampered = { ...original, sub: 'user-999' };
+      expectInvalid(
+        await rejectionOf(idTokenVerifier().verify(refreshed.id_token!, { original: tampered })),
+        'ERR_TOKEN_REFRESH_MISMATCH',
+      );
+      const users = new Users({ domain: server().domain, protocol: 'http' });
+      expect((await users.userinfo(refreshed.access_token, { subject: original.sub })).sub).to.equal('user-123');
+      expectInvalid(
+        await rejectionOf(users.userinfo(refreshed.access_token, { subject: 'user-999' })),
+        'ERR_USERINFO_SUB_MISMATCH',
+      );
     });
 
     it('refuses an access token presented as an ID token', async () => {

@@ -1,6 +1,7 @@
-// Catalogue §2.7 F: subject and cross-JWT confusion (N59, N62). N60 (refresh-response consistency) and N61
-// (userinfo sub) need features the library does not have; docs/security.md lists them as out of scope.
+// Catalogue §2.7 F: subject and cross-JWT confusion (N59, N60, N62). N61 (userinfo sub) is tested with
+// Users.userinfo in spec/authentication/users.spec.ts.
 import { expect } from 'chai';
+import type { TokenValidationError } from '../../lib/errors.js';
 import { AccessTokenVerifier } from '../../lib/token-verifier/access-token-verifier.js';
 import { catalogue, CLIENT, rejects, T } from './fixtures.js';
 
@@ -31,6 +32,55 @@ describe('security catalogue F: subject and token kinds', () => {
         await rejects(c.id.verify(c.id.good({ sub })), 'ERR_TOKEN_SUB_MISSING');
       });
     }
+
+    describe('N60: the ID token of a refresh response, checked against the original', () => {
+      const original = () => c.id.claims({ azp: CLIENT, auth_time: T - 100 });
+      const refreshed = (changes: Record<string, unknown> = {}) =>
+        c.id.good({ ...original(), iat: T + 10, exp: T + 3610, ...changes });
+
+      it('N60: accepts a refreshed ID token that keeps iss, sub, aud, azp, auth_time and the original nonce', async () => {
+        const claims = await c.id.verify(refreshed(), {}, { original: original() as never });
+        expect(claims.sub).to.equal('auth0|user-1');
+        expect(
+          await c.id.verify(refreshed({ nonce: undefined }), {}, { original: original() as never }),
+        ).to.have.property('iat', T + 10);
+      });
+
+      for (const [claim, value] of [
+        ['sub', 'auth0|someone-else'],
+        ['aud', [CLIENT, 'https://other.example/']],
+        ['azp', undefined],
+        ['auth_time', T - 5],
+        ['nonce', 'a-different-nonce'],
+      ] as const) {
+        it(`N60: rejects a refreshed ID token whose ${claim} changed`, async () => {
+          const err = await rejects(
+            c.id.verify(
+              refreshed({ [claim]: value, ...(claim === 'aud' ? { azp: CLIENT } : {}) }),
+              {},
+              { original: original() as never },
+            ),
+            'ERR_TOKEN_REFRESH_MISMATCH',
+          );
+          expect((err as TokenValidationError).claim).to.equal(claim);
+        });
+      }
+
+      it('N60: rejects a refreshed ID token that adds an azp the original lacked', async () => {
+        const plain = c.id.claims();
+        await rejects(
+          c.id.verify(c.id.good({ ...plain, azp: CLIENT }), {}, { original: plain as never }),
+          'ERR_TOKEN_REFRESH_MISMATCH',
+        );
+      });
+
+      it('N60: rejects a refreshed ID token of another issuer even when its key is trusted', async () => {
+        await rejects(
+          c.id.verify(refreshed(), {}, { original: { ...original(), iss: 'https://elsewhere.example/' } as never }),
+          'ERR_TOKEN_REFRESH_MISMATCH',
+        );
+      });
+    });
 
     it('N62: rejects a back-channel logout token on typ logout+jwt', async () => {
       for (const typ of ['logout+jwt', 'application/logout+jwt']) {
