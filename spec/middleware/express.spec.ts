@@ -1,7 +1,7 @@
 // The Express adapter against a real Express 5 app on an ephemeral port, called over real HTTP, with tokens of
 // a local JWKS server and of the embedded OpenID Provider (lib/dev-server).
 import { expect } from 'chai';
-import express, { type ErrorRequestHandler } from 'express';
+import express, { type ErrorRequestHandler, type Request } from 'express';
 import { GetToken } from '../../lib/authentication/get-token.js';
 import { type DevServer, startDevServer } from '../../lib/dev-server/dev-server.js';
 import { BearerError, ConfigurationError } from '../../lib/errors.js';
@@ -252,6 +252,32 @@ describe('authn-client/express', () => {
         await failing.close();
       }
     });
+  });
+
+  it("gives an issuer resolver Express's own request", async () => {
+    const hosts: string[] = [];
+    const application = express();
+    application.use(
+      auth({
+        issuers: (req: Request) => {
+          hosts.push(req.hostname);
+          return req.hostname === '127.0.0.1' ? [{ issuer: tenant.issuer, jwksUri: tenant.jwksUri }] : [];
+        },
+        audience: API,
+      }),
+    );
+    application.get('/me', (req, res) => {
+      res.json({ sub: req.auth?.payload.sub });
+    });
+    const served = await serve(application);
+    try {
+      expect((await get(`${served.url}/me`, { authorization: `Bearer ${tenant.sign()}` })).json).to.deep.equal({
+        sub: 'user-1',
+      });
+      expect(hosts).to.deep.equal(['127.0.0.1']);
+    } finally {
+      await served.close();
+    }
   });
 
   it('reads the token from a query parameter when configured', async () => {
