@@ -10,7 +10,13 @@
 // tokens again and again (as an API does: a client reuses its token until it expires).
 //
 // Printed: req/s of every run, the median per variant, and the µs per request each middleware adds to the bare
-// app (1e6 / median req/s − 1e6 / bare median req/s).
+// app (1e6 / median req/s − 1e6 / bare median req/s). Also the server process's CPU time per request
+// (`process.cpuUsage()`, every thread of the process, thread pool included), which other processes competing
+// for the core do not inflate: on a shared machine it is the steadier figure.
+//
+// Then, in one process pinned to core 1, the middleware functions alone, called with request-like objects
+// (no HTTP, no routing), 10 requests in flight: the µs each adds per request without Express's ~100 µs and
+// the network noise around it.
 //
 // Environment: BENCH_ROUNDS (default 5), BENCH_DURATION seconds per run (default 5), BENCH_CONNECTIONS
 // (default 10), BENCH_TOKENS distinct tokens (default 2000).
@@ -75,6 +81,11 @@ async function runServer(): Promise<void> {
   const issuer = process.env.ISSUER as string;
   const jwksUri = process.env.JWKS_URI as string;
   const app = express();
+  // Outside the middleware: CPU time of this process so far (user + system, all threads), in µs.
+  app.get('/__cpu', (_req, res) => {
+    const { user, system } = process.cpuUsage();
+    res.json(user + system);
+  });
   if (variant === 'ours' || variant === 'ours-cache') {
     const { auth } = await import('../lib/middleware/express.js');
     const cache = variant === 'ours-cache' ? { maxEntries: 10_000 } : false;
@@ -90,10 +101,81 @@ async function runServer(): Promise<void> {
   app.get('/', (req, res) => {
     res.json({ sub: (req as { auth?: { payload: { sub?: string } } }).auth?.payload.sub ?? null });
   });
+  process.once('SIGINT', () => process.exit(0)); // exit normally, so that --cpu-prof can write its profile
   const server = app.listen(0, '127.0.0.1', () => {
     const address = server.address() as { port: number };
     process.stdout.write(`${address.port}\n`);
   });
+}
+
+type Middleware = (req: unknown, res: unknown, next: (err?: unknown) => void) => unknown;
+
+/** The middleware of each variant, for the in-process runs. */
+async function middlewareOf(variant: Variant, issuer: string, jwksUri: string): Promise<Middleware> {
+  if (variant === 'bare') return (_req, _res, next) => next();
+  if (variant === 'express-oauth2-jwt-bearer') {
+    const { createRequire } = await import('node:module');
+    const theirs = createRequire(SELF)('express-oauth2-jwt-bearer') as { auth: (o: object) => Middleware };
+    return theirs.auth({ issuer, jwksUri, audience: AUDIENCE, tokenSigningAlg: 'RS256' });
+  }
+  const { auth } = await import('../lib/middleware/express.js');
+  const cache = variant === 'ours-cache' ? { maxEntries: 10_000 } : false;
+  return auth({ issuer, jwksUri, audience: AUDIENCE, cache }) as Middleware;
+}
+
+/** An Express-like request carrying `token`, with what express-oauth2-jwt-bearer reads. */
+function fakeRequest(token: string): Record<string, unknown> {
+  const headers = { host: '127.0.0.1', authorization: `Bearer ${token}` };
+  return {
+    headers,
+    method: 'GET',
+    url: '/',
+    originalUrl: '/',
+    protocol: 'http',
+    query: {},
+    get: (name: string) => headers[name.toLowerCase() as keyof typeof headers],
+    is: () => false,
+  };
+}
+
+/** MODE=inproc: each middleware alone, `inFlight` requests at a time, for `seconds`; prints JSON µs/request. */
+async function runInProcess(): Promise<void> {
+  const tokens = JSON.parse(readFileSync(process.env.TOKENS as string, 'utf8')) as string[];
+  const issuer = process.env.ISSUER as string;
+  const jwksUri = process.env.JWKS_URI as string;
+  const seconds = env('BENCH_DURATION', 5) / 2;
+  const inFlight = env('BENCH_CONNECTIONS', 10);
+  const requests = tokens.map(fakeRequest);
+  const middleware = new Map<Variant, Middleware>();
+  for (const variant of VARIANTS) middleware.set(variant, await middlewareOf(variant, issuer, jwksUri));
+  const once = (run: Middleware, req: unknown) =>
+    new Promise<void>((resolve, reject) => {
+      run(req, {}, (err) => (err === undefined ? resolve() : reject(err as Error)));
+    });
+  const measure = async (run: Middleware, duration: number): Promise<number> => {
+    let next = 0;
+    let done = 0;
+    const end = performance.now() + duration * 1000;
+    const start = performance.now();
+    await Promise.all(
+      Array.from({ length: inFlight }, async () => {
+        while (performance.now() < end) {
+          await once(run, requests[next++ % requests.length]);
+          done++;
+        }
+      }),
+    );
+    return ((performance.now() - start) * 1000) / done;
+  };
+  for (const run of middleware.values()) await measure(run, 0.5); // warm-up: JIT, keys, caches
+  const results: Record<string, number[]> = {};
+  for (let round = 0; round < env('BENCH_ROUNDS', 5); round++) {
+    const order = round % 2 === 0 ? VARIANTS : [...VARIANTS].reverse();
+    for (const variant of order)
+      (results[variant] ??= []).push(await measure(middleware.get(variant) as Middleware, seconds));
+  }
+  process.stdout.write(`${JSON.stringify(results)}\n`);
+  process.exit(0);
 }
 
 /** MODE=load: one autocannon run against URL, the tokens taken in turn; prints req/s. */
@@ -118,7 +200,7 @@ async function runLoad(): Promise<void> {
   if (ok !== result.requests.total || result.errors > 0 || result.timeouts > 0) {
     throw new Error(`${process.env.URL}: ${ok} 2xx of ${result.requests.total}, ${result.errors} errors`);
   }
-  process.stdout.write(`${result.requests.average}\n`);
+  process.stdout.write(`${result.requests.average} ${result.requests.total}\n`);
 }
 
 async function orchestrate(): Promise<void> {
@@ -165,35 +247,72 @@ async function orchestrate(): Promise<void> {
         `${pin ? 'servers on core 1, autocannon on core 0 (taskset)' : 'no taskset: processes not pinned'}`,
     );
     const results = new Map<Variant, number[]>(VARIANTS.map((variant) => [variant, []]));
-    const load = async (url: string) =>
-      Number(await firstLine(child('load', 0, { URL: url, TOKENS: tokenFile, BENCH_DURATION: '1' }, pin)));
-    for (const { url } of servers.values()) await load(url); // warm-up: JIT, keys, caches
+    const cpu = new Map<Variant, number[]>(VARIANTS.map((variant) => [variant, []]));
+    const cpuOf = async (url: string) => Number(await (await fetch(`${url}__cpu`)).json());
+    for (const { url } of servers.values()) {
+      await firstLine(child('load', 0, { URL: url, TOKENS: tokenFile, BENCH_DURATION: '1' }, pin)); // warm-up
+    }
     for (let round = 0; round < rounds; round++) {
       // Alternate the order from round to round, so drift in the machine's load does not favour one variant.
       const order = round % 2 === 0 ? VARIANTS : [...VARIANTS].reverse();
       for (const variant of order) {
         const url = servers.get(variant)?.url as string;
-        const reqs = Number(await firstLine(child('load', 0, { URL: url, TOKENS: tokenFile }, pin)));
+        const before = await cpuOf(url);
+        const [reqs = 0, total = 1] = (await firstLine(child('load', 0, { URL: url, TOKENS: tokenFile }, pin)))
+          .split(' ')
+          .map(Number);
+        const perRequest = ((await cpuOf(url)) - before) / total;
         results.get(variant)?.push(reqs);
-        console.log(`  round ${round + 1}  ${variant.padEnd(26)} ${reqs.toFixed(0).padStart(7)} req/s`);
+        cpu.get(variant)?.push(perRequest);
+        console.log(
+          `  round ${round + 1}  ${variant.padEnd(26)} ${reqs.toFixed(0).padStart(7)} req/s ${perRequest.toFixed(1).padStart(7)} µs CPU/request`,
+        );
       }
     }
     const bare = median(results.get('bare') as number[]);
-    console.log('\nvariant                      median req/s   µs/request   added vs bare');
+    const bareCpu = median(cpu.get('bare') as number[]);
+    console.log(
+      '\nvariant                      median req/s   µs/request   added vs bare   CPU µs/request   CPU added vs bare',
+    );
     for (const variant of VARIANTS) {
       const reqs = median(results.get(variant) as number[]);
       const micros = 1e6 / reqs;
+      const cpuMicros = median(cpu.get(variant) as number[]);
       const added = variant === 'bare' ? '' : `${(micros - 1e6 / bare).toFixed(1)} µs`;
-      console.log(`${variant.padEnd(28)} ${reqs.toFixed(0).padStart(12)} ${micros.toFixed(1).padStart(12)}   ${added}`);
+      const cpuAdded = variant === 'bare' ? '' : `${(cpuMicros - bareCpu).toFixed(1)} µs`;
+      console.log(
+        `${variant.padEnd(28)} ${reqs.toFixed(0).padStart(12)} ${micros.toFixed(1).padStart(12)} ${added.padStart(15)} ` +
+          `${cpuMicros.toFixed(1).padStart(16)} ${cpuAdded.padStart(19)}`,
+      );
     }
     const theirs = median(results.get('express-oauth2-jwt-bearer') as number[]);
     const ours = median(results.get('ours') as number[]);
     const cached = median(results.get('ours-cache') as number[]);
     const theirAdded = 1e6 / theirs - 1e6 / bare;
     const ourAdded = 1e6 / ours - 1e6 / bare;
+    const cpuAdded = (variant: Variant) => median(cpu.get(variant) as number[]) - bareCpu;
     console.log(
-      `\nours adds ${(ourAdded / theirAdded).toFixed(2)}× what express-oauth2-jwt-bearer adds (target ≤ 0.5); ` +
+      `\nover HTTP: ours adds ${(ourAdded / theirAdded).toFixed(2)}× the wall time express-oauth2-jwt-bearer adds ` +
+        `(${(cpuAdded('ours') / cpuAdded('express-oauth2-jwt-bearer')).toFixed(2)}× its CPU time; target ≤ 0.5); ` +
         `ours ${(ours / theirs).toFixed(2)}× its req/s, with the cache ${(cached / theirs).toFixed(2)}× (target ≥ 1.5)`,
+    );
+    for (const { process: server } of servers.values()) server.kill();
+    servers.clear();
+    const inproc = child('inproc', 1, { TOKENS: tokenFile, ISSUER: jwks.issuer, JWKS_URI: jwks.jwksUri }, pin);
+    const perCall = JSON.parse(await firstLine(inproc)) as Record<Variant, number[]>;
+    const bareCall = median(perCall.bare);
+    console.log(`\nin process, the middleware alone (${env('BENCH_CONNECTIONS', 10)} in flight, core 1):`);
+    console.log('variant                      µs/request (runs)                          median   added vs bare');
+    for (const variant of VARIANTS) {
+      const runs = perCall[variant].map((value) => value.toFixed(1)).join(' ');
+      const value = median(perCall[variant]);
+      const added = variant === 'bare' ? '' : `${(value - bareCall).toFixed(1)} µs`;
+      console.log(`${variant.padEnd(28)} ${runs.padEnd(42)} ${value.toFixed(1).padStart(6)} ${added.padStart(15)}`);
+    }
+    const callAdded = (variant: Variant) => median(perCall[variant]) - bareCall;
+    console.log(
+      `in process: ours adds ${(callAdded('ours') / callAdded('express-oauth2-jwt-bearer')).toFixed(2)}× what ` +
+        `express-oauth2-jwt-bearer adds; with the cache ${(callAdded('ours-cache') / callAdded('express-oauth2-jwt-bearer')).toFixed(3)}×`,
     );
   } finally {
     for (const { process: server } of servers.values()) server.kill();
@@ -205,4 +324,5 @@ async function orchestrate(): Promise<void> {
 const mode = process.env.MODE;
 if (mode === 'server') await runServer();
 else if (mode === 'load') await runLoad();
+else if (mode === 'inproc') await runInProcess();
 else await orchestrate();
