@@ -1,31 +1,21 @@
 import type { KeyObject } from 'node:crypto';
-import { ConfigurationError, KeySourceUnavailableError } from '../errors.js';
-import { DiscoveryCache, discoveryUrl } from '../oidc/discovery.js';
+import { ConfigurationError } from '../errors.js';
+import { DiscoveryCache } from '../oidc/discovery.js';
 import {
   AccessTokenVerifier,
   type AccessTokenVerifierOptions,
   type IssuerOptions,
-  scopesOf,
   type VerifiedAccessToken,
 } from '../token-verifier/access-token-verifier.js';
-import {
-  ALGORITHMS,
-  algorithmList,
-  type AsymmetricAlgorithm,
-  isAlgorithm,
-  type JwsAlgorithm,
-  type SymmetricAlgorithm,
-} from '../token-verifier/algorithms.js';
-import { type AccessTokenClaims, checkIssuer } from '../token-verifier/claims.js';
-import { JwksFetcher, type JwksFetcherOptions, jwksSettings } from '../token-verifier/jwks-fetcher.js';
+import { ALGORITHMS, isAlgorithm, type JwsAlgorithm } from '../token-verifier/algorithms.js';
+import { checkIssuer } from '../token-verifier/claims.js';
+import { type JwksFetcherOptions, jwksSettings } from '../token-verifier/jwks-fetcher.js';
 import { DEFAULT_MAX_TOKEN_LENGTH, type ParsedJwt, type ParseOptions, parseJwt } from '../token-verifier/jwt.js';
-import {
-  AsymmetricSignatureVerifier,
-  type SignatureVerifier,
-  SymmetricSignatureVerifier,
-} from '../token-verifier/signature-verifier.js';
+import { SymmetricSignatureVerifier } from '../token-verifier/signature-verifier.js';
 import type { VerifiedTokenCacheOptions } from '../token-verifier/token-cache.js';
 import { TokenVerifier } from '../token-verifier/token-verifier.js';
+import { IdTokenIssuer } from './id-token-issuer.js';
+import { KeySets, MAX_ISSUERS } from './key-sets.js';
 
 /** The kind of token an API accepts. */
 export type TokenType = 'access_token' | 'id_token';
@@ -67,31 +57,8 @@ export interface VerifierSettings {
 /** Verifies a token against its issuer; resolves to what middleware puts on `req.auth`. */
 type Verify = (token: string, parsed: ParsedJwt | undefined) => Promise<VerifiedAccessToken>;
 
-/** Most issuers (and most key sets) a resolver's verifiers are kept for; beyond, the oldest goes. */
-const MAX_ISSUERS = 1000;
-
 /** Every algorithm: peeking at a token only needs it well-formed; its issuer's verifier checks `alg`. */
 const ANY_ALGORITHM = Object.keys(ALGORITHMS) as JwsAlgorithm[];
-
-/** Keeps one {@link JwksFetcher} per JWKS URL, so issuers that share a key set share its cache. */
-class KeySets {
-  readonly #sets = new Map<string, JwksFetcher>();
-  readonly #options: JwksFetcherOptions;
-
-  constructor(options: JwksFetcherOptions) {
-    this.#options = options;
-  }
-
-  get(url: string): JwksFetcher {
-    let set = this.#sets.get(url);
-    if (set === undefined) {
-      set = new JwksFetcher(url, this.#options);
-      if (this.#sets.size >= MAX_ISSUERS) this.#sets.delete(this.#sets.keys().next().value as string);
-      this.#sets.set(url, set);
-    }
-    return set;
-  }
-}
 
 /** Normalises one entry of an issuer list, refusing what is not one. */
 function entryOf(entry: unknown, option: string): IssuerOptions {
@@ -120,128 +87,6 @@ function sameEntry(a: IssuerOptions, b: IssuerOptions): boolean {
     a.secret === b.secret &&
     sameAlgorithms(a.algorithms, b.algorithms)
   );
-}
-
-/** The audience a token is meant for, among the configured ones (the first when none: its check says why). */
-function audienceFor(aud: unknown, audiences: readonly string[]): string {
-  if (typeof aud === 'string' && audiences.includes(aud)) return aud;
-  if (Array.isArray(aud)) for (const item of aud) if (audiences.includes(item as string)) return item as string;
-  return audiences[0] as string;
-}
-
-/**
- * The keys and checks of one issuer of ID tokens: a {@link TokenVerifier} per configured audience (the
- * client ids whose ID tokens the API accepts), sharing one signature verifier, found by discovery when the
- * entry gives no keys.
- */
-class IdTokenIssuer {
-  readonly #entry: IssuerOptions;
-  readonly #settings: VerifierSettings;
-  readonly #audiences: readonly string[];
-  readonly #keySets: KeySets;
-  readonly #discovery: () => DiscoveryCache;
-  #verifiers: Map<string, TokenVerifier> | undefined;
-  #pending: Promise<Map<string, TokenVerifier>> | undefined;
-
-  constructor(
-    entry: IssuerOptions,
-    settings: VerifierSettings,
-    audiences: readonly string[],
-    keySets: KeySets,
-    discovery: () => DiscoveryCache,
-  ) {
-    this.#entry = entry;
-    this.#settings = settings;
-    this.#audiences = audiences;
-    this.#keySets = keySets;
-    this.#discovery = discovery;
-    const { jwksUri, jwks, secret } = entry;
-    if ([jwksUri, jwks, secret].filter((source) => source !== undefined).length > 1) {
-      throw new ConfigurationError(`give one of jwksUri, jwks and secret for issuer "${entry.issuer}"`, 'issuers');
-    }
-    if (jwksUri !== undefined || jwks !== undefined || secret !== undefined) {
-      this.#verifiers = this.#build(
-        this.#signatureVerifier(jwks ?? (jwksUri === undefined ? undefined : keySets.get(jwksUri)), secret),
-      );
-    } else {
-      discoveryUrl(entry.issuer);
-      algorithmList(this.#algorithms(false), false, 'algorithms');
-    }
-  }
-
-  #algorithms(symmetric: boolean): readonly JwsAlgorithm[] {
-    const value = this.#entry.algorithms ?? this.#settings.algorithms ?? (symmetric ? 'HS256' : 'RS256');
-    return Array.isArray(value) ? value : [value as JwsAlgorithm];
-  }
-
-  #signatureVerifier(
-    jwks: JwksFetcher | undefined,
-    secret: string | Uint8Array | KeyObject | undefined,
-  ): SignatureVerifier {
-    if (secret !== undefined) {
-      return new SymmetricSignatureVerifier(secret, { algorithm: this.#algorithms(true) as SymmetricAlgorithm[] });
-    }
-    return new AsymmetricSignatureVerifier(jwks as JwksFetcher, {
-      algorithm: this.#algorithms(false) as AsymmetricAlgorithm[],
-    });
-  }
-
-  #build(signatureVerifier: SignatureVerifier): Map<string, TokenVerifier> {
-    const { leeway, clock, maxTokenLength, cache } = this.#settings;
-    const verifiers = new Map<string, TokenVerifier>();
-    for (const audience of this.#audiences) {
-      verifiers.set(
-        audience,
-        new TokenVerifier({
-          signatureVerifier,
-          issuer: this.#entry.issuer,
-          audience,
-          leeway,
-          clock,
-          maxTokenLength,
-          cache,
-        }),
-      );
-    }
-    return verifiers;
-  }
-
-  /** The verifiers, after discovery on first use (shared by concurrent callers; retried after a failure). */
-  #resolve(): Promise<Map<string, TokenVerifier>> {
-    const issuer = this.#entry.issuer;
-    this.#pending ??= this.#discovery()
-      .get(issuer)
-      .then((metadata) => {
-        if (typeof metadata.jwks_uri !== 'string') {
-          throw new KeySourceUnavailableError(`the discovery document of "${issuer}" has no jwks_uri`);
-        }
-        this.#verifiers = this.#build(this.#signatureVerifier(this.#keySets.get(metadata.jwks_uri), undefined));
-        return this.#verifiers;
-      })
-      .catch((error: unknown) => {
-        this.#pending = undefined;
-        throw error;
-      });
-    return this.#pending;
-  }
-
-  verify(jwt: ParsedJwt): Promise<VerifiedAccessToken> {
-    const { payload } = jwt;
-    const audience = audienceFor(payload.aud, this.#audiences);
-    // An API is not the client that sent the authentication request: it has no nonce to compare. The token's
-    // own nonce is passed so that a nonce-bearing ID token is not refused for carrying one; the signature
-    // still covers it.
-    const nonce = typeof payload.nonce === 'string' && payload.nonce !== '' ? { nonce: payload.nonce } : undefined;
-    const run = (verifiers: Map<string, TokenVerifier>) =>
-      (verifiers.get(audience) as TokenVerifier).verify(jwt.token, nonce).then((claims): VerifiedAccessToken => ({
-        header: jwt.header,
-        payload: claims as unknown as AccessTokenClaims,
-        scopes: scopesOf(claims),
-        token: jwt.token,
-      }));
-    const verifiers = this.#verifiers;
-    return verifiers === undefined ? this.#resolve().then(run) : run(verifiers);
-  }
 }
 
 /**
