@@ -221,7 +221,8 @@ export class BearerAuthenticator<R extends BearerRequest = BearerRequest> {
 
   /**
    * Verifies a token obtained some other way (a WebSocket subprotocol, a message header) with the same
-   * issuers, keys and errors as {@link BearerAuthenticator.authenticate}.
+   * issuers, keys and errors as {@link BearerAuthenticator.authenticate}. `req` is what an issuer resolver
+   * receives (give it when `issuers` is a resolver).
    *
    * @throws {BearerError} (rejects) 401 `invalid_token` or 503, as on the class.
    */
