@@ -17,3 +17,4 @@ export * from './authentication/index.js';
 export * from './token-verifier/index.js';
 export * from './providers/index.js';
 export * from './oidc/index.js';
+export * from './middleware/index.js';

@@ -78,6 +78,33 @@ describe('the published package', function () {
     expect([esm.trim(), cjs.trim()]).to.deep.equal(['ConfigurationError true', 'ConfigurationError true']);
   });
 
+  it('serves the Express and Fastify adapters from their subpaths without loading either framework', () => {
+    // The consumer installed neither express nor fastify (optional peers): the adapters load, build, and refuse
+    // a request without a token, all the same from ESM and CommonJS.
+    const run = [
+      "const m = auth({ issuer: 'https://tenant.example.com/', audience: 'https://api.example.com/' });",
+      'let out = typeof m + " " + typeof fastifyAuth + " " + (fastifyAuth[Symbol.for("skip-override")] === true);',
+      "m({ headers: {} }, {}, (e) => console.log(out, e.status, e.headers['WWW-Authenticate']));",
+    ].join(' ');
+    const esm = node(
+      [
+        '--input-type=module',
+        '-e',
+        `import { auth } from 'authn-client/express'; import { fastifyAuth } from 'authn-client/fastify'; ${run}`,
+      ],
+      folder,
+    );
+    const cjs = node(
+      [
+        '-e',
+        `const { auth } = require('authn-client/express'); const { fastifyAuth } = require('authn-client/fastify'); ${run}`,
+      ],
+      folder,
+    );
+    const expected = 'function function true 401 Bearer realm="https://api.example.com/"';
+    expect([esm.trim(), cjs.trim()]).to.deep.equal([expected, expected]);
+  });
+
   it('gives TypeScript users types from both the import and the require condition', () => {
     writeFileSync(
       join(folder, 'esm.mts'),
@@ -86,6 +113,9 @@ describe('the published package', function () {
         'const t: AuthenticationOptions | undefined = undefined;',
         "export async function m2m(): Promise<string> { const r: TokenResponse = await new GetToken({ domain: 'd.example', clientId: 'c' }).clientCredentials({ audience: 'a' }); return r.access_token; }",
         'export const g: typeof AuthenticationBase = AuthenticationBase; export { t };',
+        "import { auth, requiredScopes, type AuthResult } from 'authn-client/express';",
+        "export const mw = [auth({ issuer: 'https://t.example/', audience: 'a' }), requiredScopes('read:a')];",
+        'export const sub = (r: AuthResult): string | undefined => r.payload.sub;',
       ].join('\n'),
     );
     writeFileSync(
@@ -94,6 +124,8 @@ describe('the published package', function () {
         "import authn = require('authn-client');",
         'export const g: typeof authn.AuthenticationBase = authn.AuthenticationBase;',
         "export const h = (r: authn.TokenResponse): string => r.access_token + String(new authn.GetToken({ domain: 'd.example', clientId: 'c' }).clientId);",
+        "import express = require('authn-client/express');",
+        "export const mw = express.auth({ issuer: 'https://t.example/', audience: 'a' });",
       ].join('\n'),
     );
     const tsc = join(root, 'node_modules/typescript/bin/tsc');

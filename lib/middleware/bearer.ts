@@ -1,0 +1,233 @@
+import type { KeyObject } from 'node:crypto';
+import { ConfigurationError } from '../errors.js';
+import type { DiscoveryCache } from '../oidc/discovery.js';
+import type { VerifiedAccessToken } from '../token-verifier/access-token-verifier.js';
+import type { JwsAlgorithm } from '../token-verifier/algorithms.js';
+import type { JwksFetcherOptions } from '../token-verifier/jwks-fetcher.js';
+import type { VerifiedTokenCacheOptions } from '../token-verifier/token-cache.js';
+import { checkParameter, invalidRequest, isSafeParameter, toBearerError, unauthorized } from './challenge.js';
+import { type BearerRequest, extractToken, MalformedRequest, type TokenLocations } from './extract.js';
+import {
+  collectIssuers,
+  type IssuerList,
+  IssuerRouter,
+  type IssuerResolver,
+  type PublicKeyUrl,
+  type TokenType,
+} from './issuers.js';
+
+/**
+ * What the middleware puts on `req.auth` (Express, `node:http`) or `request.auth` (Fastify): the verified
+ * token's header and claims, the scopes it grants (`scope`, `scp` and Auth0's `permissions`), and the token.
+ * For ID tokens (`tokenType: 'id_token'`) the payload holds the ID token's claims.
+ */
+export type AuthResult = VerifiedAccessToken;
+
+/** Options of the API middleware (Express `auth()`, Fastify `fastifyAuth`, {@link BearerAuthenticator}). */
+export interface BearerAuthOptions<R = BearerRequest> {
+  /** The one trusted issuer, exactly as tokens carry it in `iss` (Auth0: `https://{domain}/`). */
+  issuer?: string;
+  /**
+   * Several trusted issuers (each a string, keys found by discovery, or `{ issuer, jwksUri | secret,
+   * algorithms }`), or a resolver `(req) => issuers` for multi-tenant APIs. A token's `iss` must be one of
+   * them, exactly, before any key is fetched; it is verified with the keys of that issuer only.
+   */
+  issuers?: IssuerList | IssuerResolver<R>;
+  /**
+   * OpenMetadata-style JWKS URLs, each bound to its issuer: `[{ issuer, jwksUri }]`. Merged with `issuer` /
+   * `issuers`. A bare URL is refused: a key set never vouches for another issuer's tokens.
+   */
+  publicKeyUrls?: readonly PublicKeyUrl[];
+  /** The API identifier(s) (for ID tokens: the client ids): `aud` must hold one of them. */
+  audience: string | readonly string[];
+  /** With `issuer`: its JWKS URL. @defaultValue read from the issuer's discovery document */
+  jwksUri?: string;
+  /** With `issuer`: a shared secret, for tokens signed HS256/384/512 (at least 32 bytes). */
+  secret?: string | Uint8Array | KeyObject;
+  /** The algorithms accepted. @defaultValue `['RS256']` (`['HS256']` with a secret) */
+  algorithms?: JwsAlgorithm | readonly JwsAlgorithm[];
+  /** Seconds of clock skew tolerated on `exp`, `iat` and `nbf`; 0 to 300. @defaultValue 60 */
+  leeway?: number;
+  /**
+   * The kind of token the API accepts: access tokens (RFC 9068, Auth0's), or ID tokens (an API fronting a
+   * single-page app that sends its ID token, as OpenMetadata's). @defaultValue 'access_token'
+   */
+  tokenType?: TokenType;
+  /**
+   * When false, a request without a token goes on without `req.auth` (a token that is present must still be
+   * valid). @defaultValue true
+   */
+  credentialsRequired?: boolean;
+  /** The `realm` of the `WWW-Authenticate` challenges. @defaultValue the first audience, else `'api'` */
+  realm?: string;
+  /** A query parameter that may carry the token, e.g. `'access_token'` (RFC 6750 §2.3). @defaultValue none */
+  tokenQueryParameter?: string;
+  /** A cookie that may carry the token (mind CSRF: the browser sends it on its own). @defaultValue none */
+  tokenCookie?: string;
+  /** Seconds in the `Retry-After` of a 503 when the key source is down. @defaultValue 5 */
+  retryAfter?: number;
+  /**
+   * Opt-in verified-token cache: a token seen again skips decoding and its signature check; every claim
+   * check still runs. `true` or `{ maxEntries }`. @defaultValue false
+   */
+  cache?: boolean | VerifiedTokenCacheOptions;
+  /** Require `typ: at+jwt` on access tokens (RFC 9068 §4). @defaultValue false */
+  strictTyp?: boolean;
+  /** Longest token accepted, in characters. @defaultValue 16384 */
+  maxTokenLength?: number;
+  /** The current time in epoch seconds, for tests. @defaultValue `() => Date.now() / 1000` */
+  clock?: () => number;
+  /** Options of the key sets (`cacheTtl`, `cooldown`, `timeout`, `maxStale`, agents, proxy). */
+  jwksOptions?: JwksFetcherOptions;
+  /** A discovery cache to share with other verifiers. @defaultValue one of this middleware's own */
+  discovery?: DiscoveryCache;
+}
+
+/** The realm of each result (and of each request let through without a token), for the claim checks. */
+const REALMS = new WeakMap<object, string>();
+
+/** The default `realm`: a value used as it is, or `'api'`. */
+export const DEFAULT_REALM = 'api';
+
+/**
+ * The realm of the middleware that produced `auth` (or let `req` through without a token), for the challenges
+ * of the claim checks that run after it.
+ */
+export function realmOf(auth: object | undefined, req?: object): string {
+  return (auth !== undefined && REALMS.get(auth)) || (req !== undefined && REALMS.get(req)) || DEFAULT_REALM;
+}
+
+function defaultRealm(audience: unknown): string {
+  const first = typeof audience === 'string' ? audience : Array.isArray(audience) ? audience[0] : undefined;
+  return typeof first === 'string' && first !== '' && isSafeParameter(first) ? first : DEFAULT_REALM;
+}
+
+function optionalName(value: unknown, option: string): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || !/^[\w.~-]+$/.test(value)) {
+    throw new ConfigurationError(`${option} must be a name of letters, digits, '_', '.', '~' or '-'`, option);
+  }
+  return value;
+}
+
+/**
+ * The framework-neutral core of the API middleware: finds the bearer token of a request (RFC 6750 §2),
+ * verifies it with the keys of its issuer, and answers with the errors of RFC 6750 §3, each a
+ * {@link BearerError} carrying `status` and ready `headers`:
+ *
+ * - no token → 401 {@link UnauthorizedError}, `WWW-Authenticate: Bearer realm="…"` (or, with
+ *   `credentialsRequired: false`, no result);
+ * - malformed credentials (another scheme, a badly formed token, a repeated header, a token in two places)
+ *   → 400 {@link InvalidRequestError} `invalid_request`;
+ * - a token refused (expired, forged, another issuer or audience) → 401 {@link InvalidTokenError}
+ *   `invalid_token` with a short, fixed `error_description` (never the token; the verifier's error is `cause`);
+ * - the key source down and no cached key able to decide → 503 {@link ServiceUnavailableError} with
+ *   `Retry-After` (the token may well be valid).
+ *
+ * The Express and Fastify adapters and {@link withAuth} are thin layers over it.
+ *
+ * @throws {ConfigurationError} from the constructor for invalid options.
+ * @example
+ * const authenticator = new BearerAuthenticator({
+ *   issuer: 'https://tenant.auth0.com/',
+ *   audience: 'https://api.example.com',
+ * });
+ * http.createServer(async (req, res) => {
+ *   try {
+ *     const auth = await authenticator.authenticate(req);
+ *     res.end(`hello ${auth?.payload.sub}`);
+ *   } catch (err) {
+ *     if (err instanceof BearerError) writeAuthError(res, err);
+ *     else res.writeHead(500).end();
+ *   }
+ * });
+ */
+export class BearerAuthenticator<R extends BearerRequest = BearerRequest> {
+  /** The `realm` of the challenges. */
+  readonly realm: string;
+  /** Whether a request without a token is refused. */
+  readonly credentialsRequired: boolean;
+  /** Seconds in the `Retry-After` of a 503. */
+  readonly retryAfter: number;
+  /** The kind of token accepted. */
+  readonly tokenType: TokenType;
+  /** The issuers of a static configuration (empty with a resolver). */
+  readonly issuers: readonly string[];
+  readonly #locations: TokenLocations;
+  readonly #router: IssuerRouter<R>;
+  readonly #fail: (error: unknown) => never;
+  readonly #remember: (auth: AuthResult) => AuthResult;
+
+  constructor(options: BearerAuthOptions<R>) {
+    if (typeof options !== 'object' || options === null) throw new ConfigurationError('options are required');
+    const tokenType = options.tokenType ?? 'access_token';
+    if (tokenType !== 'access_token' && tokenType !== 'id_token') {
+      throw new ConfigurationError("tokenType must be 'access_token' or 'id_token'", 'tokenType');
+    }
+    this.tokenType = tokenType;
+    const credentialsRequired = options.credentialsRequired ?? true;
+    if (typeof credentialsRequired !== 'boolean') {
+      throw new ConfigurationError('credentialsRequired must be a boolean', 'credentialsRequired');
+    }
+    this.credentialsRequired = credentialsRequired;
+    this.realm = options.realm === undefined ? defaultRealm(options.audience) : checkParameter(options.realm, 'realm');
+    const retryAfter = options.retryAfter ?? 5;
+    if (!Number.isSafeInteger(retryAfter) || retryAfter < 0) {
+      throw new ConfigurationError('retryAfter must be a whole number of seconds, 0 or more', 'retryAfter');
+    }
+    this.retryAfter = retryAfter;
+    this.#locations = {
+      query: optionalName(options.tokenQueryParameter, 'tokenQueryParameter'),
+      cookie: optionalName(options.tokenCookie, 'tokenCookie'),
+    };
+    this.#router = new IssuerRouter<R>(collectIssuers<R>(options), {
+      tokenType,
+      audience: options.audience,
+      algorithms: options.algorithms,
+      leeway: options.leeway,
+      clock: options.clock,
+      maxTokenLength: options.maxTokenLength,
+      strictTyp: options.strictTyp,
+      cache: options.cache,
+      jwksOptions: options.jwksOptions,
+      discovery: options.discovery,
+    });
+    this.issuers = this.#router.issuers;
+    const realm = this.realm;
+    this.#fail = (error) => {
+      throw toBearerError(error, realm, retryAfter);
+    };
+    this.#remember = (auth) => {
+      REALMS.set(auth, realm);
+      return auth;
+    };
+  }
+
+  /**
+   * Finds and verifies the bearer token of a request. Resolves to the {@link AuthResult}, or to `undefined`
+   * when the request carries no token and `credentialsRequired` is false.
+   *
+   * @throws {BearerError} (rejects) as described on the class; anything else (a `ConfigurationError` from a
+   *   discovery document naming another issuer, an issuer resolver's own error) is passed on as it is.
+   */
+  authenticate(req: R): Promise<AuthResult | undefined> {
+    const found = extractToken(req, this.#locations, this.credentialsRequired);
+    if (typeof found === 'string') return this.#router.verify(found, req).then(this.#remember, this.#fail);
+    if (found instanceof MalformedRequest) return Promise.reject(invalidRequest(this.realm, found.description));
+    if (this.credentialsRequired) return Promise.reject(unauthorized(this.realm));
+    REALMS.set(req, this.realm);
+    return Promise.resolve(undefined);
+  }
+
+  /**
+   * Verifies a token obtained some other way (a WebSocket subprotocol, a message header) with the same
+   * issuers, keys and errors as {@link BearerAuthenticator.authenticate}. `req` is what an issuer resolver
+   * receives (give it when `issuers` is a resolver).
+   *
+   * @throws {BearerError} (rejects) 401 `invalid_token` or 503, as on the class.
+   */
+  verify(token: string, req?: R): Promise<AuthResult> {
+    if (typeof token !== 'string' || token === '') return Promise.reject(unauthorized(this.realm));
+    return this.#router.verify(token, req as R).then(this.#remember, this.#fail);
+  }
+}

@@ -1,0 +1,154 @@
+/** A header value as Node and the frameworks hold it. */
+export type HeaderValue = string | readonly string[] | undefined;
+
+/**
+ * What the middleware reads of a request: a `node:http` `IncomingMessage`, an Express or a Fastify request
+ * all fit. `query` and `cookies` are read only when a token location is configured; when absent, the query
+ * is parsed from `url` and the cookies from the `Cookie` header.
+ */
+export interface BearerRequest {
+  /** The request headers, lower-case names. */
+  headers: Record<string, HeaderValue>;
+  /** Every value of every header (Node ≥ 18.3): used to refuse a repeated `Authorization` header. */
+  headersDistinct?: Record<string, HeaderValue>;
+  /** The underlying `IncomingMessage` (Fastify). */
+  raw?: { headersDistinct?: Record<string, HeaderValue> };
+  /** The parsed query string (Express, Fastify). */
+  query?: unknown;
+  /** The parsed cookies (cookie-parser, @fastify/cookie). */
+  cookies?: unknown;
+  /** The request target, for the query when `query` is absent (`node:http`). */
+  url?: string;
+}
+
+/** Where tokens are looked for besides the `Authorization` header (RFC 6750 §2.1), each only when set. */
+export interface TokenLocations {
+  /** The query parameter that may carry the token (RFC 6750 §2.3 names it `access_token`). */
+  readonly query?: string;
+  /** The cookie that may carry the token. */
+  readonly cookie?: string;
+}
+
+/** Why a request's credentials are malformed: the `error_description` of the 400 answer. */
+export class MalformedRequest {
+  readonly description: string;
+  constructor(description: string) {
+    this.description = description;
+  }
+}
+
+/**
+ * The token68 / b64token syntax of RFC 6750 §2.1: `1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="`.
+ */
+const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
+
+const NOT_BEARER = 'The Authorization header must use the Bearer scheme';
+const BAD_HEADER = "The Authorization header must be 'Bearer' followed by a space and the token";
+const REPEATED = 'The Authorization header must be sent once';
+const SEVERAL = 'The token must be sent in one place only';
+
+/**
+ * Finds the bearer token of a request, by the rules of RFC 6750 §2: the `Authorization` header (scheme matched
+ * case-insensitively, then one or more spaces, then a b64token), and, only when configured, a query parameter
+ * or a cookie.
+ *
+ * Returns the token, `undefined` when the request carries none, or a {@link MalformedRequest} when the request
+ * is malformed: an `Authorization` header of another scheme (`nonBearer` says whether that is malformed, or
+ * counts as no token), an empty or badly formed token, a repeated header or parameter, or a token in more
+ * than one place.
+ *
+ * @example
+ * const token = extractToken({ headers: { authorization: 'Bearer eyJ…' } }, {}, true); // 'eyJ…'
+ */
+export function extractToken(
+  req: BearerRequest,
+  locations: TokenLocations,
+  nonBearerIsMalformed: boolean,
+): string | undefined | MalformedRequest {
+  const header = req.headers.authorization;
+  let token: string | undefined;
+  if (header !== undefined) {
+    const found = fromHeader(req, header);
+    if (found instanceof MalformedRequest) {
+      if (found.description !== NOT_BEARER || nonBearerIsMalformed) return found;
+    } else {
+      token = found;
+    }
+  }
+  if (locations.query === undefined && locations.cookie === undefined) return token;
+  return fromOtherPlaces(req, locations, token);
+}
+
+function fromHeader(req: BearerRequest, header: HeaderValue): string | MalformedRequest {
+  if (typeof header !== 'string') return new MalformedRequest(REPEATED);
+  const distinct = (req.headersDistinct ?? req.raw?.headersDistinct)?.authorization;
+  if (distinct !== undefined && distinct.length > 1) return new MalformedRequest(REPEATED);
+  const space = header.indexOf(' ');
+  const scheme = space === -1 ? header : header.slice(0, space);
+  if (scheme.length !== 6 || scheme.toLowerCase() !== 'bearer') return new MalformedRequest(NOT_BEARER);
+  if (space === -1) return new MalformedRequest(BAD_HEADER);
+  let start = space + 1;
+  while (header.charCodeAt(start) === 32) start++;
+  const token = header.slice(start);
+  return B64TOKEN.test(token) ? token : new MalformedRequest(BAD_HEADER);
+}
+
+function fromOtherPlaces(
+  req: BearerRequest,
+  locations: TokenLocations,
+  header: string | undefined,
+): string | undefined | MalformedRequest {
+  let token = header;
+  const places: Array<[string | undefined, () => unknown]> = [
+    [locations.query, () => queryValue(req, locations.query as string)],
+    [locations.cookie, () => cookieValue(req, locations.cookie as string)],
+  ];
+  for (const [name, read] of places) {
+    if (name === undefined) continue;
+    const value = read();
+    if (value === undefined) continue;
+    if (typeof value !== 'string') {
+      return new MalformedRequest(`The ${name === locations.query ? 'query parameter' : 'cookie'} must be sent once`);
+    }
+    if (!B64TOKEN.test(value)) return new MalformedRequest('The token is not a well-formed bearer token');
+    if (token !== undefined) return new MalformedRequest(SEVERAL);
+    token = value;
+  }
+  return token;
+}
+
+function queryValue(req: BearerRequest, name: string): unknown {
+  const { query } = req;
+  if (typeof query === 'object' && query !== null) {
+    return Object.prototype.hasOwnProperty.call(query, name) ? (query as Record<string, unknown>)[name] : undefined;
+  }
+  const url = req.url;
+  if (typeof url !== 'string') return undefined;
+  const mark = url.indexOf('?');
+  if (mark === -1) return undefined;
+  const values = new URLSearchParams(url.slice(mark + 1)).getAll(name);
+  return values.length === 0 ? undefined : values.length === 1 ? values[0] : values;
+}
+
+function cookieValue(req: BearerRequest, name: string): unknown {
+  const { cookies } = req;
+  if (typeof cookies === 'object' && cookies !== null) {
+    return Object.prototype.hasOwnProperty.call(cookies, name) ? (cookies as Record<string, unknown>)[name] : undefined;
+  }
+  const header = req.headers.cookie;
+  if (typeof header !== 'string') return undefined;
+  // RFC 6265 §5.4: `name=value` pairs separated by `; `. A repeated name (cookies of several paths) yields the
+  // first one, as browsers send the most specific path first.
+  for (const pair of header.split(';')) {
+    const equals = pair.indexOf('=');
+    if (equals === -1 || pair.slice(0, equals).trim() !== name) continue;
+    let value = pair.slice(equals + 1).trim();
+    if (value.length >= 2 && value.startsWith('"') && value.endsWith('"')) value = value.slice(1, -1);
+    try {
+      return decodeURIComponent(value);
+    } catch {
+      return value;
+    }
+  }
+  return undefined;
+}

@@ -1,0 +1,316 @@
+import type { KeyObject } from 'node:crypto';
+import { ConfigurationError } from '../errors.js';
+import { DiscoveryCache } from '../oidc/discovery.js';
+import {
+  AccessTokenVerifier,
+  type AccessTokenVerifierOptions,
+  type IssuerOptions,
+  type VerifiedAccessToken,
+} from '../token-verifier/access-token-verifier.js';
+import { ALGORITHMS, isAlgorithm, type JwsAlgorithm } from '../token-verifier/algorithms.js';
+import { checkIssuer } from '../token-verifier/claims.js';
+import { type JwksFetcherOptions, jwksSettings } from '../token-verifier/jwks-fetcher.js';
+import { DEFAULT_MAX_TOKEN_LENGTH, type ParsedJwt, type ParseOptions, parseJwt } from '../token-verifier/jwt.js';
+import { SymmetricSignatureVerifier } from '../token-verifier/signature-verifier.js';
+import type { VerifiedTokenCacheOptions } from '../token-verifier/token-cache.js';
+import { TokenVerifier } from '../token-verifier/token-verifier.js';
+import { IdTokenIssuer } from './id-token-issuer.js';
+import { KeySets, MAX_ISSUERS } from './key-sets.js';
+
+/** The kind of token an API accepts. */
+export type TokenType = 'access_token' | 'id_token';
+
+/** Trusted issuers: issuer strings (keys found by discovery) or `{ issuer, jwksUri | jwks | secret, algorithms }`. */
+export type IssuerList = ReadonlyArray<string | IssuerOptions>;
+
+/**
+ * Resolves the issuers trusted for one request (multi-tenant APIs, custom domains): the token's `iss` must be
+ * one of them. Verifiers are kept per issuer, so a resolver called on every request never causes a key fetch
+ * per request. Its own errors are passed on as they are (the application answers 500).
+ */
+export type IssuerResolver<R> = (req: R) => IssuerList | Promise<IssuerList>;
+
+/** An OpenMetadata-style public key URL, bound to the one issuer whose tokens it may verify. */
+export interface PublicKeyUrl {
+  /** The issuer, exactly as its tokens carry it in `iss`. */
+  issuer: string;
+  /** The JWKS URL of that issuer. */
+  jwksUri: string;
+  /** The algorithms of this issuer. @defaultValue the middleware's `algorithms` */
+  algorithms?: JwsAlgorithm | readonly JwsAlgorithm[];
+}
+
+/** What the verifiers of every issuer share. */
+export interface VerifierSettings {
+  tokenType: TokenType;
+  audience: string | readonly string[];
+  algorithms?: JwsAlgorithm | readonly JwsAlgorithm[];
+  leeway?: number;
+  clock?: () => number;
+  maxTokenLength?: number;
+  strictTyp?: boolean;
+  cache?: boolean | VerifiedTokenCacheOptions;
+  jwksOptions?: JwksFetcherOptions;
+  discovery?: DiscoveryCache;
+}
+
+/** Verifies a token against its issuer; resolves to what middleware puts on `req.auth`. */
+type Verify = (token: string, parsed: ParsedJwt | undefined) => Promise<VerifiedAccessToken>;
+
+/** Every algorithm: peeking at a token only needs it well-formed; its issuer's verifier checks `alg`. */
+const ANY_ALGORITHM = Object.keys(ALGORITHMS) as JwsAlgorithm[];
+
+/** Normalises one entry of an issuer list, refusing what is not one. */
+function entryOf(entry: unknown, option: string): IssuerOptions {
+  if (typeof entry === 'string') return { issuer: entry };
+  if (typeof entry !== 'object' || entry === null || typeof (entry as IssuerOptions).issuer !== 'string') {
+    throw new ConfigurationError(`each ${option} entry must be an issuer string or { issuer, … }`, option);
+  }
+  return entry as IssuerOptions;
+}
+
+function listOf(value: unknown, option: string): IssuerOptions[] {
+  if (!Array.isArray(value)) throw new ConfigurationError(`${option} must be a list`, option);
+  return value.map((entry: unknown) => entryOf(entry, option));
+}
+
+function sameAlgorithms(a: IssuerOptions['algorithms'], b: IssuerOptions['algorithms']): boolean {
+  return String(a) === String(b);
+}
+
+/** Two entries that name the same keys: a verifier built for one serves the other. */
+function sameEntry(a: IssuerOptions, b: IssuerOptions): boolean {
+  return (
+    a.issuer === b.issuer &&
+    a.jwksUri === b.jwksUri &&
+    a.jwks === b.jwks &&
+    a.secret === b.secret &&
+    sameAlgorithms(a.algorithms, b.algorithms)
+  );
+}
+
+/**
+ * Routes each token to the verifier of its issuer. With a static issuer list of access tokens, one
+ * {@link AccessTokenVerifier} holds every issuer (it matches `iss` before any request). ID tokens, and issuers
+ * from a resolver, are parsed first: `iss` must be in the list before any key is looked up, then the
+ * issuer's own verifier (kept per issuer) decides.
+ */
+export class IssuerRouter<R> {
+  /** The issuers of a static configuration (empty with a resolver). */
+  readonly issuers: readonly string[];
+  readonly #settings: VerifierSettings;
+  readonly #audiences: readonly string[];
+  readonly #keySets: KeySets;
+  readonly #parse: ParseOptions;
+  readonly #resolver: IssuerResolver<R> | undefined;
+  readonly #static: Verify | undefined;
+  readonly #byIssuer = new Map<string, { entry: IssuerOptions; verify: Verify }>();
+  #discovery: DiscoveryCache | undefined;
+
+  constructor(entries: IssuerOptions[] | IssuerResolver<R>, settings: VerifierSettings) {
+    this.#settings = settings;
+    this.#discovery = settings.discovery;
+    const audiences = typeof settings.audience === 'string' ? [settings.audience] : settings.audience;
+    if (!Array.isArray(audiences) || audiences.length === 0) {
+      throw new ConfigurationError('audience is required and must be a non-empty string or list', 'audience');
+    }
+    this.#audiences = audiences;
+    this.#keySets = new KeySets(settings.jwksOptions ?? {});
+    this.#parse = {
+      algorithms: ANY_ALGORITHM,
+      maxLength: settings.maxTokenLength ?? DEFAULT_MAX_TOKEN_LENGTH,
+      kind: settings.tokenType === 'id_token' ? 'ID token' : 'access token',
+      types: null,
+      untyped: true,
+      headers: new Map(),
+    };
+    if (typeof entries === 'function') {
+      this.#resolver = entries;
+      this.issuers = Object.freeze([]);
+      this.#probe();
+      return;
+    }
+    const seen = new Set<string>();
+    for (const entry of entries) {
+      if (seen.has(entry.issuer)) throw new ConfigurationError(`issuer "${entry.issuer}" is listed twice`, 'issuers');
+      seen.add(entry.issuer);
+    }
+    this.issuers = Object.freeze([...seen]);
+    if (settings.tokenType === 'access_token') {
+      const verifier = this.#accessVerifier(entries);
+      this.#static = (token) => verifier.verifyComplete(token);
+    } else {
+      for (const entry of entries) this.#byIssuer.set(entry.issuer, { entry, verify: this.#verifierFor(entry) });
+    }
+  }
+
+  /** Checks the settings a resolver's verifiers share now, rather than at the first request. */
+  #probe(): void {
+    const s = this.#settings;
+    const algorithms: unknown[] = s.algorithms === undefined ? ['RS256'] : [s.algorithms].flat();
+    if (algorithms.length === 0 || !algorithms.every(isAlgorithm)) {
+      throw new ConfigurationError('algorithms must be supported JWS algorithm names', 'algorithms');
+    }
+    const issuer = 'https://issuer.invalid/';
+    const { leeway, clock, maxTokenLength, cache } = s;
+    if (s.tokenType === 'access_token') {
+      const { audience, strictTyp, jwksOptions } = s;
+      const jwksUri = `${issuer}jwks.json`;
+      new AccessTokenVerifier({
+        issuer,
+        jwksUri,
+        audience,
+        leeway,
+        clock,
+        maxTokenLength,
+        strictTyp,
+        cache,
+        jwksOptions,
+      });
+      return;
+    }
+    jwksSettings(s.jwksOptions);
+    const signatureVerifier = new SymmetricSignatureVerifier('probe'.repeat(8));
+    for (const audience of this.#audiences) {
+      new TokenVerifier({ signatureVerifier, issuer, audience, leeway, clock, maxTokenLength, cache });
+    }
+  }
+
+  #accessVerifier(entries: readonly IssuerOptions[]): AccessTokenVerifier {
+    const s = this.#settings;
+    const options: AccessTokenVerifierOptions = {
+      issuers: entries.map((entry) => {
+        if (entry.jwksUri === undefined || entry.jwks !== undefined || entry.secret !== undefined) return entry;
+        // One key set per URL, shared by the issuers (and the resolver's verifiers) that name it.
+        const { jwksUri, ...rest } = entry;
+        return { ...rest, jwks: this.#keySets.get(jwksUri) };
+      }),
+      audience: this.#audiences,
+      algorithms: s.algorithms,
+      leeway: s.leeway,
+      clock: s.clock,
+      maxTokenLength: s.maxTokenLength,
+      strictTyp: s.strictTyp,
+      cache: s.cache,
+      jwksOptions: s.jwksOptions,
+      discovery: this.#sharedDiscovery(),
+    };
+    return new AccessTokenVerifier(options);
+  }
+
+  #sharedDiscovery(): DiscoveryCache {
+    const { timeout, httpAgent, httpsAgent, proxy } = this.#settings.jwksOptions ?? {};
+    this.#discovery ??= new DiscoveryCache({ timeout, httpAgent, httpsAgent, proxy });
+    return this.#discovery;
+  }
+
+  /** A verifier for one issuer entry. */
+  #verifierFor(entry: IssuerOptions): Verify {
+    if (this.#settings.tokenType === 'access_token') {
+      const verifier = this.#accessVerifier([entry]);
+      return (token) => verifier.verifyComplete(token);
+    }
+    const issuer = new IdTokenIssuer(entry, this.#settings, this.#audiences, this.#keySets, () =>
+      this.#sharedDiscovery(),
+    );
+    return (_token, jwt) => issuer.verify(jwt as ParsedJwt);
+  }
+
+  /**
+   * Verifies a token with the keys of its issuer.
+   *
+   * @throws as the verifiers do (rejects); with a resolver, also what the resolver throws, and a
+   *   `ConfigurationError` for a list that is not one.
+   */
+  verify(token: string, req: R): Promise<VerifiedAccessToken> {
+    const verify = this.#static;
+    if (verify !== undefined) return verify(token, undefined);
+    let jwt: ParsedJwt;
+    try {
+      jwt = parseJwt(token, this.#parse);
+      if (this.#resolver === undefined) {
+        const route = this.#byIssuer.get(checkIssuer(jwt.payload, this.issuers, this.#parse.kind));
+        return (route as { verify: Verify }).verify(token, jwt);
+      }
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return Promise.resolve(this.#resolver(req)).then((list) => this.#route(jwt, listOf(list, 'issuers')));
+  }
+
+  /** Routes a parsed token to the verifier of its issuer in a resolver's list. */
+  #route(jwt: ParsedJwt, entries: readonly IssuerOptions[]): Promise<VerifiedAccessToken> {
+    const iss = checkIssuer(
+      jwt.payload,
+      entries.map((entry) => entry.issuer),
+      this.#parse.kind,
+    );
+    const entry = entries.find((candidate) => candidate.issuer === iss) as IssuerOptions;
+    let route = this.#byIssuer.get(iss);
+    if (route === undefined || !sameEntry(route.entry, entry)) {
+      route = { entry: { ...entry }, verify: this.#verifierFor(entry) };
+      this.#byIssuer.delete(iss);
+      if (this.#byIssuer.size >= MAX_ISSUERS) this.#byIssuer.delete(this.#byIssuer.keys().next().value as string);
+      this.#byIssuer.set(iss, route);
+    }
+    return route.verify(jwt.token, jwt);
+  }
+}
+
+/**
+ * Collects the trusted issuers of the middleware options: `issuer` (with `jwksUri` or `secret`), `issuers`
+ * and `publicKeyUrls`, into one list; or the resolver.
+ *
+ * @throws {ConfigurationError} for none at all, `issuer` with `issuers`, a resolver with `publicKeyUrls`, a
+ *   bare URL in `publicKeyUrls` (it must name its issuer), or keys given both beside and inside `issuers`.
+ */
+export function collectIssuers<R>(options: {
+  issuer?: string;
+  issuers?: IssuerList | IssuerResolver<R>;
+  publicKeyUrls?: readonly PublicKeyUrl[];
+  jwksUri?: string;
+  secret?: string | Uint8Array | KeyObject;
+}): IssuerOptions[] | IssuerResolver<R> {
+  const { issuer, issuers, publicKeyUrls, jwksUri, secret } = options;
+  if (issuer !== undefined && issuers !== undefined) {
+    throw new ConfigurationError('give either issuer or issuers', 'issuers');
+  }
+  if (issuer === undefined && (jwksUri !== undefined || secret !== undefined)) {
+    throw new ConfigurationError('jwksUri and secret go with issuer, or inside each issuers entry', 'issuer');
+  }
+  if (typeof issuers === 'function') {
+    if (publicKeyUrls !== undefined) {
+      throw new ConfigurationError('publicKeyUrls cannot be combined with an issuers resolver', 'publicKeyUrls');
+    }
+    return issuers;
+  }
+  const entries: IssuerOptions[] = [];
+  if (issuer !== undefined) {
+    if (typeof issuer !== 'string') throw new ConfigurationError('issuer must be a string', 'issuer');
+    entries.push({ issuer, jwksUri, secret });
+  }
+  if (issuers !== undefined) entries.push(...listOf(issuers, 'issuers'));
+  if (publicKeyUrls !== undefined) {
+    if (!Array.isArray(publicKeyUrls)) throw new ConfigurationError('publicKeyUrls must be a list', 'publicKeyUrls');
+    for (const item of publicKeyUrls as unknown[]) {
+      const pair = item as PublicKeyUrl;
+      if (
+        typeof item !== 'object' ||
+        item === null ||
+        typeof pair.issuer !== 'string' ||
+        typeof pair.jwksUri !== 'string'
+      ) {
+        throw new ConfigurationError(
+          'each publicKeyUrls entry must be { issuer, jwksUri }: a key set verifies the tokens of its own issuer only, ' +
+            'never those of another (a bare URL list would let any listed key vouch for any issuer)',
+          'publicKeyUrls',
+        );
+      }
+      entries.push({ issuer: pair.issuer, jwksUri: pair.jwksUri, algorithms: pair.algorithms });
+    }
+  }
+  if (entries.length === 0) {
+    throw new ConfigurationError('give issuer, issuers (a list or a resolver) or publicKeyUrls', 'issuer');
+  }
+  return entries;
+}

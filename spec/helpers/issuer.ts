@@ -1,0 +1,73 @@
+// A token issuer for the middleware specs: a local JWKS/discovery server (spec/helpers/jwks-server.ts) with an
+// RSA key of its own, and a signer of access tokens for it. Tokens use the real clock, since they travel
+// through real HTTP servers.
+import { type JwksServer, startJwksServer } from './jwks-server.js';
+import { publicJwk, type SignJwtOptions, signJwt } from './jwt.js';
+import { rsaKeys } from './keys.js';
+
+/** The API identifier of the middleware specs. */
+export const API = 'https://api.example.com/';
+
+/** A running test issuer. */
+export interface TestIssuer {
+  readonly server: JwksServer;
+  /** `http://127.0.0.1:PORT/`. */
+  readonly issuer: string;
+  readonly jwksUri: string;
+  /** An access token of this issuer, signed with its key (`kid` k1), valid for an hour, with `claims` on top. */
+  sign(claims?: Record<string, unknown>, options?: SignJwtOptions): string;
+  /** Serves the issuer's key set (and discovery document) again, and zeroes the request counts. */
+  reset(): void;
+  close(): Promise<void>;
+}
+
+/** Epoch seconds now. */
+export function now(): number {
+  return Math.floor(Date.now() / 1000);
+}
+
+/** Starts an issuer whose key is the shared test key pair `name`. */
+export async function startTestIssuer(name: string): Promise<TestIssuer> {
+  const server = await startJwksServer();
+  const keys = rsaKeys(name);
+  const reset = () => {
+    server.setKeys([publicJwk(keys.publicKey, { kid: 'k1', alg: 'RS256', use: 'sig' })]);
+    server.setDiscovery();
+    server.resetCounts();
+  };
+  reset();
+  return {
+    server,
+    issuer: server.issuer,
+    jwksUri: server.jwksUri,
+    sign(claims = {}, options = {}) {
+      const iat = now();
+      const payload = { iss: server.issuer, sub: 'user-1', aud: API, iat, exp: iat + 3600, ...claims };
+      return signJwt(payload, { kid: 'k1', key: keys.privateKey, ...options });
+    },
+    reset,
+    close: () => server.close(),
+  };
+}
+
+/** What a request got back. */
+export interface Answer {
+  status: number;
+  headers: Headers;
+  text: string;
+  /** The body parsed as JSON, or `undefined`. */
+  json: Record<string, unknown> | undefined;
+}
+
+/** GETs `url` with `headers` and reads the whole answer. */
+export async function get(url: string, headers: Record<string, string> = {}): Promise<Answer> {
+  const response = await fetch(url, { headers });
+  const text = await response.text();
+  let json: Record<string, unknown> | undefined;
+  try {
+    json = JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    json = undefined;
+  }
+  return { status: response.status, headers: response.headers, text, json };
+}

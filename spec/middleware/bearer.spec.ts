@@ -1,0 +1,231 @@
+import { expect } from 'chai';
+import {
+  ConfigurationError,
+  InvalidRequestError,
+  InvalidTokenError,
+  KeySourceUnavailableError,
+  ServiceUnavailableError,
+  TimeoutError,
+  TokenValidationError,
+  UnauthorizedError,
+} from '../../lib/errors.js';
+import { BearerAuthenticator, type BearerAuthOptions } from '../../lib/middleware/bearer.js';
+import { API, now, startTestIssuer, type TestIssuer } from '../helpers/issuer.js';
+import { DISCOVERY_PATH, JWKS_PATH } from '../helpers/jwks-server.js';
+import { expectNoSecrets, rejectionOf, thrownBy } from '../helpers/secrets.js';
+
+const bearer = (token: string) => ({ headers: { authorization: `Bearer ${token}` } });
+
+describe('BearerAuthenticator', () => {
+  let tenant: TestIssuer;
+
+  before(async () => {
+    tenant = await startTestIssuer('bearer-tenant');
+  });
+
+  after(() => tenant.close());
+
+  beforeEach(() => tenant.reset());
+
+  function authenticator(options: Partial<BearerAuthOptions> = {}): BearerAuthenticator {
+    return new BearerAuthenticator({ issuer: tenant.issuer, jwksUri: tenant.jwksUri, audience: API, ...options });
+  }
+
+  describe('construction', () => {
+    function refused(options: Record<string, unknown>): ConfigurationError {
+      const err = thrownBy(() => new BearerAuthenticator({ audience: API, ...options } as BearerAuthOptions));
+      expect(err).to.be.instanceOf(ConfigurationError);
+      return err as ConfigurationError;
+    }
+
+    it('refuses no options, no issuer, and issuer together with issuers', () => {
+      expect(thrownBy(() => new BearerAuthenticator(undefined as unknown as BearerAuthOptions))).to.be.instanceOf(
+        ConfigurationError,
+      );
+      expect(refused({}).option).to.equal('issuer');
+      expect(refused({ issuer: tenant.issuer, issuers: [tenant.issuer] }).option).to.equal('issuers');
+      expect(refused({ jwksUri: tenant.jwksUri, issuers: [tenant.issuer] }).option).to.equal('issuer');
+    });
+
+    it('refuses a missing audience and bad verifier options before any request', () => {
+      expect(refused({ issuer: tenant.issuer, audience: undefined }).option).to.equal('audience');
+      expect(refused({ issuer: tenant.issuer, audience: [] }).option).to.equal('audience');
+      expect(refused({ issuer: tenant.issuer, leeway: '60' }).option).to.equal('leeway');
+      expect(refused({ issuer: 'http://tenant.example.com/' }).option).to.equal('issuer');
+      expect(tenant.server.requests).to.deep.equal([]);
+    });
+
+    it('refuses bad middleware options', () => {
+      const base = { issuer: tenant.issuer };
+      expect(refused({ ...base, tokenType: 'refresh_token' }).option).to.equal('tokenType');
+      expect(refused({ ...base, credentialsRequired: 'no' }).option).to.equal('credentialsRequired');
+      expect(refused({ ...base, realm: 'a"b' }).option).to.equal('realm');
+      expect(refused({ ...base, realm: '' }).option).to.equal('realm');
+      expect(refused({ ...base, retryAfter: 1.5 }).option).to.equal('retryAfter');
+      expect(refused({ ...base, retryAfter: -1 }).option).to.equal('retryAfter');
+      expect(refused({ ...base, tokenQueryParameter: 'a b' }).option).to.equal('tokenQueryParameter');
+      expect(refused({ ...base, tokenCookie: '' }).option).to.equal('tokenCookie');
+    });
+
+    it('takes the first audience as realm when it is safe to quote, else "api"', () => {
+      expect(authenticator().realm).to.equal(API);
+      expect(authenticator({ audience: ['urn:one', 'urn:two'] }).realm).to.equal('urn:one');
+      expect(authenticator({ audience: 'urn:"quoted"' }).realm).to.equal('api');
+      expect(authenticator({ realm: 'messages' }).realm).to.equal('messages');
+    });
+
+    it('exposes its settings', () => {
+      const subject = authenticator({ retryAfter: 9, credentialsRequired: false });
+      expect(subject.retryAfter).to.equal(9);
+      expect(subject.credentialsRequired).to.equal(false);
+      expect(subject.tokenType).to.equal('access_token');
+      expect(subject.issuers).to.deep.equal([tenant.issuer]);
+    });
+  });
+
+  describe('authenticate', () => {
+    it('resolves to the payload, header, token and scopes of a valid token', async () => {
+      const token = tenant.sign({ scope: 'read:a', permissions: ['write:a'] });
+      const auth = await authenticator().authenticate(bearer(token));
+      expect(auth?.token).to.equal(token);
+      expect(auth?.payload.sub).to.equal('user-1');
+      expect(auth?.header).to.include({ alg: 'RS256', kid: 'k1' });
+      expect(auth?.scopes).to.deep.equal(['read:a', 'write:a']);
+    });
+
+    it('refuses a request without a token with 401 and a bare challenge', async () => {
+      const err = (await rejectionOf(authenticator().authenticate({ headers: {} }))) as UnauthorizedError;
+      expect(err).to.be.instanceOf(UnauthorizedError);
+      expect(err.headers).to.deep.equal({ 'WWW-Authenticate': `Bearer realm="${API}"` });
+    });
+
+    it('lets a request without a token through when credentials are not required', async () => {
+      const subject = authenticator({ credentialsRequired: false });
+      expect(await subject.authenticate({ headers: {} })).to.equal(undefined);
+      expect(await subject.authenticate({ headers: { authorization: 'Basic dXNlcjpwYXNz' } })).to.equal(undefined);
+      const err = await rejectionOf(subject.authenticate(bearer(tenant.sign({ exp: now() - 3600 }))));
+      expect(err).to.be.instanceOf(InvalidTokenError);
+    });
+
+    it('answers a malformed Authorization header with 400 invalid_request', async () => {
+      for (const authorization of ['Basic dXNlcjpwYXNz', 'Bearer', 'Bearer a b']) {
+        const err = (await rejectionOf(
+          authenticator().authenticate({ headers: { authorization } }),
+        )) as InvalidRequestError;
+        expect(err, authorization).to.be.instanceOf(InvalidRequestError);
+        expect(err.status).to.equal(400);
+        expect(err.headers['WWW-Authenticate']).to.match(
+          /^Bearer realm=".*", error="invalid_request", error_description=/,
+        );
+      }
+      expect(tenant.server.requests).to.deep.equal([]);
+    });
+
+    it('reads the query parameter and the cookie only when configured', async () => {
+      const token = tenant.sign();
+      const fromQuery = authenticator({ tokenQueryParameter: 'access_token' });
+      expect((await fromQuery.authenticate({ headers: {}, url: `/?access_token=${token}` }))?.token).to.equal(token);
+      const fromCookie = authenticator({ tokenCookie: 'at' });
+      expect((await fromCookie.authenticate({ headers: { cookie: `at=${token}` } }))?.token).to.equal(token);
+      expect(
+        await rejectionOf(authenticator().authenticate({ headers: {}, url: `/?access_token=${token}` })),
+      ).to.be.instanceOf(UnauthorizedError);
+    });
+
+    it('answers a refused token with 401 invalid_token and a short description, the reason as cause', async () => {
+      const cases: Array<[string, string, string]> = [
+        [tenant.sign({ exp: now() - 3600 }), 'The token has expired', 'ERR_TOKEN_EXPIRED'],
+        [
+          tenant.sign({ aud: 'https://other.example.com/' }),
+          'The token is meant for another audience',
+          'ERR_TOKEN_AUD_MISMATCH',
+        ],
+        [tenant.sign({ iss: 'https://evil.example/' }), 'The token issuer is not trusted', 'ERR_TOKEN_ISS_MISMATCH'],
+        [tenant.sign({}, { kid: 'unknown' }), 'No key of the token issuer has its key ID', 'ERR_JWKS_KEY_NOT_FOUND'],
+        [
+          tenant.sign({}, { alg: 'HS256', key: 'x'.repeat(32) }),
+          'The token signing algorithm is not accepted',
+          'ERR_TOKEN_ALG_NOT_ALLOWED',
+        ],
+        ['a.b.c', 'The token is malformed', 'ERR_TOKEN_MALFORMED'],
+      ];
+      for (const [token, description, code] of cases) {
+        const err = (await rejectionOf(authenticator().authenticate(bearer(token)))) as InvalidTokenError;
+        expect(err, description).to.be.instanceOf(InvalidTokenError);
+        expect(err.message).to.equal(description);
+        expect((err.cause as TokenValidationError).code).to.equal(code);
+        expect(err.headers['WWW-Authenticate']).to.equal(
+          `Bearer realm="${API}", error="invalid_token", error_description="${description}"`,
+        );
+        expectNoSecrets({ message: err.message, headers: err.headers, stack: err.stack }, [token]);
+      }
+    });
+
+    it('never shows the token in the error, its message, its JSON or its inspection', async () => {
+      const token = tenant.sign({ exp: now() - 3600 });
+      const err = await rejectionOf(authenticator().authenticate(bearer(token)));
+      expectNoSecrets(err, [token, token.split('.')[2]!]);
+    });
+  });
+
+  describe('when the key source is down', () => {
+    it('answers 503 with Retry-After, not 401, when no key was ever fetched', async () => {
+      tenant.server.set(JWKS_PATH, { status: 500, body: 'down' });
+      const err = (await rejectionOf(authenticator().authenticate(bearer(tenant.sign())))) as ServiceUnavailableError;
+      expect(err).to.be.instanceOf(ServiceUnavailableError);
+      expect(err.status).to.equal(503);
+      expect(err.headers).to.deep.equal({ 'Retry-After': '5' });
+      expect(err.cause).to.be.instanceOf(KeySourceUnavailableError);
+    });
+
+    it('says how long to wait as configured', async () => {
+      tenant.server.set(JWKS_PATH, { status: 502, body: 'bad gateway' });
+      const err = (await rejectionOf(
+        authenticator({ retryAfter: 30 }).authenticate(bearer(tenant.sign())),
+      )) as ServiceUnavailableError;
+      expect(err.headers['Retry-After']).to.equal('30');
+    });
+
+    it('answers 503 when the key source does not answer in time', async function () {
+      this.timeout(5000);
+      tenant.server.set(JWKS_PATH, () => undefined); // never answers
+      const subject = authenticator({ jwksOptions: { timeout: 100 } });
+      const err = (await rejectionOf(subject.authenticate(bearer(tenant.sign())))) as ServiceUnavailableError;
+      expect(err).to.be.instanceOf(ServiceUnavailableError);
+      expect(err.cause).to.be.instanceOf(TimeoutError);
+    });
+
+    it('answers 503 when discovery is down, as the keys cannot be found', async () => {
+      tenant.server.set(DISCOVERY_PATH, { status: 503, body: 'maintenance' });
+      const subject = new BearerAuthenticator({ issuer: tenant.issuer, audience: API });
+      expect(await rejectionOf(subject.authenticate(bearer(tenant.sign())))).to.be.instanceOf(ServiceUnavailableError);
+    });
+
+    it('keeps verifying with the keys it has, and answers 503 only for a key it lacks', async () => {
+      const subject = authenticator({ jwksOptions: { cacheTtl: 0.001, cooldown: 0 } });
+      await subject.authenticate(bearer(tenant.sign()));
+      tenant.server.set(JWKS_PATH, { status: 500, body: 'down' });
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      const auth = await subject.authenticate(bearer(tenant.sign()));
+      expect(auth?.payload.sub).to.equal('user-1');
+      const rotated = await rejectionOf(subject.authenticate(bearer(tenant.sign({}, { kid: 'k2' }))));
+      expect(rotated).to.be.instanceOf(ServiceUnavailableError);
+    });
+
+    it('passes on a discovery document that names another issuer (a configuration error, 500)', async () => {
+      tenant.server.setDiscovery({ issuer: 'https://someone-else.example/', jwks_uri: tenant.jwksUri });
+      const subject = new BearerAuthenticator({ issuer: tenant.issuer, audience: API });
+      const err = await rejectionOf(subject.authenticate(bearer(tenant.sign())));
+      expect(err).to.be.instanceOf(ConfigurationError);
+    });
+  });
+
+  describe('verify', () => {
+    it('verifies a token obtained another way, with the same errors', async () => {
+      const token = tenant.sign();
+      expect((await authenticator().verify(token)).token).to.equal(token);
+      expect(await rejectionOf(authenticator().verify(''))).to.be.instanceOf(UnauthorizedError);
+      expect(await rejectionOf(authenticator().verify(tenant.sign({ exp: 1 })))).to.be.instanceOf(InvalidTokenError);
+    });
+  });
+});

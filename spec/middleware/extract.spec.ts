@@ -1,0 +1,160 @@
+import { expect } from 'chai';
+import { type BearerRequest, extractToken, MalformedRequest } from '../../lib/middleware/extract.js';
+
+const TOKEN = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ1In0.c2lnbmF0dXJl';
+
+function headerOnly(authorization: string | string[] | undefined, nonBearerIsMalformed = true) {
+  return extractToken({ headers: { authorization } }, {}, nonBearerIsMalformed);
+}
+
+function reason(found: unknown): string {
+  expect(found).to.be.instanceOf(MalformedRequest);
+  return (found as MalformedRequest).description;
+}
+
+describe('extractToken', () => {
+  describe('from the Authorization header (RFC 6750 §2.1)', () => {
+    it('returns the token of a Bearer header', () => {
+      expect(headerOnly(`Bearer ${TOKEN}`)).to.equal(TOKEN);
+    });
+
+    it('matches the scheme case-insensitively', () => {
+      for (const scheme of ['bearer', 'BEARER', 'bEaReR']) expect(headerOnly(`${scheme} ${TOKEN}`)).to.equal(TOKEN);
+    });
+
+    it('accepts several spaces after the scheme (RFC 7235 1*SP)', () => {
+      expect(headerOnly(`Bearer   ${TOKEN}`)).to.equal(TOKEN);
+    });
+
+    it('accepts b64token padding and every b64token character', () => {
+      expect(headerOnly('Bearer aZ09-._~+/==')).to.equal('aZ09-._~+/==');
+    });
+
+    it('returns undefined when there is no Authorization header', () => {
+      expect(extractToken({ headers: {} }, {}, true)).to.equal(undefined);
+    });
+
+    it('refuses another scheme as malformed, or ignores it when told so', () => {
+      expect(reason(headerOnly('Basic dXNlcjpwYXNz'))).to.match(/Bearer scheme/);
+      expect(reason(headerOnly('Bearerx abc'))).to.match(/Bearer scheme/);
+      expect(reason(headerOnly('DPoP abc'))).to.match(/Bearer scheme/);
+      expect(headerOnly('Basic dXNlcjpwYXNz', false)).to.equal(undefined);
+    });
+
+    it('refuses a Bearer header without a token, even when another scheme would be ignored', () => {
+      for (const value of ['Bearer', 'Bearer ', 'bearer']) {
+        expect(reason(headerOnly(value, false))).to.match(/followed by a space and the token/);
+      }
+    });
+
+    it('refuses a token with characters outside b64token, or with parts after it', () => {
+      const values = [
+        `Bearer ${TOKEN} extra`,
+        `Bearer ${TOKEN},`,
+        'Bearer a"b',
+        'Bearer a=b',
+        'Bearer \tabc',
+        'Bearer =abc',
+        'Bearer é',
+      ];
+      for (const value of values) expect(reason(headerOnly(value)), value).to.match(/Authorization header/);
+    });
+
+    it('refuses a repeated Authorization header', () => {
+      expect(reason(headerOnly([`Bearer ${TOKEN}`, `Bearer ${TOKEN}`]))).to.match(/sent once/);
+      const req: BearerRequest = {
+        headers: { authorization: `Bearer ${TOKEN}` },
+        headersDistinct: { authorization: [`Bearer ${TOKEN}`, 'Bearer other'] },
+      };
+      expect(reason(extractToken(req, {}, true))).to.match(/sent once/);
+      const fastifyLike: BearerRequest = {
+        headers: { authorization: `Bearer ${TOKEN}` },
+        raw: { headersDistinct: { authorization: [`Bearer ${TOKEN}`, 'Bearer other'] } },
+      };
+      expect(reason(extractToken(fastifyLike, {}, true))).to.match(/sent once/);
+    });
+
+    it('accepts a single header reported by headersDistinct', () => {
+      const req: BearerRequest = {
+        headers: { authorization: `Bearer ${TOKEN}` },
+        headersDistinct: { authorization: [`Bearer ${TOKEN}`] },
+      };
+      expect(extractToken(req, {}, true)).to.equal(TOKEN);
+    });
+  });
+
+  describe('from a query parameter (RFC 6750 §2.3), only when configured', () => {
+    it('ignores the query unless a parameter is configured', () => {
+      expect(extractToken({ headers: {}, query: { access_token: TOKEN } }, {}, true)).to.equal(undefined);
+      expect(extractToken({ headers: {}, url: `/x?access_token=${TOKEN}` }, {}, true)).to.equal(undefined);
+    });
+
+    it('reads a parsed query (Express, Fastify)', () => {
+      expect(extractToken({ headers: {}, query: { access_token: TOKEN } }, { query: 'access_token' }, true)).to.equal(
+        TOKEN,
+      );
+    });
+
+    it('parses the query of the URL when the request has no parsed query (node:http)', () => {
+      const req = { headers: {}, url: `/x?a=1&access_token=${encodeURIComponent(TOKEN)}` };
+      expect(extractToken(req, { query: 'access_token' }, true)).to.equal(TOKEN);
+      expect(extractToken({ headers: {}, url: '/x' }, { query: 'access_token' }, true)).to.equal(undefined);
+      expect(extractToken({ headers: {}, url: '/x?b=2' }, { query: 'access_token' }, true)).to.equal(undefined);
+      expect(extractToken({ headers: {} }, { query: 'access_token' }, true)).to.equal(undefined);
+    });
+
+    it('refuses a repeated parameter, an empty one, and a token in the header too', () => {
+      const locations = { query: 'access_token' };
+      expect(reason(extractToken({ headers: {}, url: '/x?access_token=a&access_token=b' }, locations, true))).to.match(
+        /query parameter must be sent once/,
+      );
+      expect(reason(extractToken({ headers: {}, query: { access_token: ['a', 'b'] } }, locations, true))).to.match(
+        /sent once/,
+      );
+      expect(reason(extractToken({ headers: {}, query: { access_token: '' } }, locations, true))).to.match(
+        /not a well-formed/,
+      );
+      const both = { headers: { authorization: `Bearer ${TOKEN}` }, query: { access_token: TOKEN } };
+      expect(reason(extractToken(both, locations, true))).to.match(/one place only/);
+    });
+
+    it('does not read inherited properties of the query object', () => {
+      const query = Object.create({ access_token: TOKEN }) as object;
+      expect(extractToken({ headers: {}, query }, { query: 'access_token' }, true)).to.equal(undefined);
+    });
+  });
+
+  describe('from a cookie, only when configured', () => {
+    it('reads parsed cookies (cookie-parser, @fastify/cookie)', () => {
+      expect(extractToken({ headers: {}, cookies: { at: TOKEN } }, { cookie: 'at' }, true)).to.equal(TOKEN);
+      expect(extractToken({ headers: {}, cookies: { other: TOKEN } }, { cookie: 'at' }, true)).to.equal(undefined);
+    });
+
+    it('parses the Cookie header when the cookies are not parsed', () => {
+      const req = { headers: { cookie: `a=1; at=${TOKEN}; at=second; bad` } };
+      expect(extractToken(req, { cookie: 'at' }, true)).to.equal(TOKEN);
+      expect(extractToken({ headers: { cookie: `at="${TOKEN}"` } }, { cookie: 'at' }, true)).to.equal(TOKEN);
+      expect(extractToken({ headers: { cookie: 'at=%E0%A4%A' } }, { cookie: 'at' }, true)).to.be.instanceOf(
+        MalformedRequest,
+      );
+      expect(extractToken({ headers: { cookie: 'x=1' } }, { cookie: 'at' }, true)).to.equal(undefined);
+      expect(extractToken({ headers: {} }, { cookie: 'at' }, true)).to.equal(undefined);
+    });
+
+    it('refuses a token sent both in a cookie and in the header or the query', () => {
+      const header = { headers: { authorization: `Bearer ${TOKEN}`, cookie: `at=${TOKEN}` } };
+      expect(reason(extractToken(header, { cookie: 'at' }, true))).to.match(/one place only/);
+      const query = { headers: { cookie: `at=${TOKEN}` }, url: `/?access_token=${TOKEN}` };
+      expect(reason(extractToken(query, { cookie: 'at', query: 'access_token' }, true))).to.match(/one place only/);
+    });
+
+    it('refuses a cookie value that is not a bearer token', () => {
+      expect(reason(extractToken({ headers: {}, cookies: { at: 'a b' } }, { cookie: 'at' }, true))).to.match(
+        /not a well-formed/,
+      );
+      expect(reason(extractToken({ headers: {}, cookies: { at: 42 } }, { cookie: 'at' }, true))).to.match(
+        /cookie must be sent once/,
+      );
+    });
+  });
+});
