@@ -1,48 +1,21 @@
-// The protected-API step: an Express API on 127.0.0.1 that answers 200 with a valid access token and 401 without.
-//
-// The API middleware (`auth()` and `requiredScopes()` of `authn-client/express`) is not released yet. Until it is,
-// `protect()` below does its job with AccessTokenVerifier: when it lands, replace `protect(verifier)` with
-// `auth({ issuer: server.issuer, audience: server.audience })` and `res.locals.auth` with `req.auth` — nothing
-// else in the walkthrough changes.
+// The protected-API step: an Express API on 127.0.0.1 guarded by the library's middleware
+// (`auth()`, `requiredScopes()` and `authErrorHandler()` of `authn-client/express`), as an API would use it.
 import type { AddressInfo } from 'node:net';
-import express, { type RequestHandler } from 'express';
-import { type AccessTokenVerifier, NetworkError, type VerifiedAccessToken } from '../../lib/index.js';
+import express from 'express';
+import { auth, authErrorHandler, requiredScopes } from '../../lib/middleware/express.js';
 import { check, needs, type Step } from './step.js';
 
-/** Bearer-token protection with AccessTokenVerifier: 401 for a missing or bad token, 503 when keys cannot be had. */
-function protect(verifier: AccessTokenVerifier): RequestHandler {
-  return (req, res, next) => {
-    const match = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/.exec(req.headers.authorization ?? '');
-    if (match === null) {
-      res.set('WWW-Authenticate', 'Bearer realm="api"').status(401).json({ error: 'unauthorized' });
-      return;
-    }
-    verifier.verifyComplete(match[1] as string).then(
-      (auth) => {
-        res.locals.auth = auth;
-        next();
-      },
-      (error: unknown) => {
-        if (error instanceof NetworkError) {
-          res.status(503).set('Retry-After', '30').json({ error: 'temporarily_unavailable' });
-          return;
-        }
-        res
-          .set('WWW-Authenticate', 'Bearer realm="api", error="invalid_token"')
-          .status(401)
-          .json({ error: 'invalid_token' });
-      },
-    );
-  };
-}
-
 /** Starts the API on a free loopback port; resolves to its URL and a function that closes it. */
-async function startApi(verifier: AccessTokenVerifier): Promise<{ url: string; close: () => Promise<void> }> {
+async function startApi(issuer: string, audience: string): Promise<{ url: string; close: () => Promise<void> }> {
   const app = express();
-  app.get('/api/messages', protect(verifier), (_req, res) => {
-    const auth = res.locals.auth as VerifiedAccessToken;
-    res.json({ messages: ['hello'], sub: auth.payload.sub, scopes: auth.scopes });
+  app.use(auth({ issuer, audience }));
+  app.get('/api/messages', requiredScopes('read:messages'), (req, res) => {
+    res.json({ messages: ['hello'], sub: req.auth?.payload.sub, scopes: req.auth?.scopes });
   });
+  app.delete('/api/messages', requiredScopes('delete:messages'), (_req, res) => {
+    res.status(204).end();
+  });
+  app.use(authErrorHandler());
   const server = await new Promise<ReturnType<typeof app.listen>>((resolve, reject) => {
     const listening = app.listen(0, '127.0.0.1', (error?: Error) => (error ? reject(error) : resolve(listening)));
   });
@@ -57,17 +30,29 @@ async function startApi(verifier: AccessTokenVerifier): Promise<{ url: string; c
   };
 }
 
-/** GETs the API with this bearer token (or none); resolves to the status and the `WWW-Authenticate` header. */
-async function call(url: string, token?: string): Promise<{ status: number; challenge: string | null; body: unknown }> {
-  const response = await fetch(url, { headers: token === undefined ? {} : { authorization: `Bearer ${token}` } });
-  return { status: response.status, challenge: response.headers.get('www-authenticate'), body: await response.json() };
+/** Calls the API with this bearer token (or none); resolves to the status and the `WWW-Authenticate` header. */
+async function call(
+  url: string,
+  token?: string,
+  method = 'GET',
+): Promise<{ status: number; challenge: string | null; body: unknown }> {
+  const response = await fetch(url, {
+    method,
+    headers: token === undefined ? {} : { authorization: `Bearer ${token}` },
+  });
+  const text = await response.text();
+  return {
+    status: response.status,
+    challenge: response.headers.get('www-authenticate'),
+    body: text === '' ? undefined : JSON.parse(text),
+  };
 }
 
 export const protectedApi: Step = {
   name: 'protected API',
   async run(context) {
-    const verifier = needs(context.accessTokens, 'the access-token verifier');
-    const api = await startApi(verifier);
+    const { server } = context;
+    const api = await startApi(server.issuer, server.audience);
     context.cleanups.push(api.close);
     const { tokens } = needs(context.login, 'the login');
     const user = await call(api.url, tokens.access_token);
@@ -81,7 +66,9 @@ export const protectedApi: Step = {
     );
     const idToken = await call(api.url, needs(tokens.id_token, 'id_token'));
     check(idToken.status === 401, `the API answered ${idToken.status} to an ID token`);
+    const forbidden = await call(api.url, tokens.access_token, 'DELETE');
+    check(forbidden.status === 403, `the API answered ${forbidden.status} to a token without delete:messages`);
     const { sub } = user.body as { sub: string };
-    return `GET ${new URL(api.url).pathname}: 200 with the user's token (sub=${sub}) and the M2M token, 401 without a token (${anonymous.challenge}), 401 with the ID token`;
+    return `auth() + requiredScopes(): 200 with the user's token (sub=${sub}) and the M2M token; 401 without a token (${anonymous.challenge}); 401 with the ID token; 403 without delete:messages (${forbidden.challenge})`;
   },
 };
