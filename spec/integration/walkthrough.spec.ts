@@ -59,7 +59,7 @@ describe('the npm start walkthrough', function () {
       /refreshing with it now fails: 400 invalid_grant/,
       /pushed urn:ietf:params:oauth:request_uri:/,
       /back-channel login of user-123 approved/,
-      /200 with the user's token \(sub=user-123\) and the M2M token, 401 without a token .*, 401 with the ID token/,
+      /200 with the user's token \(sub=user-123\) and the M2M token; 401 without a token .*; 401 with the ID token; 403 without delete:messages .*error="insufficient_scope"/,
     ]) {
       expect(text).to.match(expected);
     }
