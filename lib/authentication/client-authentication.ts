@@ -31,7 +31,9 @@ export interface ClientCredentials {
 
 /** A request's client authentication: fields to add to the body and headers to add to the request. */
 export interface ClientAuthenticationParts {
+  /** Fields to merge into the request body (`client_id`, and the secret or the assertion). */
   body: Body;
+  /** Headers to add to the request (`Authorization: Basic …` for `client_secret_basic`). */
   headers: Record<string, string>;
 }
 

@@ -4,6 +4,7 @@ export { BackChannelLogin, type BackChannelLoginParams } from './back-channel-lo
 export {
   AuthenticationBase,
   type AuthenticationOptions,
+  type Encoding,
   type EndpointOptions,
   type PostOptions,
   type RequestOptions,
@@ -11,6 +12,7 @@ export {
 export {
   ClientAuthentication,
   type ClientAssertionAlgorithm,
+  type ClientAuthenticationParts,
   type ClientAuthMethod,
   type ClientCredentials,
 } from './client-authentication.js';

@@ -7,9 +7,15 @@ import type { DevServerOptions } from './options.js';
 /** Where `authn dev-server` writes, reads its environment, and learns when to stop. */
 export interface DevServerCliIo {
   /** Normal output (the banner). @defaultValue process.stdout */
-  stdout?: { write(text: string): unknown };
+  stdout?: {
+    /** Writes a chunk of output. */
+    write(text: string): unknown;
+  };
   /** Errors. @defaultValue process.stderr */
-  stderr?: { write(text: string): unknown };
+  stderr?: {
+    /** Writes a chunk of diagnostics. */
+    write(text: string): unknown;
+  };
   /** Environment for the `AUTHN_*` fallbacks of the flags. @defaultValue process.env */
   env?: Record<string, string | undefined>;
   /** Stops the server when aborted, in addition to SIGINT and SIGTERM. */

@@ -49,7 +49,10 @@ export interface DevServer {
   /** Every client with its credentials. */
   readonly clients: readonly DevServerClient[];
   /** The public signing keys, as `/.well-known/jwks.json` serves them (the first one signs). */
-  readonly jwks: { readonly keys: readonly JsonWebKey[] };
+  readonly jwks: {
+    /** The public JWKs, each with its `kid`, `alg` and `use`. */
+    readonly keys: readonly JsonWebKey[];
+  };
   /** The endpoints' URLs. */
   readonly endpoints: DevServerEndpoints;
   /**

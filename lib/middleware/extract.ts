@@ -12,7 +12,10 @@ export interface BearerRequest {
   /** Every value of every header (Node ≥ 18.3): used to refuse a repeated `Authorization` header. */
   headersDistinct?: Record<string, HeaderValue>;
   /** The underlying `IncomingMessage` (Fastify). */
-  raw?: { headersDistinct?: Record<string, HeaderValue> };
+  raw?: {
+    /** Every value of every header of the raw request. */
+    headersDistinct?: Record<string, HeaderValue>;
+  };
   /** The parsed query string (Express, Fastify). */
   query?: unknown;
   /** The parsed cookies (cookie-parser, @fastify/cookie). */

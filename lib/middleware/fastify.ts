@@ -29,9 +29,14 @@ declare module 'fastify' {
   }
 }
 
+/** An authenticator built elsewhere, shared with the plugin (e.g. by several Fastify instances). */
+export interface SharedAuthenticator {
+  /** The authenticator every request of the plugin goes through. */
+  authenticator: BearerAuthenticator<FastifyRequest>;
+}
+
 /** Options of {@link fastifyAuth}: those of {@link BearerAuthenticator}, or one to share. */
-export type FastifyAuthOptions =
-  BearerAuthOptions<FastifyRequest> | { authenticator: BearerAuthenticator<FastifyRequest> };
+export type FastifyAuthOptions = BearerAuthOptions<FastifyRequest> | SharedAuthenticator;
 
 /** A `preHandler` hook. */
 export type PreHandler = (request: { auth: AuthResult | null }, reply: unknown, done: (err?: Error) => void) => void;

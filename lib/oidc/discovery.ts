@@ -14,22 +14,39 @@ export interface ProviderMetadata {
   issuer: string;
   /** Where the provider's signing keys are published (checked to be `https:`, or `http:` on loopback). */
   jwks_uri?: string;
+  /** The authorization endpoint (`/authorize` on Auth0). */
   authorization_endpoint?: string;
+  /** The token endpoint (`/oauth/token` on Auth0). */
   token_endpoint?: string;
+  /** The UserInfo endpoint (`/userinfo`). */
   userinfo_endpoint?: string;
+  /** The token revocation endpoint (RFC 7009). */
   revocation_endpoint?: string;
+  /** The RP-initiated logout endpoint. */
   end_session_endpoint?: string;
+  /** The pushed authorization request endpoint (RFC 9126). */
   pushed_authorization_request_endpoint?: string;
+  /** The CIBA backchannel authentication endpoint. */
   backchannel_authentication_endpoint?: string;
+  /** The device authorization endpoint (RFC 8628). */
   device_authorization_endpoint?: string;
+  /** The token introspection endpoint (RFC 7662). */
   introspection_endpoint?: string;
+  /** The dynamic client registration endpoint. */
   registration_endpoint?: string;
+  /** Scopes the provider supports. */
   scopes_supported?: string[];
+  /** `response_type` values the provider supports. */
   response_types_supported?: string[];
+  /** Grant types the provider supports. */
   grant_types_supported?: string[];
+  /** Algorithms the provider signs ID tokens with. */
   id_token_signing_alg_values_supported?: string[];
+  /** Client authentication methods of the token endpoint. */
   token_endpoint_auth_methods_supported?: string[];
+  /** PKCE methods the provider supports (`S256`). */
   code_challenge_methods_supported?: string[];
+  /** Claims the provider can supply. */
   claims_supported?: string[];
   /** Any other member of the document. */
   [member: string]: unknown;

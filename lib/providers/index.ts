@@ -29,7 +29,9 @@ export {
   type CustomOIDCSSOClientConfig,
   type GoogleSSOClientConfig,
   type OktaSSOClientConfig,
+  type NoAuthSelection,
   type OpenMetadataJWTClientConfig,
+  type ProviderSelection,
 } from './registry.js';
 export type { PrivateKeyInput } from './private-key.js';
 export { DEFAULT_EXPIRES_IN } from './token-endpoint.js';

@@ -22,6 +22,7 @@ export interface GoogleSSOClientConfig {
 
 /** `securityConfig` of `okta` (the seed's `OktaSSOClientConfig`). */
 export interface OktaSSOClientConfig {
+  /** The Okta application's client id. */
   clientId: string;
   /**
    * The token endpoint (`https://{org}.okta.com/oauth2/{server}/v1/token`); an authorization-server URL
@@ -32,11 +33,13 @@ export interface OktaSSOClientConfig {
   privateKey: string;
   /** Unused (the seed's schema has it). */
   email?: string;
+  /** The scopes to ask for, as a list or a space-separated string. */
   scopes?: string[] | string;
 }
 
 /** `securityConfig` of `auth0` (the seed's `Auth0SSOClientConfig`, plus `audience`). */
 export interface Auth0SSOClientConfig {
+  /** The Auth0 application's client id. */
   clientId: string;
   /** The client secret. */
   secretKey: string;
@@ -48,9 +51,11 @@ export interface Auth0SSOClientConfig {
 
 /** `securityConfig` of `azure` (the seed's `AzureSSOClientConfig`). */
 export interface AzureSSOClientConfig {
+  /** The application (client) id of the Entra ID app registration. */
   clientId: string;
+  /** A client secret of the app registration. */
   clientSecret: string;
-  /** `https://login.microsoftonline.com/{tenant}` */
+  /** The authority, `https://login.microsoftonline.com/{tenant}`. */
   authority: string;
   /** E.g. `['api://{app-id}/.default']`. */
   scopes: string[] | string;
@@ -58,11 +63,15 @@ export interface AzureSSOClientConfig {
 
 /** `securityConfig` of `custom-oidc` (the seed's `CustomOIDCSSOClientConfig`, plus `audience` and `scopes`). */
 export interface CustomOIDCSSOClientConfig {
+  /** The client id at the OpenID Provider. */
   clientId: string;
   /** The client secret. */
   secretKey: string;
+  /** The provider's token endpoint URL. */
   tokenEndpoint: string;
+  /** The API the token is for, sent as `audience` (Auth0-style providers). */
   audience?: string;
+  /** The scopes to ask for, as a list or a space-separated string. */
   scopes?: string[] | string;
 }
 
@@ -72,17 +81,33 @@ export interface OpenMetadataJWTClientConfig {
   jwtToken: string;
 }
 
+/** One `authProvider` of the seed with the `securityConfig` it takes. */
+export interface ProviderSelection<N extends AuthProviderName, C> {
+  /** Which provider: a value of the seed's `authProvider` enum. */
+  authProvider: N;
+  /** The provider's settings, with the seed's field names. */
+  securityConfig: C;
+}
+
+/** `no-auth`: no settings needed. */
+export interface NoAuthSelection {
+  /** The seed's `no-auth`. */
+  authProvider: 'no-auth';
+  /** Ignored; the seed sends an empty object or nothing. */
+  securityConfig?: Record<string, unknown> | null;
+}
+
 /** What {@link createAuthenticationProvider} takes: the seed's connection fields, plus cache and transport options. */
 export type AuthenticationProviderConfig = TokenCacheOptions &
   TransportOptions &
   (
-    | { authProvider: 'no-auth'; securityConfig?: Record<string, unknown> | null }
-    | { authProvider: 'google'; securityConfig: GoogleSSOClientConfig }
-    | { authProvider: 'okta'; securityConfig: OktaSSOClientConfig }
-    | { authProvider: 'auth0'; securityConfig: Auth0SSOClientConfig }
-    | { authProvider: 'azure'; securityConfig: AzureSSOClientConfig }
-    | { authProvider: 'custom-oidc'; securityConfig: CustomOIDCSSOClientConfig }
-    | { authProvider: 'openmetadata'; securityConfig: OpenMetadataJWTClientConfig }
+    | NoAuthSelection
+    | ProviderSelection<'google', GoogleSSOClientConfig>
+    | ProviderSelection<'okta', OktaSSOClientConfig>
+    | ProviderSelection<'auth0', Auth0SSOClientConfig>
+    | ProviderSelection<'azure', AzureSSOClientConfig>
+    | ProviderSelection<'custom-oidc', CustomOIDCSSOClientConfig>
+    | ProviderSelection<'openmetadata', OpenMetadataJWTClientConfig>
   );
 
 /** The fields each provider's `securityConfig` may have; the required ones first. */

@@ -4,7 +4,7 @@ export type { AsymmetricAlgorithm, JwsAlgorithm, SymmetricAlgorithm } from './al
 export type { AccessTokenClaims, IdTokenClaims } from './claims.js';
 export { JwksKey, type UnusableKey } from './jwk.js';
 export { JwksFetcher, type JwksFetcherOptions } from './jwks-fetcher.js';
-export type { JwtHeader, JwtPayload } from './jwt.js';
+export type { JwtHeader, JwtPayload, ParsedJwt } from './jwt.js';
 export {
   AsymmetricSignatureVerifier,
   type AsymmetricSignatureVerifierOptions,

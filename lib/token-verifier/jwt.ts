@@ -21,7 +21,7 @@ export interface JwtHeader {
 /** A decoded JWT claims set: a plain JSON object. */
 export type JwtPayload = Record<string, unknown>;
 
-/** A token that passed {@link parseJwt}: decoded, checked for shape, signature not yet verified. */
+/** A token that passed the strict parser (`parseJwt`): decoded, checked for shape, signature not yet verified. */
 export interface ParsedJwt {
   /** The token as received. */
   readonly token: string;

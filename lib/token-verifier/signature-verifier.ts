@@ -98,7 +98,7 @@ export abstract class SignatureVerifier {
   }
 
   /**
-   * Verifies the signature of a token {@link parseJwt} accepted: returns the handle of the key that verified
+   * Verifies the signature of a token the strict parser (`parseJwt`) accepted: returns the handle of the key that verified
    * it synchronously when the key is at hand (the hot path), or a promise of it when keys must be fetched.
    *
    * @throws {TokenValidationError} (or rejects) as {@link SignatureVerifier.verifySignature}.

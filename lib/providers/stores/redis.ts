@@ -8,9 +8,13 @@ import type { StoredToken, TokenStore, TokenStoreLock } from './token-store.js';
  * depend on `ioredis` — it is an optional peer dependency, imported by you, never by us.
  */
 export interface RedisClientLike {
+  /** `GET key`: the value, or `null`. */
   get(key: string): Promise<string | null>;
+  /** `SET key value PX ms [NX]`: resolves to `'OK'`, or `null` when `NX` found the key taken. */
   set(key: string, value: string, millisecondsToken: 'PX', milliseconds: number, nx?: 'NX'): Promise<unknown>;
+  /** `DEL key`: the number of keys removed. */
   del(key: string): Promise<number>;
+  /** `EVAL script numkeys …`: runs a Lua script atomically (compare-and-delete, compare-and-renew). */
   eval(script: string, numkeys: number, ...args: (string | number)[]): Promise<unknown>;
 }
 
