@@ -1,5 +1,6 @@
 import { Auth0Error, AuthorizationExpiredError, RateLimitError } from '../errors.js';
 import type { Body } from '../http/form.js';
+import { sleep } from '../http/sleep.js';
 import { AuthenticationBase, type RequestOptions } from './base.js';
 import { optionalPositive, optionalString, paramsOf, requireString } from './params.js';
 import type { TokenResponse } from './types.js';
@@ -37,21 +38,6 @@ const GRANT = {
 const DEFAULT_POLL_INTERVAL = 5;
 /** Seconds added to the poll interval on each `slow_down` (RFC 8628 §3.5, CIBA Core §11). */
 const SLOW_DOWN_STEP = 5;
-
-function delay(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason as Error);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason as Error);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
 
 /**
  * Every grant of the token endpoint (`POST /oauth/token`, form-encoded, with the configured client
@@ -226,7 +212,7 @@ export class GetToken extends AuthenticationBase {
           `the back-channel authentication request expired after ${expiresIn} s without approval`,
         );
       }
-      await delay(wait, signal);
+      await sleep(wait, signal);
       try {
         return await this.#grant(GRANT.ciba, { auth_req_id: authReqId }, { signal }, undefined, false);
       } catch (err) {

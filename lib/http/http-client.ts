@@ -7,6 +7,7 @@ import { type Body, compact, encodeForm } from './form.js';
 import { responseError, transportError } from './map-error.js';
 import { type HttpResponse, parseBody, plainHeaders } from './response.js';
 import { rateLimitDelay, type RetryOptions, type RetryPolicy, retryPolicy } from './retry.js';
+import { sleep } from './sleep.js';
 import { telemetryHeader } from './telemetry.js';
 import { isLoopbackHost } from './url.js';
 
@@ -60,21 +61,6 @@ export interface HttpRequest {
 
 /** Default of {@link TransportOptions.timeout}. */
 export const DEFAULT_TIMEOUT = 10_000;
-
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason as Error);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason as Error);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
 
 /**
  * The transport of one client object: one axios instance, telemetry, timeouts, same-origin redirects, error
