@@ -9,10 +9,9 @@ import {
 } from '../token-verifier/access-token-verifier.js';
 import { ALGORITHMS, isAlgorithm, type JwsAlgorithm } from '../token-verifier/algorithms.js';
 import { checkIssuer } from '../token-verifier/claims.js';
-import { type JwksFetcherOptions, jwksSettings } from '../token-verifier/jwks-fetcher.js';
+import { jwksSettings } from '../token-verifier/jwks-fetcher.js';
 import { DEFAULT_MAX_TOKEN_LENGTH, type ParsedJwt, type ParseOptions, parseJwt } from '../token-verifier/jwt.js';
 import { SymmetricSignatureVerifier } from '../token-verifier/signature-verifier.js';
-import type { VerifiedTokenCacheOptions } from '../token-verifier/token-cache.js';
 import { TokenVerifier } from '../token-verifier/token-verifier.js';
 import { IdTokenIssuer } from './id-token-issuer.js';
 import { KeySets, MAX_ISSUERS } from './key-sets.js';
@@ -40,18 +39,21 @@ export interface PublicKeyUrl {
   algorithms?: JwsAlgorithm | readonly JwsAlgorithm[];
 }
 
-/** What the verifiers of every issuer share. */
-export interface VerifierSettings {
+/** What the verifiers of every issuer share: the access-token verifier's settings, and the kind of token. */
+export interface VerifierSettings extends Pick<
+  AccessTokenVerifierOptions,
+  | 'audience'
+  | 'algorithms'
+  | 'leeway'
+  | 'clock'
+  | 'maxTokenLength'
+  | 'strictTyp'
+  | 'cache'
+  | 'jwksOptions'
+  | 'discovery'
+> {
+  /** Access tokens, or ID tokens for APIs that accept them. */
   tokenType: TokenType;
-  audience: string | readonly string[];
-  algorithms?: JwsAlgorithm | readonly JwsAlgorithm[];
-  leeway?: number;
-  clock?: () => number;
-  maxTokenLength?: number;
-  strictTyp?: boolean;
-  cache?: boolean | VerifiedTokenCacheOptions;
-  jwksOptions?: JwksFetcherOptions;
-  discovery?: DiscoveryCache;
 }
 
 /** Verifies a token against its issuer; resolves to what middleware puts on `req.auth`. */
