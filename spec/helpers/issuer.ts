@@ -1,9 +1,12 @@
 // A token issuer for the middleware specs: a local JWKS/discovery server (spec/helpers/jwks-server.ts) with an
 // RSA key of its own, and a signer of access tokens for it. Tokens use the real clock, since they travel
 // through real HTTP servers.
+import { expect } from 'chai';
+import { InvalidTokenError, type TokenValidationError } from '../../lib/errors.js';
 import { type JwksServer, startJwksServer } from './jwks-server.js';
 import { publicJwk, type SignJwtOptions, signJwt } from './jwt.js';
 import { rsaKeys } from './keys.js';
+import { rejectionOf } from './secrets.js';
 
 /** The API identifier of the middleware specs. */
 export const API = 'https://api.example.com/';
@@ -19,6 +22,45 @@ export interface TestIssuer {
   /** Serves the issuer's key set (and discovery document) again, and zeroes the request counts. */
   reset(): void;
   close(): Promise<void>;
+}
+
+/** A request-like object carrying `token` as a bearer token. */
+export function bearer(token: string): { headers: { authorization: string } } {
+  return { headers: { authorization: `Bearer ${token}` } };
+}
+
+/**
+ * Asserts that `promise` rejects with an `InvalidTokenError` (401) whose cause, the verifier's
+ * `TokenValidationError`, has `code` when given; returns the error.
+ */
+export async function refusal(promise: Promise<unknown>, code?: string): Promise<InvalidTokenError> {
+  const err = await rejectionOf(promise);
+  expect(err).to.be.instanceOf(InvalidTokenError);
+  if (code !== undefined) expect(((err as InvalidTokenError).cause as TokenValidationError).code).to.equal(code);
+  return err as InvalidTokenError;
+}
+
+/** The two issuers of {@link twoIssuers}, set once its `before` hook has run. */
+export interface TwoIssuers {
+  a: TestIssuer;
+  b: TestIssuer;
+}
+
+/**
+ * Registers hooks that run two test issuers for the calling `describe` (`issuer-a`, `issuer-b`), reset before
+ * every test and closed after the last; returns the object their `before` hook fills in.
+ */
+export function twoIssuers(): TwoIssuers {
+  const both = {} as TwoIssuers;
+  before(async () => {
+    [both.a, both.b] = await Promise.all([startTestIssuer('issuer-a'), startTestIssuer('issuer-b')]);
+  });
+  after(() => Promise.all([both.a?.close(), both.b?.close()]));
+  beforeEach(() => {
+    both.a.reset();
+    both.b.reset();
+  });
+  return both;
 }
 
 /** Epoch seconds now. */

@@ -10,11 +10,9 @@ import {
   UnauthorizedError,
 } from '../../lib/errors.js';
 import { BearerAuthenticator, type BearerAuthOptions } from '../../lib/middleware/bearer.js';
-import { API, now, startTestIssuer, type TestIssuer } from '../helpers/issuer.js';
+import { API, bearer, now, startTestIssuer, type TestIssuer } from '../helpers/issuer.js';
 import { DISCOVERY_PATH, JWKS_PATH } from '../helpers/jwks-server.js';
 import { expectNoSecrets, rejectionOf, thrownBy } from '../helpers/secrets.js';
-
-const bearer = (token: string) => ({ headers: { authorization: `Bearer ${token}` } });
 
 describe('BearerAuthenticator', () => {
   let tenant: TestIssuer;

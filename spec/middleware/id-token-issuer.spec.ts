@@ -1,43 +1,21 @@
 import { expect } from 'chai';
-import {
-  ConfigurationError,
-  InvalidTokenError,
-  ServiceUnavailableError,
-  TokenValidationError,
-} from '../../lib/errors.js';
+import { ConfigurationError, ServiceUnavailableError } from '../../lib/errors.js';
 import { BearerAuthenticator, type BearerAuthOptions } from '../../lib/middleware/bearer.js';
 import { audienceFor } from '../../lib/middleware/id-token-issuer.js';
 import { DiscoveryCache } from '../../lib/oidc/discovery.js';
-import { startTestIssuer, type TestIssuer } from '../helpers/issuer.js';
+import { bearer, refusal, type TestIssuer, twoIssuers } from '../helpers/issuer.js';
 import { DISCOVERY_PATH, JWKS_PATH } from '../helpers/jwks-server.js';
 import { signJwt } from '../helpers/jwt.js';
 import { rejectionOf, thrownBy } from '../helpers/secrets.js';
 
-const bearer = (token: string) => ({ headers: { authorization: `Bearer ${token}` } });
 const CLIENT = 'spa-client';
 const SECRET = 'a-shared-secret-of-the-api-that-is-long-enough';
 
-async function refusal(promise: Promise<unknown>, code?: string): Promise<InvalidTokenError> {
-  const err = await rejectionOf(promise);
-  expect(err).to.be.instanceOf(InvalidTokenError);
-  if (code !== undefined) expect(((err as InvalidTokenError).cause as TokenValidationError).code).to.equal(code);
-  return err as InvalidTokenError;
-}
-
 describe('IdTokenIssuer (the middleware with tokenType: id_token)', () => {
+  const both = twoIssuers();
   let a: TestIssuer;
   let b: TestIssuer;
-
-  before(async () => {
-    [a, b] = await Promise.all([startTestIssuer('issuer-a'), startTestIssuer('issuer-b')]);
-  });
-
-  after(() => Promise.all([a.close(), b.close()]));
-
-  beforeEach(() => {
-    a.reset();
-    b.reset();
-  });
+  before(() => ({ a, b } = both));
 
   /** An ID token of `issuer` for the SPA, as an OpenID Provider issues it after a login (with a nonce). */
   function idToken(issuer: TestIssuer, claims: Record<string, unknown> = {}): string {

@@ -1,43 +1,21 @@
 import { expect } from 'chai';
-import {
-  ConfigurationError,
-  InvalidTokenError,
-  ServiceUnavailableError,
-  TokenValidationError,
-} from '../../lib/errors.js';
+import { ConfigurationError, ServiceUnavailableError } from '../../lib/errors.js';
 import { BearerAuthenticator, type BearerAuthOptions } from '../../lib/middleware/bearer.js';
 import { collectIssuers, type IssuerList } from '../../lib/middleware/issuers.js';
 import { JwksFetcher } from '../../lib/token-verifier/jwks-fetcher.js';
-import { API, startTestIssuer, type TestIssuer } from '../helpers/issuer.js';
+import { API, bearer, refusal, startTestIssuer, type TestIssuer, twoIssuers } from '../helpers/issuer.js';
 import { DISCOVERY_PATH, JWKS_PATH } from '../helpers/jwks-server.js';
 import { signJwt } from '../helpers/jwt.js';
 import { rsaKeys } from '../helpers/keys.js';
 import { rejectionOf, thrownBy } from '../helpers/secrets.js';
 
-const bearer = (token: string) => ({ headers: { authorization: `Bearer ${token}` } });
 const SECRET = 'a-shared-secret-of-the-api-that-is-long-enough';
 
-async function refusal(promise: Promise<unknown>, code?: string): Promise<InvalidTokenError> {
-  const err = await rejectionOf(promise);
-  expect(err).to.be.instanceOf(InvalidTokenError);
-  if (code !== undefined) expect(((err as InvalidTokenError).cause as TokenValidationError).code).to.equal(code);
-  return err as InvalidTokenError;
-}
-
 describe('issuers of the middleware', () => {
+  const both = twoIssuers();
   let a: TestIssuer;
   let b: TestIssuer;
-
-  before(async () => {
-    [a, b] = await Promise.all([startTestIssuer('issuer-a'), startTestIssuer('issuer-b')]);
-  });
-
-  after(() => Promise.all([a.close(), b.close()]));
-
-  beforeEach(() => {
-    a.reset();
-    b.reset();
-  });
+  before(() => ({ a, b } = both));
 
   /** A token signed with A's key that claims to come from B (the multi-tenant attack, catalogue N47). */
   function forgedByA(): string {
