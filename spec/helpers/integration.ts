@@ -24,6 +24,25 @@ export async function startProvider(options: DevServerOptions = {}): Promise<Pro
   return { server, errors };
 }
 
+/**
+ * Registers hooks that start a provider before the tests of the calling `describe`, stop it after them, and fail
+ * any test during which it reported a server error; returns an accessor for its server.
+ */
+export function useProvider(): () => DevServer {
+  let provider: Provider | undefined;
+  before(async () => {
+    provider = await startProvider();
+  });
+  after(() => stopProvider(provider));
+  afterEach(() => {
+    expect(provider?.errors, 'the provider reported server errors').to.deep.equal([]);
+  });
+  return () => {
+    if (provider === undefined) throw new Error('the provider has not started');
+    return provider.server;
+  };
+}
+
 /** The options of the library's Authentication API classes for one of the server's clients. */
 export function clientOptions(
   server: DevServer,

@@ -13,26 +13,14 @@ import { headlessLogin } from '../../lib/dev-server/headless-login.js';
 import { Auth0Error } from '../../lib/errors.js';
 import { createPkcePair, randomNonce, randomState } from '../../lib/oidc/index.js';
 import { atHash, decodeJwt } from '../helpers/dev-server.js';
-import { clientOptions, login, type Provider, startProvider, stopProvider } from '../helpers/integration.js';
+import { clientOptions, login, useProvider } from '../helpers/integration.js';
 import { rejectionOf } from '../helpers/secrets.js';
 
 const API_SCOPES = 'read:messages write:messages';
 
 describe('Authentication API against a real OpenID Provider', function () {
   this.timeout(20_000);
-  let provider: Provider;
-
-  before(async () => {
-    provider = await startProvider();
-  });
-
-  after(() => stopProvider(provider));
-
-  afterEach(() => {
-    expect(provider.errors, 'the provider reported server errors').to.deep.equal([]);
-  });
-
-  const server = () => provider.server;
+  const server = useProvider();
   const getToken = (clientId: string, extra = {}) => new GetToken(clientOptions(server(), clientId, extra));
 
   /** The claims of an access token, after checking that it is an RFC 9068 JWT of this server. */

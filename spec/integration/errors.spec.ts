@@ -9,7 +9,7 @@ import {
   Users,
 } from '../../lib/authentication/index.js';
 import { Auth0Error, NetworkError, RateLimitError } from '../../lib/errors.js';
-import { clientOptions, login, type Provider, startProvider, stopProvider } from '../helpers/integration.js';
+import { clientOptions, login, startProvider, useProvider } from '../helpers/integration.js';
 import { rsaKeys } from '../helpers/keys.js';
 import { expectNoSecrets, rejectionOf } from '../helpers/secrets.js';
 
@@ -23,19 +23,7 @@ function expectAuth0Error(error: Error, statusCode: number, errorCode: string): 
 
 describe('error mapping against a real OpenID Provider', function () {
   this.timeout(20_000);
-  let provider: Provider;
-
-  before(async () => {
-    provider = await startProvider();
-  });
-
-  after(() => stopProvider(provider));
-
-  afterEach(() => {
-    expect(provider.errors, 'the provider reported server errors').to.deep.equal([]);
-  });
-
-  const server = () => provider.server;
+  const server = useProvider();
   const getToken = (clientId: string, extra = {}) => new GetToken(clientOptions(server(), clientId, extra));
 
   describe('invalid_client', () => {

@@ -10,27 +10,17 @@ import {
 } from '../../lib/providers/index.js';
 import { AccessTokenVerifier } from '../../lib/token-verifier/index.js';
 import { decodeJwt } from '../helpers/dev-server.js';
-import { type Provider, startProvider, stopProvider } from '../helpers/integration.js';
+import { useProvider } from '../helpers/integration.js';
 import { expectNoSecrets, rejectionOf } from '../helpers/secrets.js';
 
 describe('token providers against a real OpenID Provider', function () {
   this.timeout(20_000);
-  let provider: Provider;
+  const server = useProvider();
   let verifier: AccessTokenVerifier;
 
-  before(async () => {
-    provider = await startProvider();
-    const { server } = provider;
-    verifier = new AccessTokenVerifier({ issuer: server.issuer, audience: server.audience });
+  before(() => {
+    verifier = new AccessTokenVerifier({ issuer: server().issuer, audience: server().audience });
   });
-
-  after(() => stopProvider(provider));
-
-  afterEach(() => {
-    expect(provider.errors, 'the provider reported server errors').to.deep.equal([]);
-  });
-
-  const server = () => provider.server;
   const jtiOf = (token: string) => decodeJwt(token).payload.jti;
 
   it('spends one grant on concurrent and later callers, and a new one after invalidate()', async () => {

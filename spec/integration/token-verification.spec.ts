@@ -10,7 +10,7 @@ import {
   JwksFetcher,
   TokenVerifier,
 } from '../../lib/token-verifier/index.js';
-import { clientOptions, login, type Provider, startProvider, stopProvider } from '../helpers/integration.js';
+import { clientOptions, login, startProvider, useProvider } from '../helpers/integration.js';
 import { rsaKeys } from '../helpers/keys.js';
 import { rejectionOf } from '../helpers/secrets.js';
 
@@ -22,19 +22,7 @@ function expectInvalid(error: Error, code: string): void {
 
 describe('token verification against a real OpenID Provider', function () {
   this.timeout(20_000);
-  let provider: Provider;
-
-  before(async () => {
-    provider = await startProvider();
-  });
-
-  after(() => stopProvider(provider));
-
-  afterEach(() => {
-    expect(provider.errors, 'the provider reported server errors').to.deep.equal([]);
-  });
-
-  const server = () => provider.server;
+  const server = useProvider();
   const getToken = (clientId: string) => new GetToken(clientOptions(server(), clientId));
 
   function idTokenVerifier(clientId = 'web-app', jwks: string | JwksFetcher = server().endpoints.jwks) {
