@@ -1,0 +1,76 @@
+// Timing helpers shared by the benchmarks: ops/s of a synchronous or asynchronous operation over a fixed
+// time, with any number of calls in flight; medians; and a plain-text table printer.
+import { performance } from 'node:perf_hooks';
+
+/** Calls between two readings of the clock, so that reading it costs nothing measurable. */
+const BATCH = 32;
+
+/** The median of a non-empty list (the mean of the two middle values for an even count). */
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  const at = (index: number) => sorted[index] ?? Number.NaN;
+  return sorted.length % 2 === 1 ? at(middle) : (at(middle - 1) + at(middle)) / 2;
+}
+
+/** An operation under test; `i` counts calls from 0, so that it can cycle through a pool of inputs. */
+export type SyncOperation = (i: number) => unknown;
+/** An asynchronous operation under test; it must settle (a rejection aborts the measurement). */
+export type AsyncOperation = (i: number) => Promise<unknown>;
+
+/** Ops/s of a synchronous operation called back to back for `ms` milliseconds. */
+export function opsSync(operation: SyncOperation, ms: number): number {
+  let done = 0;
+  const start = performance.now();
+  const end = start + ms;
+  let now = start;
+  while (now < end) {
+    for (let k = 0; k < BATCH; k++) operation(done++);
+    now = performance.now();
+  }
+  return (done * 1000) / (now - start);
+}
+
+/**
+ * Ops/s of an asynchronous operation for `ms` milliseconds, with `inFlight` calls pending at any time
+ * (1: each call awaited before the next starts).
+ */
+export async function opsAsync(operation: AsyncOperation, ms: number, inFlight = 1): Promise<number> {
+  let next = 0;
+  let done = 0;
+  const start = performance.now();
+  const end = start + ms;
+  const worker = async () => {
+    while (performance.now() < end) {
+      for (let k = 0; k < BATCH; k++) {
+        await operation(next++);
+        done++;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: inFlight }, worker));
+  return (done * 1000) / (performance.now() - start);
+}
+
+/** Formats ops/s with thousands separators and no decimals. */
+export function formatOps(ops: number): string {
+  return Math.round(ops).toLocaleString('en-US');
+}
+
+/** Formats a ratio as `0.87×`. */
+export function formatRatio(ratio: number): string {
+  return `${ratio.toFixed(2)}×`;
+}
+
+/** Prints rows as a text table: the first row is the header; columns after the first are right-aligned. */
+export function printTable(rows: readonly (readonly string[])[]): void {
+  const widths: number[] = [];
+  for (const row of rows) row.forEach((cell, column) => (widths[column] = Math.max(widths[column] ?? 0, cell.length)));
+  for (const [index, row] of rows.entries()) {
+    const line = row.map((cell, column) =>
+      column === 0 ? cell.padEnd(widths[column] ?? 0) : cell.padStart(widths[column] ?? 0),
+    );
+    console.log(line.join('  '));
+    if (index === 0) console.log(widths.map((width) => '-'.repeat(width)).join('  '));
+  }
+}
