@@ -73,11 +73,36 @@ function malformed(): never {
   throw invalid(UNDECODABLE, 'ERR_TOKEN_MALFORMED');
 }
 
-/** Decodes one segment, accepting only canonical unpadded base64url (no padding, no stray bits or characters). */
+/** The 6-bit value of each base64url character, by character code (ASCII); -1 for any other character. */
+const BASE64URL_VALUES = (() => {
+  const values = new Int8Array(128).fill(-1);
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+  for (let i = 0; i < alphabet.length; i++) values[alphabet.charCodeAt(i)] = i;
+  return values;
+})();
+
+/**
+ * Refuses, once per token, the characters that Node's base64url decoder would take for base64url ones: `+` and
+ * `/` (it accepts the base64 alphabet too) and every non-ASCII character (it reads a character above U+00FF by
+ * its low byte: `Ł`, U+0141, decodes as `A`). With these gone, {@link segment} needs no re-encoding.
+ */
+function checkAlphabet(token: string): void {
+  if (Buffer.byteLength(token, 'utf8') !== token.length || token.includes('+') || token.includes('/')) malformed();
+}
+
+/**
+ * Decodes one segment, accepting only canonical unpadded base64url (no padding, no stray bits or characters),
+ * in a token that passed {@link checkAlphabet}. Node's decoder skips any other ASCII character (whitespace
+ * included) and stops at `=`, so such a character makes the output shorter than three quarters of the input;
+ * a length of 1 modulo 4 cannot be base64url; and the unused low bits of the last character must be zero
+ * (RFC 4648 §3.5), else two spellings would decode alike.
+ */
 function segment(token: string, start: number, end: number): Buffer {
-  const text = token.slice(start, end);
-  const bytes = Buffer.from(text, 'base64url');
-  if (bytes.toString('base64url') !== text) malformed();
+  const length = end - start;
+  const bytes = Buffer.from(token.slice(start, end), 'base64url');
+  const rest = length & 3;
+  if (bytes.length !== (length * 3) >>> 2 || rest === 1) malformed();
+  if (rest !== 0 && (BASE64URL_VALUES[token.charCodeAt(end - 1)] as number) & (rest === 2 ? 0x0f : 0x03)) malformed();
   return bytes;
 }
 
@@ -165,6 +190,7 @@ export function parseJwt(token: string, options: ParseOptions): ParsedJwt {
   const first = token.indexOf('.');
   const second = token.indexOf('.', first + 1);
   if (first <= 0 || second <= first + 1 || token.indexOf('.', second + 1) !== -1) malformed();
+  checkAlphabet(token);
   const cache = options.headers;
   const encodedHeader = token.slice(0, first);
   let header = cache?.get(encodedHeader);
@@ -206,6 +232,7 @@ export function decodeJwt(token: string): DecodedJwt {
   const first = token.indexOf('.');
   const second = token.indexOf('.', first + 1);
   if (first <= 0 || second <= first + 1 || token.indexOf('.', second + 1) !== -1) malformed();
+  checkAlphabet(token);
   const header = jsonObject(token, 0, first);
   if (topLevelMembers(header.text) !== Object.keys(header.value).length) malformed();
   const payload = jsonObject(token, first + 1, second).value;

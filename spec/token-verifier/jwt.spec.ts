@@ -103,6 +103,47 @@ describe('parseJwt', () => {
       expectMalformed(token(undefined, undefined, 'abcde'));
     });
 
+    it('accepts a segment exactly when it is canonical base64url, whatever character stands at its start, middle or end', () => {
+      const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+      const canonical = (text: string) => {
+        if (!/^[A-Za-z0-9_-]*$/.test(text) || text.length % 4 === 1) return false;
+        const unused = text.length % 4 === 2 ? 0x0f : text.length % 4 === 3 ? 0x03 : 0;
+        return text.length === 0 || (alphabet.indexOf(text.at(-1) as string) & unused) === 0;
+      };
+      // Every character up to U+01FF, and above it every character whose low byte is a base64 or base64url
+      // character: Node's decoder reads those by their low byte (U+0141, Ł, decodes as A).
+      const characters: number[] = [];
+      for (let code = 0; code < 0x200; code++) characters.push(code);
+      for (let high = 0x200; high < 0x10000; high += 0x100) {
+        for (const low of '+/-_0Aa'.split('')) characters.push(high + low.charCodeAt(0));
+      }
+      let accepted = 0;
+      for (const base of ['QUJD', 'QUJDRA', 'QUJDREU']) {
+        for (const at of [0, 2, base.length - 1]) {
+          for (const code of characters) {
+            const sig = base.slice(0, at) + String.fromCharCode(code) + base.slice(at + 1);
+            const text = `${b64url({ alg: 'RS256' })}.${b64url(PAYLOAD)}.${sig}`;
+            if (canonical(sig)) {
+              expect(parseJwt(text, options()).signature).to.deep.equal(Buffer.from(sig, 'base64url'));
+              accepted++;
+            } else {
+              expect(thrownBy(() => parseJwt(text, options()))).to.have.property('code', 'ERR_TOKEN_MALFORMED');
+            }
+          }
+        }
+      }
+      expect(accepted).to.be.greaterThan(400);
+    });
+
+    it('rejects a character above U+00FF whose low byte would decode as the base64url character it replaces', () => {
+      const [h, p] = token().split('.') as [string, string];
+      // The same character plus U+0100: Ł (U+0141) for A, ř (U+0159) for Y…
+      const forged = `${h}.${p.slice(0, 5)}${String.fromCharCode(0x100 + p.charCodeAt(5))}${p.slice(6)}.${SIG}`;
+      expect(Buffer.from(forged.split('.')[1] as string, 'base64url')).to.deep.equal(Buffer.from(p, 'base64url'));
+      expectMalformed(forged);
+      expect(thrownBy(() => decodeJwt(forged))).to.have.property('code', 'ERR_TOKEN_MALFORMED');
+    });
+
     for (const [name, json] of [
       ['invalid JSON', '{"alg":'],
       ['a JSON array', '["RS256"]'],
