@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { TokenValidationError } from '../../lib/errors.js';
 import type { JwsAlgorithm } from '../../lib/token-verifier/algorithms.js';
 import { decodeJwt, type ParseOptions, parseJwt } from '../../lib/token-verifier/jwt.js';
+import { MAX_SCRATCH_BYTES } from '../../lib/token-verifier/scratch.js';
 import { b64url } from '../helpers/jwt.js';
 import { thrownBy } from '../helpers/secrets.js';
 
@@ -160,6 +161,28 @@ describe('parseJwt', () => {
       expectMalformed(`${b64url(bad)}.${b64url(PAYLOAD)}.${SIG}`);
       const badPayload = Buffer.concat([Buffer.from('{"sub":"'), Buffer.from([0xff]), Buffer.from('"}')]);
       expectMalformed(`${b64url({ alg: 'RS256' })}.${b64url(badPayload)}.${SIG}`);
+    });
+
+    it('accepts a U+FFFD the payload really holds, and still rejects invalid UTF-8 beside one', () => {
+      expect(parseJwt(token(undefined, { name: 'a\uFFFDb' }), options()).payload.name).to.equal('a\uFFFDb');
+      const bad = Buffer.concat([Buffer.from('{"name":"\uFFFD'), Buffer.from([0xc3, 0x28]), Buffer.from('"}')]);
+      expectMalformed(`${b64url({ alg: 'RS256' })}.${b64url(bad)}.${SIG}`);
+    });
+
+    it('decodes segments longer than the shared scratch buffer, with the same checks', () => {
+      const big = { ...PAYLOAD, pad: 'é'.repeat(MAX_SCRATCH_BYTES) };
+      const large = options({ maxLength: 100_000 });
+      expect(parseJwt(token(undefined, big), large).payload).to.deep.equal(big);
+      const bad = Buffer.concat([
+        Buffer.from(`{"pad":"${'x'.repeat(MAX_SCRATCH_BYTES)}`),
+        Buffer.from([0xff]),
+        Buffer.from('"}'),
+      ]);
+      expectMalformed(`${b64url({ alg: 'RS256' })}.${b64url(bad)}.${SIG}`, large);
+      const [h, p] = token(undefined, big).split('.') as [string, string];
+      expectMalformed(`${h}.${p} .${SIG}`, large);
+      // A short token right after: nothing of the long one is left over.
+      expect(parseJwt(token(), options()).payload).to.deep.equal(PAYLOAD);
     });
 
     it('decodes non-ASCII claims as UTF-8', () => {
