@@ -12,6 +12,7 @@ import type { JwksKey } from './jwk.js';
 import { JwksFetcher, type JwksFetcherOptions } from './jwks-fetcher.js';
 import {
   DEFAULT_MAX_TOKEN_LENGTH,
+  HeaderCache,
   type JwtHeader,
   type JwtPayload,
   type ParsedJwt,
@@ -66,7 +67,7 @@ export abstract class SignatureVerifier {
       kind: 'token',
       types: null,
       untyped: true,
-      headers: new Map(),
+      headers: new HeaderCache(),
     };
   }
 

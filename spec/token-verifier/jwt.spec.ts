@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { TokenValidationError } from '../../lib/errors.js';
 import type { JwsAlgorithm } from '../../lib/token-verifier/algorithms.js';
-import { decodeJwt, type ParseOptions, parseJwt } from '../../lib/token-verifier/jwt.js';
+import { decodeJwt, HeaderCache, type ParseOptions, parseJwt } from '../../lib/token-verifier/jwt.js';
 import { MAX_SCRATCH_BYTES } from '../../lib/token-verifier/scratch.js';
 import { b64url } from '../helpers/jwt.js';
 import { thrownBy } from '../helpers/secrets.js';
@@ -328,7 +328,7 @@ describe('parseJwt', () => {
 
   describe('header cache', () => {
     it('returns the same frozen header for the same header segment', () => {
-      const parseOptions = options({ headers: new Map() });
+      const parseOptions = options({ headers: new HeaderCache() });
       const a = parseJwt(token({ alg: 'RS256', kid: 'k1' }, { sub: 'a' }), parseOptions);
       const b = parseJwt(token({ alg: 'RS256', kid: 'k1' }, { sub: 'b' }), parseOptions);
       expect(b.header).to.equal(a.header);
@@ -337,19 +337,33 @@ describe('parseJwt', () => {
     });
 
     it('still rejects a bad payload or signature behind a cached header', () => {
-      const parseOptions = options({ headers: new Map() });
+      const parseOptions = options({ headers: new HeaderCache() });
       parseJwt(token(), parseOptions);
       expectMalformed(token(undefined, '[1]'), parseOptions);
       expectMalformed(token(undefined, undefined, `${SIG}=`), parseOptions);
     });
 
     it('never remembers a rejected header, and stays bounded', () => {
-      const headers = new Map();
+      const headers = new HeaderCache();
       const parseOptions = options({ headers });
       failure(token({ alg: 'HS256' }), parseOptions);
       expect(headers.size).to.equal(0);
       for (let i = 0; i < 250; i++) parseJwt(token({ alg: 'RS256', kid: `k${i}` }), parseOptions);
       expect(headers.size).to.be.at.most(100);
+    });
+
+    it('finds every remembered header, the last one found and the others, and only for its exact segment', () => {
+      const headers = new HeaderCache();
+      const parseOptions = options({ headers });
+      const first = parseJwt(token({ alg: 'RS256', kid: 'k1' }), parseOptions).header;
+      const second = parseJwt(token({ alg: 'RS256', kid: 'k2' }), parseOptions).header;
+      expect(parseJwt(token({ alg: 'RS256', kid: 'k1' }), parseOptions).header).to.equal(first);
+      expect(parseJwt(token({ alg: 'RS256', kid: 'k1' }), parseOptions).header).to.equal(first);
+      expect(parseJwt(token({ alg: 'RS256', kid: 'k2' }), parseOptions).header).to.equal(second);
+      expect(headers.get(b64url({ alg: 'RS256', kid: 'k2' }))).to.equal(second);
+      expect(headers.get(b64url({ alg: 'RS256', kid: 'k2' }).slice(0, -1))).to.equal(undefined);
+      expect(headers.get(b64url({ alg: 'RS256', kid: 'k3' }))).to.equal(undefined);
+      expect(headers.size).to.equal(2);
     });
   });
 
