@@ -1,5 +1,6 @@
-// Verification benchmark (npm run bench, first part; about 60 s with the defaults): one process, every figure
-// as ops/s and as a ratio to the raw floor measured in the same round, medians over interleaved rounds.
+// Verification benchmark (npm run bench, first part; about 70 s with the defaults): one process, every figure
+// as ops/s and as a ratio to the raw floor measured right beside it (just before or just after, alternately),
+// medians over interleaved rounds. Before every measurement, a full garbage collection (see settle()).
 //
 // The floor is node:crypto alone over prepared inputs: `crypto.verify` with a cached KeyObject (RS256,
 // ES256), HMAC + timingSafeEqual (HS256). Measured against it: our TokenVerifier and AccessTokenVerifier
@@ -12,7 +13,7 @@
 // per algorithm with distinct `jti`s taken in turn, so that no library can reuse a result except the cached
 // cases, which present one token again and again. Every verifier checks iss and aud (and nonce where it can).
 //
-// Environment: BENCH_ROUNDS (default 7), BENCH_MS per case and round (default 250), BENCH_POOL (default 256),
+// Environment: BENCH_ROUNDS (default 9), BENCH_MS per measurement (default 120), BENCH_POOL (default 256),
 // BENCH_ONLY (a regular expression: only the cases whose "alg name" matches it, floors always kept; for
 // profiling with `node --import tsx --cpu-prof bench/verify.ts`).
 import { createSecretKey, createHmac, randomBytes, timingSafeEqual, verify } from 'node:crypto';
@@ -31,11 +32,20 @@ import {
 import { startJwksServer } from '../spec/helpers/jwks-server.js';
 import { publicJwk, signJwt } from '../spec/helpers/jwt.js';
 import { ecKeys, rsaKeys } from '../spec/helpers/keys.js';
-import { type AsyncOperation, formatOps, formatRatio, median, opsAsync, opsSync, printTable } from './lib/timing.js';
+import {
+  type AsyncOperation,
+  formatOps,
+  formatRatio,
+  median,
+  opsAsync,
+  opsSync,
+  printTable,
+  settle,
+} from './lib/timing.js';
 
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
-const ROUNDS = env('BENCH_ROUNDS', 7);
-const MS = env('BENCH_MS', 250);
+const ROUNDS = env('BENCH_ROUNDS', 9);
+const MS = env('BENCH_MS', 120);
 const POOL = env('BENCH_POOL', 256);
 
 type Alg = 'RS256' | 'ES256' | 'HS256';
@@ -306,10 +316,10 @@ async function bench(issuer: string, jwksUri: string, setKeys: (keys: unknown[])
 
   // Every case must accept its token before anything is timed; then a warm-up (JIT, JWKS caches).
   for (const entry of cases) await accepts(`${entry.alg} ${entry.name}`, entry.run);
-  const measure = (entry: Case, ms: number) =>
-    entry.async
-      ? opsAsync(entry.run as AsyncOperation, ms, entry.inFlight ?? 1)
-      : Promise.resolve(opsSync(entry.run, ms));
+  const measure = async (entry: Case, ms: number) => {
+    await settle();
+    return entry.async ? opsAsync(entry.run as AsyncOperation, ms, entry.inFlight ?? 1) : opsSync(entry.run, ms);
+  };
   for (const entry of cases) await measure(entry, Math.min(MS, 150));
 
   console.log(
@@ -320,21 +330,33 @@ async function bench(issuer: string, jwksUri: string, setKeys: (keys: unknown[])
   );
   const ops = new Map<Case, number[]>(cases.map((entry) => [entry, []]));
   const ratios = new Map<Case, number[]>(cases.map((entry) => [entry, []]));
+  const floorOf = new Map<Alg, Case>(
+    cases.filter((entry) => entry.name.startsWith('floor')).map((entry) => [entry.alg, entry]),
+  );
   for (let round = 0; round < ROUNDS; round++) {
-    // Alternate the order from round to round, so that drift in the machine's load favours no case.
+    // Alternate the order of the cases from round to round, and measure each case right beside a measurement of
+    // its floor (before it, then after it), so that drift in the machine's speed cancels out of the ratio.
     const order = round % 2 === 0 ? cases : [...cases].reverse();
-    const thisRound = new Map<Case, number>();
-    for (const entry of order) thisRound.set(entry, await measure(entry, MS));
-    for (const entry of cases) {
-      const floor = thisRound.get(cases.find((other) => other.alg === entry.alg) as Case) as number;
-      const value = thisRound.get(entry) as number;
+    for (const [index, entry] of order.entries()) {
+      const floorCase = floorOf.get(entry.alg) as Case;
+      let value: number;
+      let floor: number;
+      if (entry === floorCase) {
+        value = floor = await measure(entry, MS);
+      } else if ((round + index) % 2 === 0) {
+        floor = await measure(floorCase, MS);
+        value = await measure(entry, MS);
+      } else {
+        value = await measure(entry, MS);
+        floor = await measure(floorCase, MS);
+      }
       ops.get(entry)?.push(value);
       ratios.get(entry)?.push(value / floor);
     }
     process.stderr.write(`round ${round + 1}/${ROUNDS} done\n`);
   }
 
-  console.log('\nEvery round: ops/s (ratio to the floor of the same algorithm in the same round)\n');
+  console.log('\nEvery round: ops/s (ratio to the floor of the same algorithm, measured right beside it)\n');
   const header = ['alg  case', ...Array.from({ length: ROUNDS }, (_, round) => `round ${round + 1}`)];
   printTable([
     header,

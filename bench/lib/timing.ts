@@ -1,6 +1,25 @@
 // Timing helpers shared by the benchmarks: ops/s of a synchronous or asynchronous operation over a fixed
 // time, with any number of calls in flight; medians; and a plain-text table printer.
 import { performance } from 'node:perf_hooks';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+
+setFlagsFromString('--expose-gc');
+// A server's hot path runs all the time, so V8 never drops its bytecode; here a case idles while the others run,
+// and the full collections of settle() would otherwise age it out and make it compile again in its next window.
+setFlagsFromString('--no-flush-bytecode');
+/** V8's full garbage collection, exposed without a command-line flag. */
+const gc = runInNewContext('gc') as () => void;
+
+/**
+ * Collects garbage and yields to the event loop, so that a measurement starts on a clean heap: without it, a
+ * case that allocates little would leave the next one to pay for the garbage of the one before (incremental
+ * marking runs in steps charged to whoever allocates).
+ */
+export async function settle(): Promise<void> {
+  gc();
+  await new Promise((resolve) => setImmediate(resolve));
+}
 
 /** Calls between two readings of the clock, so that reading it costs nothing measurable. */
 const BATCH = 32;
