@@ -8,6 +8,7 @@ import {
   type SymmetricAlgorithm,
 } from './algorithms.js';
 import { invalid } from './failure.js';
+import { scratchBuffer } from './scratch.js';
 import type { JwksKey } from './jwk.js';
 import { JwksFetcher, type JwksFetcherOptions } from './jwks-fetcher.js';
 import {
@@ -201,8 +202,12 @@ export class SymmetricSignatureVerifier extends SignatureVerifier {
     this.checkAlgorithm(alg);
     const spec = ALGORITHMS[alg];
     if (jwt.signature.length !== spec.signatureLength) invalidSignature();
+    // The signing input is ASCII (parseJwt refuses anything else): its latin1 bytes are its bytes, and HMAC takes
+    // bytes faster than a string it must encode. createHmac() is synchronous, so the shared scratch buffer does.
+    const input = jwt.signingInput;
+    const scratch = scratchBuffer(input.length);
     const mac = createHmac(spec.digest as string, this.#secret)
-      .update(jwt.signingInput)
+      .update(scratch === undefined ? input : scratch.subarray(0, scratch.write(input, 0, 'latin1')))
       .digest();
     if (!timingSafeEqual(mac, jwt.signature)) invalidSignature();
     return SECRET_HANDLE;
