@@ -1,5 +1,5 @@
 // Verification benchmark (npm run bench, first part; about 70 s with the defaults): one process, every figure
-// as ops/s and as a ratio to the raw floor measured right beside it (just before or just after, alternately),
+// as ops/s and as a ratio to the raw floor measured beside it (alternate slices of a few ms, see opsBeside()),
 // medians over interleaved rounds. Before every measurement, a full garbage collection (see settle()).
 //
 // The floor is node:crypto alone over prepared inputs: `crypto.verify` with a cached KeyObject (RS256,
@@ -9,11 +9,15 @@
 // jose.jwtVerify with createRemoteJWKSet (1 and 64 in flight), and fast-jwt's createVerifier (PEM), with its
 // own cache on a hot token as well.
 //
+// A reference row per algorithm: a minimal hand verifier (decode, JSON.parse, the signature and the claim checks,
+// none of the strictness), the yardstick the peers' baseline measured too.
+//
 // Tokens: a realistic Auth0 ID token (a ~412-byte payload; the access tokens are the same size), a pool of 256
 // per algorithm with distinct `jti`s taken in turn, so that no library can reuse a result except the cached
 // cases, which present one token again and again. Every verifier checks iss and aud (and nonce where it can).
 //
-// Environment: BENCH_ROUNDS (default 9), BENCH_MS per measurement (default 120), BENCH_POOL (default 256),
+// Environment: BENCH_ROUNDS (default 9), BENCH_MS per case and round (default 120, as much again for its
+// floor), BENCH_POOL (default 256),
 // BENCH_ONLY (a regular expression: only the cases whose "alg name" matches it, floors always kept; for
 // profiling with `node --import tsx --cpu-prof bench/verify.ts`).
 import { createSecretKey, createHmac, randomBytes, timingSafeEqual, verify } from 'node:crypto';
@@ -28,6 +32,7 @@ import {
   JwksFetcher,
   SymmetricSignatureVerifier,
   TokenVerifier,
+  type JwtPayload,
 } from '../lib/index.js';
 import { startJwksServer } from '../spec/helpers/jwks-server.js';
 import { publicJwk, signJwt } from '../spec/helpers/jwt.js';
@@ -38,6 +43,7 @@ import {
   formatRatio,
   median,
   opsAsync,
+  opsBeside,
   opsSync,
   printTable,
   settle,
@@ -179,6 +185,32 @@ async function bench(issuer: string, jwksUri: string, setKeys: (keys: unknown[])
     },
   };
 
+  // A reference: the least a verifier can do (the baseline's "minimal hand verifier"): decode, JSON.parse, check
+  // the signature and the claims; no strictness (no canonical base64url, no header policy, no UTF-8 check).
+  const handCheck: Record<Alg, (input: Buffer, signature: Buffer) => boolean> = {
+    RS256: (input, signature) => verify('sha256', input, rsa.publicKey, signature),
+    ES256: (input, signature) => verify('sha256', input, ecVerifyKey, signature),
+    HS256: (input, signature) => timingSafeEqual(createHmac('sha256', secret).update(input).digest(), signature),
+  };
+  const hand = (alg: Alg) => (token: string) => {
+    const first = token.indexOf('.');
+    const second = token.indexOf('.', first + 1);
+    const header = JSON.parse(Buffer.from(token.slice(0, first), 'base64url').toString()) as { alg?: unknown };
+    const claims = JSON.parse(Buffer.from(token.slice(first + 1, second), 'base64url').toString()) as JwtPayload;
+    const signature = Buffer.from(token.slice(second + 1), 'base64url');
+    if (header.alg !== alg || !handCheck[alg](Buffer.from(token.slice(0, second), 'latin1'), signature)) {
+      throw new Error('bad signature');
+    }
+    const now = Date.now() / 1000;
+    const { iss, aud, sub, exp, iat, nonce } = claims;
+    if (iss !== issuer || aud !== CLIENT_ID || typeof sub !== 'string' || nonce !== NONCE)
+      throw new Error('bad claims');
+    if (!(typeof exp === 'number' && now < exp + 60 && typeof iat === 'number' && iat <= now + 60)) {
+      throw new Error('bad time claims');
+    }
+    return claims;
+  };
+
   // Ours: one JWKS fetcher shared by the asymmetric verifiers, as in an app.
   const fetcher = new JwksFetcher(jwksUri);
   const idVerifier = (alg: Alg, cache = false) =>
@@ -247,6 +279,8 @@ async function bench(issuer: string, jwksUri: string, setKeys: (keys: unknown[])
       run: floors[alg],
       async: false,
     });
+    const verifyByHand = hand(alg);
+    add({ name: 'reference: minimal hand verifier', alg, run: (i) => verifyByHand(at(ids, i)), async: false });
     const tv = idVerifier(alg);
     add({
       name: 'ours: TokenVerifier.verify',
@@ -334,29 +368,25 @@ async function bench(issuer: string, jwksUri: string, setKeys: (keys: unknown[])
     cases.filter((entry) => entry.name.startsWith('floor')).map((entry) => [entry.alg, entry]),
   );
   for (let round = 0; round < ROUNDS; round++) {
-    // Alternate the order of the cases from round to round, and measure each case right beside a measurement of
-    // its floor (before it, then after it), so that drift in the machine's speed cancels out of the ratio.
+    // Alternate the order of the cases from round to round; measure each case in slices of a few ms alternating
+    // with slices of its floor, so that drift in the machine's speed cancels out of the ratio.
     const order = round % 2 === 0 ? cases : [...cases].reverse();
-    for (const [index, entry] of order.entries()) {
+    for (const entry of order) {
       const floorCase = floorOf.get(entry.alg) as Case;
-      let value: number;
-      let floor: number;
-      if (entry === floorCase) {
-        value = floor = await measure(entry, MS);
-      } else if ((round + index) % 2 === 0) {
-        floor = await measure(floorCase, MS);
-        value = await measure(entry, MS);
-      } else {
-        value = await measure(entry, MS);
-        floor = await measure(floorCase, MS);
-      }
-      ops.get(entry)?.push(value);
-      ratios.get(entry)?.push(value / floor);
+      await settle();
+      const measured =
+        entry === floorCase
+          ? { ops: await measure(entry, MS), reference: 0 }
+          : await opsBeside(entry, floorCase, 2 * MS);
+      ops.get(entry)?.push(measured.ops);
+      ratios.get(entry)?.push(entry === floorCase ? 1 : measured.ops / measured.reference);
     }
     process.stderr.write(`round ${round + 1}/${ROUNDS} done\n`);
   }
 
-  console.log('\nEvery round: ops/s (ratio to the floor of the same algorithm, measured right beside it)\n');
+  console.log(
+    '\nEvery round: ops/s (ratio to the floor of the same algorithm, measured in alternate slices with it)\n',
+  );
   const header = ['alg  case', ...Array.from({ length: ROUNDS }, (_, round) => `round ${round + 1}`)];
   printTable([
     header,

@@ -71,6 +71,68 @@ export async function opsAsync(operation: AsyncOperation, ms: number, inFlight =
   return (done * 1000) / (performance.now() - start);
 }
 
+/** A measured operation: synchronous, or asynchronous with `inFlight` calls pending at any time (default 1). */
+export interface Operation {
+  readonly run: SyncOperation | AsyncOperation;
+  readonly async: boolean;
+  readonly inFlight?: number;
+}
+
+/** Calls `operation` `count` times starting at index `from`; resolves to the elapsed milliseconds. */
+async function timeCalls(operation: Operation, from: number, count: number): Promise<number> {
+  const start = performance.now();
+  if (!operation.async) {
+    const run = operation.run as SyncOperation;
+    for (let i = from; i < from + count; i++) run(i);
+  } else {
+    const run = operation.run as AsyncOperation;
+    let next = from;
+    const end = from + count;
+    const worker = async () => {
+      while (next < end) await run(next++);
+    };
+    await Promise.all(Array.from({ length: Math.min(operation.inFlight ?? 1, count) }, worker));
+  }
+  return performance.now() - start;
+}
+
+/** What {@link opsBeside} measured: ops/s of the operation and of its reference, over the same moments. */
+export interface Beside {
+  readonly ops: number;
+  readonly reference: number;
+}
+
+/**
+ * Ops/s of `operation` and of `reference`, measured alternately in slices of about `sliceMs` milliseconds each
+ * for `ms` milliseconds in all (half each): a change in the machine's speed, which on a shared VM comes and goes
+ * within a second, then weighs on both alike, and their ratio holds.
+ */
+export async function opsBeside(operation: Operation, reference: Operation, ms: number, sliceMs = 4): Promise<Beside> {
+  // Calibration: calls per slice for each.
+  const perSlice = async (op: Operation) => {
+    let count = op.async ? Math.max(op.inFlight ?? 1, 8) : 32;
+    for (;;) {
+      const elapsed = await timeCalls(op, 0, count);
+      if (elapsed >= sliceMs / 4) return Math.max(1, Math.round((count * sliceMs) / elapsed));
+      count *= 4;
+    }
+  };
+  const sides = [
+    { op: operation, count: await perSlice(operation), done: 0, spent: 0 },
+    { op: reference, count: await perSlice(reference), done: 0, spent: 0 },
+  ];
+  const [first, second] = sides as [(typeof sides)[number], (typeof sides)[number]];
+  const end = performance.now() + ms;
+  for (let slice = 0; performance.now() < end; slice++) {
+    // Which one goes first alternates, so that neither always follows the other.
+    for (const side of slice % 2 === 0 ? [first, second] : [second, first]) {
+      side.spent += await timeCalls(side.op, side.done, side.count);
+      side.done += side.count;
+    }
+  }
+  return { ops: (first.done * 1000) / first.spent, reference: (second.done * 1000) / second.spent };
+}
+
 /** Formats ops/s with thousands separators and no decimals. */
 export function formatOps(ops: number): string {
   return Math.round(ops).toLocaleString('en-US');
