@@ -54,6 +54,9 @@ export class JwksKey {
   /** The JWKS entry as JSON text: equal for the same entry in two fetches, so it is imported only once. */
   readonly fingerprint: string;
   readonly #checks = new Map<JwsAlgorithm, SignatureCheck | null>();
+  /** The algorithm looked up last and its check: a key verifies one algorithm in practice, so no Map lookup. */
+  #lastAlg: JwsAlgorithm | undefined;
+  #lastCheck: SignatureCheck | null = null;
   #retired = false;
   /** Epoch ms until which the key set holding this key is fresh; a key outside any set stays fresh. */
   #freshUntil = Number.POSITIVE_INFINITY;
@@ -109,11 +112,14 @@ export class JwksKey {
   }
 
   #check(alg: JwsAlgorithm): SignatureCheck | null {
+    if (alg === this.#lastAlg) return this.#lastCheck;
     let check = this.#checks.get(alg);
     if (check === undefined) {
       check = this.#build(alg);
       this.#checks.set(alg, check);
     }
+    this.#lastAlg = alg;
+    this.#lastCheck = check;
     return check;
   }
 

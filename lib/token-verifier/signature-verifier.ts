@@ -270,6 +270,9 @@ export class AsymmetricSignatureVerifier extends SignatureVerifier {
 
 function check(jwt: ParsedJwt, keys: readonly JwksKey[]): KeyHandle {
   const { alg } = jwt.header;
-  for (const key of keys) if (key.verify(alg, jwt.signingInput, jwt.signature)) return key;
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i] as JwksKey;
+    if (key.verify(alg, jwt.signingInput, jwt.signature)) return key;
+  }
   return invalidSignature();
 }
