@@ -9,10 +9,15 @@ export type HeaderValue = string | readonly string[] | undefined;
 export interface BearerRequest {
   /** The request headers, lower-case names. */
   headers: Record<string, HeaderValue>;
-  /** Every value of every header (Node ≥ 18.3): used to refuse a repeated `Authorization` header. */
+  /**
+   * The header lines as received, names and values alternating (`IncomingMessage.rawHeaders`): used to refuse a
+   * repeated `Authorization` header.
+   */
+  rawHeaders?: readonly string[];
+  /** Every value of every header (Node ≥ 18.3): used instead of `rawHeaders` when only this is there. */
   headersDistinct?: Record<string, HeaderValue>;
   /** The underlying `IncomingMessage` (Fastify). */
-  raw?: { headersDistinct?: Record<string, HeaderValue> };
+  raw?: { rawHeaders?: readonly string[]; headersDistinct?: Record<string, HeaderValue> };
   /** The parsed query string (Express, Fastify). */
   query?: unknown;
   /** The parsed cookies (cookie-parser, @fastify/cookie). */
@@ -80,9 +85,7 @@ export function extractToken(
 }
 
 function fromHeader(req: BearerRequest, header: HeaderValue): string | MalformedRequest {
-  if (typeof header !== 'string') return new MalformedRequest(REPEATED);
-  const distinct = (req.headersDistinct ?? req.raw?.headersDistinct)?.authorization;
-  if (distinct !== undefined && distinct.length > 1) return new MalformedRequest(REPEATED);
+  if (typeof header !== 'string' || authorizationLines(req) > 1) return new MalformedRequest(REPEATED);
   const space = header.indexOf(' ');
   const scheme = space === -1 ? header : header.slice(0, space);
   if (scheme.length !== 6 || scheme.toLowerCase() !== 'bearer') return new MalformedRequest(NOT_BEARER);
@@ -91,6 +94,22 @@ function fromHeader(req: BearerRequest, header: HeaderValue): string | Malformed
   while (header.charCodeAt(start) === 32) start++;
   const token = header.slice(start);
   return B64TOKEN.test(token) ? token : new MalformedRequest(BAD_HEADER);
+}
+
+/**
+ * How many `Authorization` lines the request had (Node keeps only the first in `headers`). Counted in the raw
+ * header lines: `headersDistinct` holds the same, but Node builds it on first access, an object and an array
+ * per header, several µs per request on a busy server.
+ */
+function authorizationLines(req: BearerRequest): number {
+  const lines = req.rawHeaders ?? req.raw?.rawHeaders;
+  if (lines === undefined) return (req.headersDistinct ?? req.raw?.headersDistinct)?.authorization?.length ?? 0;
+  let count = 0;
+  for (let i = 0; i < lines.length; i += 2) {
+    const name = lines[i] as string;
+    if (name.length === 13 && name.toLowerCase() === 'authorization') count++;
+  }
+  return count;
 }
 
 function fromOtherPlaces(

@@ -74,6 +74,27 @@ describe('extractToken', () => {
       expect(reason(extractToken(fastifyLike, {}, true))).to.match(/sent once/);
     });
 
+    it('counts Authorization lines in the raw header lines, whatever their case, when they are there', () => {
+      const lines = (...names: string[]) => names.flatMap((name) => [name, `Bearer ${TOKEN}`]);
+      const headers = { authorization: `Bearer ${TOKEN}` };
+      for (const rawHeaders of [
+        lines('Authorization', 'authorization'),
+        lines('AUTHORIZATION', 'Host', 'aUtHoRiZaTiOn'),
+      ]) {
+        expect(reason(extractToken({ headers, rawHeaders }, {}, true))).to.match(/sent once/);
+        expect(reason(extractToken({ headers, raw: { rawHeaders } }, {}, true))).to.match(/sent once/);
+      }
+      for (const rawHeaders of [
+        lines('Authorization'),
+        lines('Host', 'authorization', 'X-Authorization', 'Authorizations'),
+      ]) {
+        expect(extractToken({ headers, rawHeaders }, {}, true)).to.equal(TOKEN);
+        // The raw lines win over a headersDistinct that would say otherwise: both come from the same parse.
+        const distinct = { authorization: [`Bearer ${TOKEN}`, 'Bearer other'] };
+        expect(extractToken({ headers, rawHeaders, headersDistinct: distinct }, {}, true)).to.equal(TOKEN);
+      }
+    });
+
     it('accepts a single header reported by headersDistinct', () => {
       const req: BearerRequest = {
         headers: { authorization: `Bearer ${TOKEN}` },
