@@ -6,7 +6,13 @@ import type { JwsAlgorithm } from '../token-verifier/algorithms.js';
 import type { JwksFetcherOptions } from '../token-verifier/jwks-fetcher.js';
 import type { VerifiedTokenCacheOptions } from '../token-verifier/token-cache.js';
 import { checkParameter, invalidRequest, isSafeParameter, toBearerError, unauthorized } from './challenge.js';
-import { type BearerRequest, extractToken, MalformedRequest, type TokenLocations } from './extract.js';
+import {
+  type BearerRequest,
+  extractToken,
+  headerTokenProblem,
+  MalformedRequest,
+  type TokenLocations,
+} from './extract.js';
 import {
   collectIssuers,
   type IssuerList,
@@ -167,6 +173,8 @@ export class BearerAuthenticator<R extends BearerRequest = BearerRequest> {
   readonly #router: IssuerRouter<R>;
   readonly #fail: (error: unknown) => never;
   readonly #remember: (auth: AuthResult) => AuthResult;
+  /** Tokens come from the Authorization header only: their b64token syntax is checked if verification fails. */
+  readonly #headerOnly: boolean;
 
   constructor(options: BearerAuthOptions<R>) {
     if (typeof options !== 'object' || options === null) throw new ConfigurationError('options are required');
@@ -190,6 +198,7 @@ export class BearerAuthenticator<R extends BearerRequest = BearerRequest> {
       query: optionalName(options.tokenQueryParameter, 'tokenQueryParameter'),
       cookie: optionalName(options.tokenCookie, 'tokenCookie'),
     };
+    this.#headerOnly = this.#locations.query === undefined && this.#locations.cookie === undefined;
     this.#router = new IssuerRouter<R>(collectIssuers<R>(options), {
       tokenType,
       audience: options.audience,
@@ -221,8 +230,19 @@ export class BearerAuthenticator<R extends BearerRequest = BearerRequest> {
    *   discovery document naming another issuer, an issuer resolver's own error) is passed on as it is.
    */
   authenticate(req: R): Promise<AuthResult | undefined> {
-    const found = extractToken(req, this.#locations, this.credentialsRequired);
-    if (typeof found === 'string') return this.#router.verify(found, req).then(this.#remember, this.#fail);
+    const found = extractToken(req, this.#locations, this.credentialsRequired, true);
+    if (typeof found === 'string') {
+      const verified = this.#router.verify(found, req);
+      if (!this.#headerOnly) return verified.then(this.#remember, this.#fail);
+      // A token that is not a b64token never passes verification (parsing refuses it before any I/O or
+      // resolver call); it is answered as the malformed request it is, as when the syntax is checked first.
+      return verified.then(this.#remember, (error: unknown) => {
+        const problem = headerTokenProblem(found);
+        throw problem === undefined
+          ? toBearerError(error, this.realm, this.retryAfter)
+          : invalidRequest(this.realm, problem.description);
+      });
+    }
     if (found instanceof MalformedRequest) return Promise.reject(invalidRequest(this.realm, found.description));
     if (this.credentialsRequired) return Promise.reject(unauthorized(this.realm));
     REALMS.set(req, this.realm);

@@ -1,5 +1,10 @@
 import { expect } from 'chai';
-import { type BearerRequest, extractToken, MalformedRequest } from '../../lib/middleware/extract.js';
+import {
+  type BearerRequest,
+  extractToken,
+  headerTokenProblem,
+  MalformedRequest,
+} from '../../lib/middleware/extract.js';
 
 const TOKEN = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ1In0.c2lnbmF0dXJl';
 
@@ -58,6 +63,20 @@ describe('extractToken', () => {
         'Bearer é',
       ];
       for (const value of values) expect(reason(headerOnly(value)), value).to.match(/Authorization header/);
+    });
+
+    it('can leave the b64token syntax of a header token to headerTokenProblem, when only the header may carry one', () => {
+      const req = (authorization: string) => ({ headers: { authorization }, url: '/?access_token=abc' });
+      expect(extractToken(req('Bearer a"b'), {}, true, true)).to.equal('a"b');
+      expect(reason(headerTokenProblem('a"b'))).to.match(/followed by a space and the token/);
+      expect(headerTokenProblem(TOKEN)).to.equal(undefined);
+      // Everything else is still checked at once.
+      expect(reason(extractToken(req('Bearer '), {}, true, true))).to.match(/followed by a space and the token/);
+      expect(reason(extractToken(req('Basic abc'), {}, true, true))).to.match(/Bearer scheme/);
+      // With another location configured, the syntax is checked at once: a bad header is not "two places".
+      expect(reason(extractToken(req('Bearer a"b'), { query: 'access_token' }, true, true))).to.match(
+        /followed by a space and the token/,
+      );
     });
 
     it('refuses a repeated Authorization header', () => {
