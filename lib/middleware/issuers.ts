@@ -10,7 +10,13 @@ import {
 import { ALGORITHMS, isAlgorithm, type JwsAlgorithm } from '../token-verifier/algorithms.js';
 import { checkIssuer } from '../token-verifier/claims.js';
 import { jwksSettings } from '../token-verifier/jwks-fetcher.js';
-import { DEFAULT_MAX_TOKEN_LENGTH, type ParsedJwt, type ParseOptions, parseJwt } from '../token-verifier/jwt.js';
+import {
+  DEFAULT_MAX_TOKEN_LENGTH,
+  HeaderCache,
+  type ParsedJwt,
+  type ParseOptions,
+  parseJwt,
+} from '../token-verifier/jwt.js';
 import { SymmetricSignatureVerifier } from '../token-verifier/signature-verifier.js';
 import { TokenVerifier } from '../token-verifier/token-verifier.js';
 import { IdTokenIssuer } from './id-token-issuer.js';
@@ -124,7 +130,7 @@ export class IssuerRouter<R> {
       kind: settings.tokenType === 'id_token' ? 'ID token' : 'access token',
       types: null,
       untyped: true,
-      headers: new Map(),
+      headers: new HeaderCache(),
     };
     if (typeof entries === 'function') {
       this.#resolver = entries;

@@ -22,7 +22,14 @@ import {
 } from './claims.js';
 import { invalid } from './failure.js';
 import { type JwksFetcher, type JwksFetcherOptions, jwksSettings } from './jwks-fetcher.js';
-import { DEFAULT_MAX_TOKEN_LENGTH, type JwtHeader, type ParsedJwt, type ParseOptions, parseJwt } from './jwt.js';
+import {
+  DEFAULT_MAX_TOKEN_LENGTH,
+  HeaderCache,
+  type JwtHeader,
+  type ParsedJwt,
+  type ParseOptions,
+  parseJwt,
+} from './jwt.js';
 import {
   AsymmetricSignatureVerifier,
   type KeyHandle,
@@ -248,7 +255,7 @@ export class AccessTokenVerifier {
       kind: KIND,
       types: new Set(options.strictTyp === true ? ['at+jwt'] : ['at+jwt', 'jwt']),
       untyped: options.strictTyp !== true,
-      headers: new Map(),
+      headers: new HeaderCache(),
     };
     this.#cache = verifiedTokenCache(options.cache);
   }

@@ -132,8 +132,7 @@ function select(set: KeySet, kid: string | undefined, alg: JwsAlgorithm | undefi
   }
   if (named.length === 0) return undefined;
   // The common case (every named key suits alg) hands out the frozen list itself, allocating nothing.
-  const candidates =
-    alg === undefined || named.every((key) => key.suits(alg)) ? named : named.filter((key) => key.suits(alg));
+  const candidates = alg === undefined || allSuit(named, alg) ? named : named.filter((key) => key.suits(alg));
   if (candidates.length === 0) {
     const subject = kid === undefined ? 'No key of the key set' : `The key with ID ${quote(kid)}`;
     const first = named[0] as JwksKey;
@@ -151,6 +150,12 @@ function select(set: KeySet, kid: string | undefined, alg: JwsAlgorithm | undefi
     );
   }
   return candidates;
+}
+
+/** Tells whether every key of the list may verify `alg` (a loop: no closure on the verification hot path). */
+function allSuit(keys: readonly JwksKey[], alg: JwsAlgorithm): boolean {
+  for (let i = 0; i < keys.length; i++) if (!(keys[i] as JwksKey).suits(alg)) return false;
+  return true;
 }
 
 function describe(key: JwksKey): string {

@@ -1,6 +1,7 @@
 import { isUtf8 } from 'node:buffer';
 import type { JwsAlgorithm } from './algorithms.js';
 import { invalid, quote, type TokenKind } from './failure.js';
+import { scratchBuffer } from './scratch.js';
 
 /**
  * The protected header of a compact JWS, as the verifier accepted it: `alg` is one of the configured
@@ -48,14 +49,54 @@ export interface ParseOptions {
   /** Whether a token without `typ` is accepted. */
   readonly untyped: boolean;
   /**
-   * Headers already accepted under these options, by their base64url segment: a token whose header segment
-   * is here skips decoding and checking it again (at most 100 are kept). Give a new `Map` per verifier.
+   * Headers already accepted under these options: a token whose header segment is there skips decoding and
+   * checking it again. Give a new {@link HeaderCache} per verifier.
    */
-  readonly headers?: Map<string, JwtHeader>;
+  readonly headers?: HeaderCache;
 }
 
-/** Most header segments remembered by one {@link ParseOptions.headers} map; it is emptied when full. */
+/** Most header segments remembered by one {@link HeaderCache}; it is emptied when full. */
 const MAX_CACHED_HEADERS = 100;
+
+/**
+ * The headers {@link parseJwt} accepted under one set of {@link ParseOptions}, by their base64url segment (at
+ * most 100; emptied when full), so that a token whose header segment is there skips decoding and checking it
+ * again. The last one found is compared first: an issuer signs every token with the same header, and comparing
+ * one string costs less than hashing it for a `Map`.
+ *
+ * @example
+ * const options: ParseOptions = { ...policy, headers: new HeaderCache() };
+ * parseJwt(token, options); // a second token with the same header segment reuses the checked header
+ */
+export class HeaderCache {
+  readonly #headers = new Map<string, JwtHeader>();
+  #lastSegment = '';
+  #lastHeader: JwtHeader | undefined;
+
+  /** Header segments remembered now. */
+  get size(): number {
+    return this.#headers.size;
+  }
+
+  /** The accepted header of this header segment, if it is remembered. */
+  get(segment: string): JwtHeader | undefined {
+    if (segment === this.#lastSegment) return this.#lastHeader;
+    const header = this.#headers.get(segment);
+    if (header !== undefined) {
+      this.#lastSegment = segment;
+      this.#lastHeader = header;
+    }
+    return header;
+  }
+
+  /** Remembers an accepted header (frozen: it is shared by every token that carries it). */
+  set(segment: string, header: JwtHeader): void {
+    if (this.#headers.size >= MAX_CACHED_HEADERS) this.#headers.clear();
+    this.#headers.set(segment, header);
+    this.#lastSegment = segment;
+    this.#lastHeader = header;
+  }
+}
 
 /** Default of the `maxTokenLength` options: 16 KiB. */
 export const DEFAULT_MAX_TOKEN_LENGTH = 16_384;
@@ -73,19 +114,65 @@ function malformed(): never {
   throw invalid(UNDECODABLE, 'ERR_TOKEN_MALFORMED');
 }
 
-/** Decodes one segment, accepting only canonical unpadded base64url (no padding, no stray bits or characters). */
+/** The 6-bit value of each base64url character, by character code (ASCII); -1 for any other character. */
+const BASE64URL_VALUES = (() => {
+  const values = new Int8Array(128).fill(-1);
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+  for (let i = 0; i < alphabet.length; i++) values[alphabet.charCodeAt(i)] = i;
+  return values;
+})();
+
+/**
+ * Refuses, once per token, the characters that Node's base64url decoder would take for base64url ones: `+` and
+ * `/` (it accepts the base64 alphabet too) and every non-ASCII character (it reads a character above U+00FF by
+ * its low byte: `Ł`, U+0141, decodes as `A`). With these gone, {@link checkCanonical} needs no re-encoding.
+ */
+function checkAlphabet(token: string): void {
+  if (Buffer.byteLength(token, 'utf8') !== token.length || token.includes('+') || token.includes('/')) malformed();
+}
+
+/**
+ * Checks that `written` bytes decoded from the `length` characters of a segment ending at `end` make canonical
+ * unpadded base64url (no padding, no stray bits or characters), in a token that passed {@link checkAlphabet}.
+ * Node's decoder skips any other ASCII character (whitespace included) and stops at `=`, so such a character
+ * makes the output shorter than three quarters of the input; a length of 1 modulo 4 cannot be base64url; and
+ * the unused low bits of the last character must be zero (RFC 4648 §3.5), else two spellings would decode alike.
+ */
+function checkCanonical(token: string, end: number, length: number, written: number): void {
+  const rest = length & 3;
+  if (written !== (length * 3) >>> 2 || rest === 1) malformed();
+  if (rest !== 0 && (BASE64URL_VALUES[token.charCodeAt(end - 1)] as number) & (rest === 2 ? 0x0f : 0x03)) malformed();
+}
+
+/** Decodes one segment into bytes of its own (the signature), accepting only canonical unpadded base64url. */
 function segment(token: string, start: number, end: number): Buffer {
-  const text = token.slice(start, end);
-  const bytes = Buffer.from(text, 'base64url');
-  if (bytes.toString('base64url') !== text) malformed();
+  const bytes = Buffer.from(token.slice(start, end), 'base64url');
+  checkCanonical(token, end, end - start, bytes.length);
   return bytes;
 }
 
-/** Decodes a segment holding a JSON object: valid UTF-8, valid JSON, an object, no `__proto__` member. */
-function jsonObject(token: string, start: number, end: number): { value: Record<string, unknown>; text: string } {
-  const bytes = segment(token, start, end);
-  if (!isUtf8(bytes)) malformed();
-  const text = bytes.toString('utf8');
+/** Decodes a segment holding text: canonical unpadded base64url of valid UTF-8. */
+function segmentText(token: string, start: number, end: number): string {
+  const length = end - start;
+  const encoded = token.slice(start, end);
+  // Decoded in the shared scratch buffer: only the string is kept, so the bytes need no buffer of their own.
+  const buffer = scratchBuffer((length * 3) >>> 2);
+  if (buffer === undefined) {
+    const bytes = segment(token, start, end);
+    if (!isUtf8(bytes)) malformed();
+    return bytes.toString('utf8');
+  }
+  const written = buffer.write(encoded, 0, 'base64url');
+  checkCanonical(token, end, length, written);
+  const text = buffer.toString('utf8', 0, written);
+  // Invalid UTF-8 always decodes to U+FFFD somewhere; only then is the validation pass needed to tell it from a
+  // U+FFFD the bytes really hold.
+  if (text.includes('\uFFFD') && !isUtf8(buffer.subarray(0, written))) malformed();
+  return text;
+}
+
+/** Parses the decoded text of a segment: valid JSON, an object, no `__proto__` member. */
+function jsonObject(text: string): Record<string, unknown> {
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -96,7 +183,7 @@ function jsonObject(token: string, start: number, end: number): { value: Record<
   // JSON.parse makes `__proto__` an own data property, but a later Object.assign() would turn it into the
   // prototype of the copy: such a token is refused rather than handed to application code (CWE-1321).
   if (Object.hasOwn(value, '__proto__')) malformed();
-  return { value: value as Record<string, unknown>, text };
+  return value as Record<string, unknown>;
 }
 
 /** Counts the members of the top-level object of a valid JSON text, duplicates included. */
@@ -165,18 +252,17 @@ export function parseJwt(token: string, options: ParseOptions): ParsedJwt {
   const first = token.indexOf('.');
   const second = token.indexOf('.', first + 1);
   if (first <= 0 || second <= first + 1 || token.indexOf('.', second + 1) !== -1) malformed();
+  checkAlphabet(token);
   const cache = options.headers;
   const encodedHeader = token.slice(0, first);
   let header = cache?.get(encodedHeader);
-  const decodedHeader = header === undefined ? jsonObject(token, 0, first) : undefined;
-  const payload = jsonObject(token, first + 1, second).value;
+  const headerText = header === undefined ? segmentText(token, 0, first) : undefined;
+  const headerFields = headerText === undefined ? undefined : jsonObject(headerText);
+  const payload = jsonObject(segmentText(token, first + 1, second));
   const signature = segment(token, second + 1, token.length);
-  if (decodedHeader !== undefined) {
-    header = checkHeader(decodedHeader.value, decodedHeader.text, options);
-    if (cache !== undefined) {
-      if (cache.size >= MAX_CACHED_HEADERS) cache.clear();
-      cache.set(encodedHeader, header);
-    }
+  if (headerFields !== undefined) {
+    header = checkHeader(headerFields, headerText as string, options);
+    cache?.set(encodedHeader, header);
   }
   return { token, header: header as JwtHeader, payload, signingInput: token.slice(0, second), signature };
 }
@@ -206,11 +292,13 @@ export function decodeJwt(token: string): DecodedJwt {
   const first = token.indexOf('.');
   const second = token.indexOf('.', first + 1);
   if (first <= 0 || second <= first + 1 || token.indexOf('.', second + 1) !== -1) malformed();
-  const header = jsonObject(token, 0, first);
-  if (topLevelMembers(header.text) !== Object.keys(header.value).length) malformed();
-  const payload = jsonObject(token, first + 1, second).value;
+  checkAlphabet(token);
+  const headerText = segmentText(token, 0, first);
+  const header = jsonObject(headerText);
+  if (topLevelMembers(headerText) !== Object.keys(header).length) malformed();
+  const payload = jsonObject(segmentText(token, first + 1, second));
   segment(token, second + 1, token.length);
-  return { header: header.value, payload };
+  return { header, payload };
 }
 
 /** Checks a decoded header against the policy; returns it frozen, as it may be shared by many tokens. */

@@ -8,10 +8,12 @@ import {
   type SymmetricAlgorithm,
 } from './algorithms.js';
 import { invalid } from './failure.js';
+import { scratchBuffer } from './scratch.js';
 import type { JwksKey } from './jwk.js';
 import { JwksFetcher, type JwksFetcherOptions } from './jwks-fetcher.js';
 import {
   DEFAULT_MAX_TOKEN_LENGTH,
+  HeaderCache,
   type JwtHeader,
   type JwtPayload,
   type ParsedJwt,
@@ -66,7 +68,7 @@ export abstract class SignatureVerifier {
       kind: 'token',
       types: null,
       untyped: true,
-      headers: new Map(),
+      headers: new HeaderCache(),
     };
   }
 
@@ -200,8 +202,12 @@ export class SymmetricSignatureVerifier extends SignatureVerifier {
     this.checkAlgorithm(alg);
     const spec = ALGORITHMS[alg];
     if (jwt.signature.length !== spec.signatureLength) invalidSignature();
+    // The signing input is ASCII (parseJwt refuses anything else): its latin1 bytes are its bytes, and HMAC takes
+    // bytes faster than a string it must encode. createHmac() is synchronous, so the shared scratch buffer does.
+    const input = jwt.signingInput;
+    const scratch = scratchBuffer(input.length);
     const mac = createHmac(spec.digest as string, this.#secret)
-      .update(jwt.signingInput)
+      .update(scratch === undefined ? input : scratch.subarray(0, scratch.write(input, 0, 'latin1')))
       .digest();
     if (!timingSafeEqual(mac, jwt.signature)) invalidSignature();
     return SECRET_HANDLE;
@@ -264,6 +270,9 @@ export class AsymmetricSignatureVerifier extends SignatureVerifier {
 
 function check(jwt: ParsedJwt, keys: readonly JwksKey[]): KeyHandle {
   const { alg } = jwt.header;
-  for (const key of keys) if (key.verify(alg, jwt.signingInput, jwt.signature)) return key;
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i] as JwksKey;
+    if (key.verify(alg, jwt.signingInput, jwt.signature)) return key;
+  }
   return invalidSignature();
 }

@@ -15,7 +15,7 @@ import {
   isNumericDate,
 } from './claims.js';
 import { invalid, quote } from './failure.js';
-import { DEFAULT_MAX_TOKEN_LENGTH, type ParsedJwt, type ParseOptions, parseJwt } from './jwt.js';
+import { DEFAULT_MAX_TOKEN_LENGTH, HeaderCache, type ParsedJwt, type ParseOptions, parseJwt } from './jwt.js';
 import { checkRefreshedIdToken } from './refreshed-id-token.js';
 import { type KeyHandle, SignatureVerifier } from './signature-verifier.js';
 import { type VerifiedTokenCache, type VerifiedTokenCacheOptions, verifiedTokenCache } from './token-cache.js';
@@ -167,7 +167,7 @@ export class TokenVerifier {
       kind: KIND,
       types: new Set(['jwt']),
       untyped: true,
-      headers: new Map(),
+      headers: new HeaderCache(),
     };
     this.#cache = verifiedTokenCache(options.cache);
   }

@@ -119,6 +119,45 @@ describe('BearerAuthenticator', () => {
       expect(tenant.server.requests).to.deep.equal([]);
     });
 
+    it('answers a header token that is not a b64token with 400, whatever else is wrong with it, before any I/O or resolver call', async () => {
+      let resolved = 0;
+      const resolver = authenticator({
+        issuer: undefined,
+        jwksUri: undefined,
+        issuers: () => {
+          resolved++;
+          return [{ issuer: tenant.issuer, jwksUri: tenant.jwksUri }];
+        },
+      });
+      const good = tenant.sign();
+      const expired = tenant.sign({ exp: now() - 3600 });
+      for (const subject of [authenticator(), authenticator({ cache: true }), resolver]) {
+        for (const token of [`${good}"`, `${expired},`, `${good} x`, `${good.slice(0, 20)}é${good.slice(21)}`, 'a"b']) {
+          const err = (await rejectionOf(subject.authenticate(bearer(token)))) as InvalidRequestError;
+          expect(err, token).to.be.instanceOf(InvalidRequestError);
+          expect(err.status).to.equal(400);
+          expect(err.headers['WWW-Authenticate']).to.include(
+            "error_description=\"The Authorization header must be 'Bearer'",
+          );
+        }
+        // The same syntax check as before verification, also for an expired b64token: 401, not 400.
+        const refused = await rejectionOf(subject.authenticate(bearer(expired)));
+        expect(refused).to.be.instanceOf(InvalidTokenError);
+      }
+      expect(resolved).to.equal(1);
+      expect(tenant.server.requests.filter((path) => path !== JWKS_PATH)).to.deep.equal([]);
+    });
+
+    it('checks the header token syntax first when a query parameter or a cookie may also carry a token', async () => {
+      const subject = authenticator({ tokenQueryParameter: 'access_token' });
+      const token = tenant.sign();
+      const err = (await rejectionOf(
+        subject.authenticate({ headers: { authorization: `Bearer ${token}"` }, url: `/?access_token=${token}` }),
+      )) as InvalidRequestError;
+      expect(err).to.be.instanceOf(InvalidRequestError);
+      expect(err.headers['WWW-Authenticate']).to.include("must be 'Bearer' followed by a space and the token");
+    });
+
     it('reads the query parameter and the cookie only when configured', async () => {
       const token = tenant.sign();
       const fromQuery = authenticator({ tokenQueryParameter: 'access_token' });

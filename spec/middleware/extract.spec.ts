@@ -1,5 +1,10 @@
 import { expect } from 'chai';
-import { type BearerRequest, extractToken, MalformedRequest } from '../../lib/middleware/extract.js';
+import {
+  type BearerRequest,
+  extractToken,
+  headerTokenProblem,
+  MalformedRequest,
+} from '../../lib/middleware/extract.js';
 
 const TOKEN = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ1In0.c2lnbmF0dXJl';
 
@@ -60,6 +65,20 @@ describe('extractToken', () => {
       for (const value of values) expect(reason(headerOnly(value)), value).to.match(/Authorization header/);
     });
 
+    it('can leave the b64token syntax of a header token to headerTokenProblem, when only the header may carry one', () => {
+      const req = (authorization: string) => ({ headers: { authorization }, url: '/?access_token=abc' });
+      expect(extractToken(req('Bearer a"b'), {}, true, true)).to.equal('a"b');
+      expect(reason(headerTokenProblem('a"b'))).to.match(/followed by a space and the token/);
+      expect(headerTokenProblem(TOKEN)).to.equal(undefined);
+      // Everything else is still checked at once.
+      expect(reason(extractToken(req('Bearer '), {}, true, true))).to.match(/followed by a space and the token/);
+      expect(reason(extractToken(req('Basic abc'), {}, true, true))).to.match(/Bearer scheme/);
+      // With another location configured, the syntax is checked at once: a bad header is not "two places".
+      expect(reason(extractToken(req('Bearer a"b'), { query: 'access_token' }, true, true))).to.match(
+        /followed by a space and the token/,
+      );
+    });
+
     it('refuses a repeated Authorization header', () => {
       expect(reason(headerOnly([`Bearer ${TOKEN}`, `Bearer ${TOKEN}`]))).to.match(/sent once/);
       const req: BearerRequest = {
@@ -72,6 +91,27 @@ describe('extractToken', () => {
         raw: { headersDistinct: { authorization: [`Bearer ${TOKEN}`, 'Bearer other'] } },
       };
       expect(reason(extractToken(fastifyLike, {}, true))).to.match(/sent once/);
+    });
+
+    it('counts Authorization lines in the raw header lines, whatever their case, when they are there', () => {
+      const lines = (...names: string[]) => names.flatMap((name) => [name, `Bearer ${TOKEN}`]);
+      const headers = { authorization: `Bearer ${TOKEN}` };
+      for (const rawHeaders of [
+        lines('Authorization', 'authorization'),
+        lines('AUTHORIZATION', 'Host', 'aUtHoRiZaTiOn'),
+      ]) {
+        expect(reason(extractToken({ headers, rawHeaders }, {}, true))).to.match(/sent once/);
+        expect(reason(extractToken({ headers, raw: { rawHeaders } }, {}, true))).to.match(/sent once/);
+      }
+      for (const rawHeaders of [
+        lines('Authorization'),
+        lines('Host', 'authorization', 'X-Authorization', 'Authorizations'),
+      ]) {
+        expect(extractToken({ headers, rawHeaders }, {}, true)).to.equal(TOKEN);
+        // The raw lines win over a headersDistinct that would say otherwise: both come from the same parse.
+        const distinct = { authorization: [`Bearer ${TOKEN}`, 'Bearer other'] };
+        expect(extractToken({ headers, rawHeaders, headersDistinct: distinct }, {}, true)).to.equal(TOKEN);
+      }
     });
 
     it('accepts a single header reported by headersDistinct', () => {

@@ -2,6 +2,7 @@ import { sign, verify } from 'node:crypto';
 import { expect } from 'chai';
 import { ALGORITHMS, type JwsAlgorithm } from '../../lib/token-verifier/algorithms.js';
 import { importJwk, JwksKey, type UnusableKey } from '../../lib/token-verifier/jwk.js';
+import { MAX_SCRATCH_BYTES } from '../../lib/token-verifier/scratch.js';
 import { publicJwk, signatureOf } from '../helpers/jwt.js';
 import { ecKeys, edKeys, rsaKeys } from '../helpers/keys.js';
 
@@ -120,6 +121,20 @@ describe('importJwk', () => {
         expect(key.verify('HS256', input, signature)).to.equal(false);
       });
     }
+
+    it('verifies signing inputs of any length, below and beyond the shared scratch buffer, one after the other', () => {
+      const keys = rsaKeys();
+      const key = imported(publicJwk(keys.publicKey));
+      const long = `${input}${'A'.repeat(MAX_SCRATCH_BYTES)}`;
+      const shortSignature = signatureOf('RS256', keys.privateKey, input);
+      const longSignature = signatureOf('RS256', keys.privateKey, long);
+      expect(key.verify('RS256', long, longSignature)).to.equal(true);
+      expect(key.verify('RS256', input, shortSignature)).to.equal(true);
+      expect(key.verify('RS256', `${long}A`, longSignature)).to.equal(false);
+      // A shorter input after a longer one: nothing of the longer one is left over in what is verified.
+      expect(key.verify('RS256', input.slice(0, -1), shortSignature)).to.equal(false);
+      expect(key.verify('RS256', input, shortSignature)).to.equal(true);
+    });
 
     it('refuses an RS256 signature as PS256 and the converse (the padding is bound to the alg)', () => {
       const { privateKey, publicKey } = rsaKeys();

@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import { TokenValidationError } from '../../lib/errors.js';
 import type { JwsAlgorithm } from '../../lib/token-verifier/algorithms.js';
-import { decodeJwt, type ParseOptions, parseJwt } from '../../lib/token-verifier/jwt.js';
+import { decodeJwt, HeaderCache, type ParseOptions, parseJwt } from '../../lib/token-verifier/jwt.js';
+import { MAX_SCRATCH_BYTES } from '../../lib/token-verifier/scratch.js';
 import { b64url } from '../helpers/jwt.js';
 import { thrownBy } from '../helpers/secrets.js';
 
@@ -103,6 +104,47 @@ describe('parseJwt', () => {
       expectMalformed(token(undefined, undefined, 'abcde'));
     });
 
+    it('accepts a segment exactly when it is canonical base64url, whatever character stands at its start, middle or end', () => {
+      const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+      const canonical = (text: string) => {
+        if (!/^[A-Za-z0-9_-]*$/.test(text) || text.length % 4 === 1) return false;
+        const unused = text.length % 4 === 2 ? 0x0f : text.length % 4 === 3 ? 0x03 : 0;
+        return text.length === 0 || (alphabet.indexOf(text.at(-1) as string) & unused) === 0;
+      };
+      // Every character up to U+01FF, and above it every character whose low byte is a base64 or base64url
+      // character: Node's decoder reads those by their low byte (U+0141, Ł, decodes as A).
+      const characters: number[] = [];
+      for (let code = 0; code < 0x200; code++) characters.push(code);
+      for (let high = 0x200; high < 0x10000; high += 0x100) {
+        for (const low of '+/-_0Aa'.split('')) characters.push(high + low.charCodeAt(0));
+      }
+      let accepted = 0;
+      for (const base of ['QUJD', 'QUJDRA', 'QUJDREU']) {
+        for (const at of [0, 2, base.length - 1]) {
+          for (const code of characters) {
+            const sig = base.slice(0, at) + String.fromCharCode(code) + base.slice(at + 1);
+            const text = `${b64url({ alg: 'RS256' })}.${b64url(PAYLOAD)}.${sig}`;
+            if (canonical(sig)) {
+              expect(parseJwt(text, options()).signature).to.deep.equal(Buffer.from(sig, 'base64url'));
+              accepted++;
+            } else {
+              expect(thrownBy(() => parseJwt(text, options()))).to.have.property('code', 'ERR_TOKEN_MALFORMED');
+            }
+          }
+        }
+      }
+      expect(accepted).to.be.greaterThan(400);
+    });
+
+    it('rejects a character above U+00FF whose low byte would decode as the base64url character it replaces', () => {
+      const [h, p] = token().split('.') as [string, string];
+      // The same character plus U+0100: Ł (U+0141) for A, ř (U+0159) for Y…
+      const forged = `${h}.${p.slice(0, 5)}${String.fromCharCode(0x100 + p.charCodeAt(5))}${p.slice(6)}.${SIG}`;
+      expect(Buffer.from(forged.split('.')[1] as string, 'base64url')).to.deep.equal(Buffer.from(p, 'base64url'));
+      expectMalformed(forged);
+      expect(thrownBy(() => decodeJwt(forged))).to.have.property('code', 'ERR_TOKEN_MALFORMED');
+    });
+
     for (const [name, json] of [
       ['invalid JSON', '{"alg":'],
       ['a JSON array', '["RS256"]'],
@@ -119,6 +161,28 @@ describe('parseJwt', () => {
       expectMalformed(`${b64url(bad)}.${b64url(PAYLOAD)}.${SIG}`);
       const badPayload = Buffer.concat([Buffer.from('{"sub":"'), Buffer.from([0xff]), Buffer.from('"}')]);
       expectMalformed(`${b64url({ alg: 'RS256' })}.${b64url(badPayload)}.${SIG}`);
+    });
+
+    it('accepts a U+FFFD the payload really holds, and still rejects invalid UTF-8 beside one', () => {
+      expect(parseJwt(token(undefined, { name: 'a\uFFFDb' }), options()).payload.name).to.equal('a\uFFFDb');
+      const bad = Buffer.concat([Buffer.from('{"name":"\uFFFD'), Buffer.from([0xc3, 0x28]), Buffer.from('"}')]);
+      expectMalformed(`${b64url({ alg: 'RS256' })}.${b64url(bad)}.${SIG}`);
+    });
+
+    it('decodes segments longer than the shared scratch buffer, with the same checks', () => {
+      const big = { ...PAYLOAD, pad: 'é'.repeat(MAX_SCRATCH_BYTES) };
+      const large = options({ maxLength: 100_000 });
+      expect(parseJwt(token(undefined, big), large).payload).to.deep.equal(big);
+      const bad = Buffer.concat([
+        Buffer.from(`{"pad":"${'x'.repeat(MAX_SCRATCH_BYTES)}`),
+        Buffer.from([0xff]),
+        Buffer.from('"}'),
+      ]);
+      expectMalformed(`${b64url({ alg: 'RS256' })}.${b64url(bad)}.${SIG}`, large);
+      const [h, p] = token(undefined, big).split('.') as [string, string];
+      expectMalformed(`${h}.${p} .${SIG}`, large);
+      // A short token right after: nothing of the long one is left over.
+      expect(parseJwt(token(), options()).payload).to.deep.equal(PAYLOAD);
     });
 
     it('decodes non-ASCII claims as UTF-8', () => {
@@ -264,7 +328,7 @@ describe('parseJwt', () => {
 
   describe('header cache', () => {
     it('returns the same frozen header for the same header segment', () => {
-      const parseOptions = options({ headers: new Map() });
+      const parseOptions = options({ headers: new HeaderCache() });
       const a = parseJwt(token({ alg: 'RS256', kid: 'k1' }, { sub: 'a' }), parseOptions);
       const b = parseJwt(token({ alg: 'RS256', kid: 'k1' }, { sub: 'b' }), parseOptions);
       expect(b.header).to.equal(a.header);
@@ -273,19 +337,33 @@ describe('parseJwt', () => {
     });
 
     it('still rejects a bad payload or signature behind a cached header', () => {
-      const parseOptions = options({ headers: new Map() });
+      const parseOptions = options({ headers: new HeaderCache() });
       parseJwt(token(), parseOptions);
       expectMalformed(token(undefined, '[1]'), parseOptions);
       expectMalformed(token(undefined, undefined, `${SIG}=`), parseOptions);
     });
 
     it('never remembers a rejected header, and stays bounded', () => {
-      const headers = new Map();
+      const headers = new HeaderCache();
       const parseOptions = options({ headers });
       failure(token({ alg: 'HS256' }), parseOptions);
       expect(headers.size).to.equal(0);
       for (let i = 0; i < 250; i++) parseJwt(token({ alg: 'RS256', kid: `k${i}` }), parseOptions);
       expect(headers.size).to.be.at.most(100);
+    });
+
+    it('finds every remembered header, the last one found and the others, and only for its exact segment', () => {
+      const headers = new HeaderCache();
+      const parseOptions = options({ headers });
+      const first = parseJwt(token({ alg: 'RS256', kid: 'k1' }), parseOptions).header;
+      const second = parseJwt(token({ alg: 'RS256', kid: 'k2' }), parseOptions).header;
+      expect(parseJwt(token({ alg: 'RS256', kid: 'k1' }), parseOptions).header).to.equal(first);
+      expect(parseJwt(token({ alg: 'RS256', kid: 'k1' }), parseOptions).header).to.equal(first);
+      expect(parseJwt(token({ alg: 'RS256', kid: 'k2' }), parseOptions).header).to.equal(second);
+      expect(headers.get(b64url({ alg: 'RS256', kid: 'k2' }))).to.equal(second);
+      expect(headers.get(b64url({ alg: 'RS256', kid: 'k2' }).slice(0, -1))).to.equal(undefined);
+      expect(headers.get(b64url({ alg: 'RS256', kid: 'k3' }))).to.equal(undefined);
+      expect(headers.size).to.equal(2);
     });
   });
 

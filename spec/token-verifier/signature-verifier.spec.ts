@@ -3,7 +3,8 @@ import { inspect } from 'node:util';
 import { expect } from 'chai';
 import { ConfigurationError, KeyNotFoundError, TokenValidationError } from '../../lib/errors.js';
 import { JwksFetcher } from '../../lib/token-verifier/jwks-fetcher.js';
-import { parseJwt } from '../../lib/token-verifier/jwt.js';
+import { type ParseOptions, parseJwt } from '../../lib/token-verifier/jwt.js';
+import { MAX_SCRATCH_BYTES } from '../../lib/token-verifier/scratch.js';
 import {
   AsymmetricSignatureVerifier,
   SymmetricSignatureVerifier,
@@ -16,6 +17,7 @@ import { expectNoSecrets, rejectionOf, thrownBy } from '../helpers/secrets.js';
 // auth0-python's HMAC secret is 'secret' (6 bytes): RFC 7518 §3.2 wants at least the hash size, so ours is 32+.
 const SECRET = 'tokens-test-shared-secret-32-bytes-long!';
 const PAYLOAD = { iss: 'https://tokens-test.auth0.com/', sub: 'auth0|123456789' };
+const PARSE: ParseOptions = { algorithms: ['HS256'], maxLength: 16_384, kind: 'token', types: null, untyped: true };
 
 async function signatureError(promise: Promise<unknown>): Promise<TokenValidationError> {
   const err = await rejectionOf(promise);
@@ -161,6 +163,19 @@ describe('SignatureVerifier', () => {
         }
       });
     }
+
+    it('verifies MACs over signing inputs below and beyond the shared scratch buffer, one after the other', () => {
+      const verifier = new SymmetricSignatureVerifier(SECRET);
+      const options = { ...PARSE, maxLength: 100_000 };
+      const long = signJwt({ ...PAYLOAD, pad: 'x'.repeat(MAX_SCRATCH_BYTES) }, { alg: 'HS256', key: SECRET });
+      const short = signJwt(PAYLOAD, { alg: 'HS256', key: SECRET });
+      expect(verifier.verifyParsed(parseJwt(long, options)).active).to.equal(true);
+      expect(verifier.verifyParsed(parseJwt(short, options)).active).to.equal(true);
+      expect(thrownBy(() => verifier.verifyParsed(parseJwt(corruptSignature(long), options)))).to.have.property(
+        'code',
+        'ERR_TOKEN_SIGNATURE_INVALID',
+      );
+    });
 
     it('rejects a MAC made with another secret or another hash', async () => {
       const verifier = new SymmetricSignatureVerifier(SECRET);
