@@ -131,9 +131,9 @@ function optionalName(value: unknown, option: string): string | undefined {
  * verifies it with the keys of its issuer, and answers with the errors of RFC 6750 §3, each a
  * {@link BearerError} carrying `status` and ready `headers`:
  *
- * - no token → 401 {@link UnauthorizedError}, `WWW-Authenticate: Bearer realm="…"` (or, with
- *   `credentialsRequired: false`, no result);
- * - malformed credentials (another scheme, a badly formed token, a repeated header, a token in two places)
+ * - no token, or an `Authorization` header of another scheme → 401 {@link UnauthorizedError},
+ *   `WWW-Authenticate: Bearer realm="…"` (or, with `credentialsRequired: false`, no result);
+ * - malformed credentials (a badly formed token, a repeated header, a token in two places)
  *   → 400 {@link InvalidRequestError} `invalid_request`;
  * - a token refused (expired, forged, another issuer or audience) → 401 {@link InvalidTokenError}
  *   `invalid_token` with a short, fixed `error_description` (never the token; the verifier's error is `cause`);
@@ -230,7 +230,7 @@ export class BearerAuthenticator<R extends BearerRequest = BearerRequest> {
    *   discovery document naming another issuer, an issuer resolver's own error) is passed on as it is.
    */
   authenticate(req: R): Promise<AuthResult | undefined> {
-    const found = extractToken(req, this.#locations, this.credentialsRequired, true);
+    const found = extractToken(req, this.#locations, true);
     if (typeof found === 'string') {
       const verified = this.#router.verify(found, req);
       if (!this.#headerOnly) return verified.then(this.#remember, this.#fail);

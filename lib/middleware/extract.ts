@@ -52,7 +52,6 @@ export class MalformedRequest {
  */
 const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
 
-const NOT_BEARER = 'The Authorization header must use the Bearer scheme';
 const BAD_HEADER = "The Authorization header must be 'Bearer' followed by a space and the token";
 const REPEATED = 'The Authorization header must be sent once';
 const SEVERAL = 'The token must be sent in one place only';
@@ -63,9 +62,10 @@ const SEVERAL = 'The token must be sent in one place only';
  * or a cookie.
  *
  * Returns the token, `undefined` when the request carries none, or a {@link MalformedRequest} when the request
- * is malformed: an `Authorization` header of another scheme (`nonBearer` says whether that is malformed, or
- * counts as no token), an empty or badly formed token, a repeated header or parameter, or a token in more
- * than one place.
+ * is malformed: an empty or badly formed token, a repeated header or parameter, or a token in more than one
+ * place. An `Authorization` header of another scheme (`Basic`, `DPoP`, …) carries no bearer token: RFC 6750
+ * §3.1 counts a request "attempted using an unsupported authentication method" as one without authentication
+ * information, answered with a bare challenge rather than an error code.
  *
  * With `headerSyntaxLater`, a token from the `Authorization` header is returned before its b64token syntax is
  * checked when no other location is configured. Every token a verifier accepts has that syntax (base64url
@@ -73,23 +73,19 @@ const SEVERAL = 'The token must be sent in one place only';
  * is the same, and a regular expression over ~1 KB stays off the path of every accepted request.
  *
  * @example
- * const token = extractToken({ headers: { authorization: 'Bearer eyJ…' } }, {}, true); // 'eyJ…'
+ * const token = extractToken({ headers: { authorization: 'Bearer eyJ…' } }, {}); // 'eyJ…'
  */
 export function extractToken(
   req: BearerRequest,
   locations: TokenLocations,
-  nonBearerIsMalformed: boolean,
   headerSyntaxLater = false,
 ): string | undefined | MalformedRequest {
   const header = req.headers.authorization;
   let token: string | undefined;
   if (header !== undefined) {
     const found = fromHeader(req, header);
-    if (found instanceof MalformedRequest) {
-      if (found.description !== NOT_BEARER || nonBearerIsMalformed) return found;
-    } else {
-      token = found;
-    }
+    if (found instanceof MalformedRequest) return found;
+    token = found;
   }
   const headerOnly = locations.query === undefined && locations.cookie === undefined;
   if (token !== undefined && !(headerOnly && headerSyntaxLater)) {
@@ -110,11 +106,12 @@ export function headerTokenProblem(token: string): MalformedRequest | undefined 
   return B64TOKEN.test(token) ? undefined : new MalformedRequest(BAD_HEADER);
 }
 
-function fromHeader(req: BearerRequest, header: HeaderValue): string | MalformedRequest {
+/** The bearer token of an `Authorization` header; `undefined` for another scheme. */
+function fromHeader(req: BearerRequest, header: HeaderValue): string | undefined | MalformedRequest {
   if (typeof header !== 'string' || authorizationLines(req) > 1) return new MalformedRequest(REPEATED);
   const space = header.indexOf(' ');
   const scheme = space === -1 ? header : header.slice(0, space);
-  if (scheme.length !== 6 || scheme.toLowerCase() !== 'bearer') return new MalformedRequest(NOT_BEARER);
+  if (scheme.length !== 6 || scheme.toLowerCase() !== 'bearer') return undefined;
   if (space === -1) return new MalformedRequest(BAD_HEADER);
   let start = space + 1;
   while (header.charCodeAt(start) === 32) start++;

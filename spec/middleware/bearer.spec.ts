@@ -97,6 +97,17 @@ describe('BearerAuthenticator', () => {
       expect(err.headers).to.deep.equal({ 'WWW-Authenticate': `Bearer realm="${API}"` });
     });
 
+    it('answers a header of another scheme as a request without credentials: 401, no error code (RFC 6750 §3.1)', async () => {
+      for (const authorization of ['Basic dXNlcjpwYXNz', 'DPoP abc', 'Negotiate']) {
+        const err = (await rejectionOf(
+          authenticator().authenticate({ headers: { authorization } }),
+        )) as UnauthorizedError;
+        expect(err, authorization).to.be.instanceOf(UnauthorizedError);
+        expect(err.status).to.equal(401);
+        expect(err.headers).to.deep.equal({ 'WWW-Authenticate': `Bearer realm="${API}"` });
+      }
+    });
+
     it('lets a request without a token through when credentials are not required', async () => {
       const subject = authenticator({ credentialsRequired: false });
       expect(await subject.authenticate({ headers: {} })).to.equal(undefined);
@@ -106,7 +117,7 @@ describe('BearerAuthenticator', () => {
     });
 
     it('answers a malformed Authorization header with 400 invalid_request', async () => {
-      for (const authorization of ['Basic dXNlcjpwYXNz', 'Bearer', 'Bearer a b']) {
+      for (const authorization of ['Bearer', 'Bearer a b']) {
         const err = (await rejectionOf(
           authenticator().authenticate({ headers: { authorization } }),
         )) as InvalidRequestError;

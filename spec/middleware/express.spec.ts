@@ -87,8 +87,15 @@ describe('authn-client/express', () => {
     expect(answer.json).to.deep.equal({ error: 'unauthorized', error_description: 'Authentication required' });
   });
 
-  it('answers 400 invalid_request for a malformed header or another scheme', async () => {
-    for (const authorization of ['Bearer', `Bearer ${tenant.sign()} x`, 'Basic dXNlcjpwYXNz']) {
+  it('answers a header of another scheme as no credentials: 401 with a bare challenge (RFC 6750 §3.1)', async () => {
+    const answer = await call('/me', 'Basic dXNlcjpwYXNz');
+    expect(answer.status).to.equal(401);
+    expect(answer.headers.get('www-authenticate')).to.equal(`Bearer realm="${API}"`);
+    expect(answer.json).to.deep.equal({ error: 'unauthorized', error_description: 'Authentication required' });
+  });
+
+  it('answers 400 invalid_request for a malformed header', async () => {
+    for (const authorization of ['Bearer', `Bearer ${tenant.sign()} x`]) {
       const answer = await call('/me', authorization);
       expect(answer.status, authorization).to.equal(400);
       expect(answer.headers.get('www-authenticate')).to.match(/^Bearer realm=".+", error="invalid_request"/);

@@ -78,10 +78,13 @@ describe(`authn-client/express on Express ${version}`, () => {
     }
   });
 
-  it('answers 400 invalid_request for another scheme', async () => {
-    const answer = await call('/me', 'Basic dXNlcjpwYXNz');
-    expect(answer.status).to.equal(400);
-    expect(answer.json?.error).to.equal('invalid_request');
+  it('answers 400 invalid_request for a malformed header, and 401 with a bare challenge for another scheme', async () => {
+    const malformed = await call('/me', 'Bearer');
+    expect(malformed.status).to.equal(400);
+    expect(malformed.json?.error).to.equal('invalid_request');
+    const basic = await call('/me', 'Basic dXNlcjpwYXNz');
+    expect(basic.status).to.equal(401);
+    expect(basic.headers.get('www-authenticate')).to.equal(`Bearer realm="${API}"`);
   });
 
   it('runs the claim checks: 403 without the scope or claim, 200 with them', async () => {

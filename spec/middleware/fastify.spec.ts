@@ -82,8 +82,14 @@ describe('authn-client/fastify', () => {
     expect(answer.json).to.deep.equal({ error: 'unauthorized', error_description: 'Authentication required' });
   });
 
-  it('answers 400 invalid_request for a malformed header, another scheme, or a repeated header', async () => {
-    for (const authorization of ['Bearer', 'Basic dXNlcjpwYXNz', 'Bearer a,b']) {
+  it('answers 401 with a bare challenge for a header of another scheme (RFC 6750 §3.1)', async () => {
+    const answer = await call('/me', 'Basic dXNlcjpwYXNz');
+    expect(answer.status).to.equal(401);
+    expect(answer.headers.get('www-authenticate')).to.not.include('error=');
+  });
+
+  it('answers 400 invalid_request for a malformed header or a repeated header', async () => {
+    for (const authorization of ['Bearer', 'Bearer a,b']) {
       const answer = await call('/me', authorization);
       expect(answer.status, authorization).to.equal(400);
       expect(answer.headers.get('www-authenticate')).to.include('error="invalid_request"');

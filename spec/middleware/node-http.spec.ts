@@ -50,7 +50,8 @@ describe('withAuth', () => {
   it('answers every refusal with its status, challenge and JSON body', async () => {
     const cases: Array<[Record<string, string>, number, string]> = [
       [{}, 401, 'unauthorized'],
-      [{ authorization: 'Token abc' }, 400, 'invalid_request'],
+      [{ authorization: 'Token abc' }, 401, 'unauthorized'],
+      [{ authorization: 'Bearer a"b' }, 400, 'invalid_request'],
       [{ authorization: `Bearer ${tenant.sign({ exp: now() - 120, scope: 'read:messages' })}` }, 401, 'invalid_token'],
       [{ authorization: `Bearer ${tenant.sign({ scope: 'other' })}` }, 403, 'insufficient_scope'],
     ];
