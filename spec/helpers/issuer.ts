@@ -113,3 +113,35 @@ export async function get(url: string, headers: Record<string, string> = {}): Pr
   }
   return { status: response.status, headers: response.headers, text, json };
 }
+
+/** Asserts the answer to a request without bearer credentials: 401, a bare challenge, the default JSON body. */
+export function expectNoCredentials(answer: Answer, realm = API): void {
+  expect(answer.status).to.equal(401);
+  expect(answer.headers.get('www-authenticate')).to.equal(`Bearer realm="${realm}"`);
+  expect(answer.json).to.deep.equal({ error: 'unauthorized', error_description: 'Authentication required' });
+}
+
+/** A server of the specs: where it listens, and how to stop it. */
+export interface Listening {
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Serves an app that trusts a fresh issuer (`serveApp`), stops that issuer, and GETs `/me` with one of its
+ * tokens: what an API answers when its key source is down and no key is cached (503 with `Retry-After`).
+ */
+export async function answerWithKeySourceDown(
+  name: string,
+  serveApp: (issuer: TestIssuer) => Promise<Listening>,
+): Promise<Answer> {
+  const down = await startTestIssuer(name);
+  const app = await serveApp(down);
+  try {
+    const token = down.sign();
+    await down.close(); // connection refused from now on
+    return await get(`${app.url}/me`, { authorization: `Bearer ${token}` });
+  } finally {
+    await app.close();
+  }
+}
