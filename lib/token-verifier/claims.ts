@@ -117,6 +117,19 @@ export function checkText(value: unknown, option: string): string {
   return value;
 }
 
+/**
+ * Validates a `maxTokenAge` option: a positive finite number of seconds, or absent (no maximum age).
+ *
+ * @throws {ConfigurationError} otherwise (a string such as `"3600"` included).
+ */
+export function checkMaxTokenAge(value: unknown): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+    throw new ConfigurationError('maxTokenAge must be a positive finite number of seconds', 'maxTokenAge');
+  }
+  return value;
+}
+
 /** Validates a positive-integer option (`maxTokenLength`). @throws {ConfigurationError} otherwise. */
 export function checkLength(value: unknown, option: string, fallback: number): number {
   if (value === undefined) return fallback;
@@ -246,6 +259,35 @@ export function checkIssuedAt(
       `Expiration Time (exp) claim error in the ${kind}; expiration time (${exp}) is before issued at time (${iat})`,
       'ERR_TOKEN_EXP_BEFORE_IAT',
       'exp',
+    );
+  }
+}
+
+/**
+ * Checks the age of a token against `maxTokenAge` (seconds): `iat` a NumericDate present, and
+ * `now - iat ≤ maxTokenAge + leeway` (equality passes).
+ */
+export function checkTokenAge(
+  payload: JwtPayload,
+  now: number,
+  maxTokenAge: number,
+  leeway: number,
+  kind: TokenKind,
+): void {
+  const { iat } = payload;
+  if (!isNumericDate(iat)) {
+    throw invalid(
+      `Issued At (iat) claim must be a number present in the ${kind} when a maximum token age is configured`,
+      'ERR_TOKEN_IAT_MISSING',
+      'iat',
+    );
+  }
+  const age = now - iat;
+  if (age > maxTokenAge + leeway) {
+    throw invalid(
+      `Issued At (iat) claim is too old in the ${kind}; the token was issued ${age} seconds ago, the maximum age is ${maxTokenAge} seconds`,
+      'ERR_TOKEN_TOO_OLD',
+      'iat',
     );
   }
 }

@@ -109,6 +109,8 @@ export interface VerifierOptions {
   /** @defaultValue () => T */
   clock?: () => number;
   maxTokenLength?: number;
+  /** Oldest token accepted, seconds since `iat`. @defaultValue no maximum */
+  maxTokenAge?: number;
   cache?: boolean;
 }
 
@@ -145,6 +147,7 @@ export function subject(kind: Kind, server: () => JwksServer): Subject {
       leeway: options.leeway ?? L,
       clock: options.clock ?? (() => T),
       maxTokenLength: options.maxTokenLength,
+      maxTokenAge: options.maxTokenAge,
       cache: options.cache,
     };
     const jwksOptions = { cooldown: options.cooldown, timeout: options.timeout };
