@@ -51,6 +51,7 @@ export interface VerifierSettings extends Pick<
   | 'audience'
   | 'algorithms'
   | 'leeway'
+  | 'maxTokenAge'
   | 'clock'
   | 'maxTokenLength'
   | 'strictTyp'
@@ -160,7 +161,7 @@ export class IssuerRouter<R> {
       throw new ConfigurationError('algorithms must be supported JWS algorithm names', 'algorithms');
     }
     const issuer = 'https://issuer.invalid/';
-    const { leeway, clock, maxTokenLength, cache } = s;
+    const { leeway, maxTokenAge, clock, maxTokenLength, cache } = s;
     if (s.tokenType === 'access_token') {
       const { audience, strictTyp, jwksOptions } = s;
       const jwksUri = `${issuer}jwks.json`;
@@ -169,6 +170,7 @@ export class IssuerRouter<R> {
         jwksUri,
         audience,
         leeway,
+        maxTokenAge,
         clock,
         maxTokenLength,
         strictTyp,
@@ -180,7 +182,7 @@ export class IssuerRouter<R> {
     jwksSettings(s.jwksOptions);
     const signatureVerifier = new SymmetricSignatureVerifier('probe'.repeat(8));
     for (const audience of this.#audiences) {
-      new TokenVerifier({ signatureVerifier, issuer, audience, leeway, clock, maxTokenLength, cache });
+      new TokenVerifier({ signatureVerifier, issuer, audience, leeway, maxTokenAge, clock, maxTokenLength, cache });
     }
   }
 
@@ -196,6 +198,7 @@ export class IssuerRouter<R> {
       audience: this.#audiences,
       algorithms: s.algorithms,
       leeway: s.leeway,
+      maxTokenAge: s.maxTokenAge,
       clock: s.clock,
       maxTokenLength: s.maxTokenLength,
       strictTyp: s.strictTyp,
