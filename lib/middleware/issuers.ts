@@ -149,11 +149,16 @@ export class IssuerRouter<R> {
       const verifier = this.#accessVerifier(entries);
       this.#static = (token) => verifier.verifyComplete(token);
     } else {
+      // An issuer found by discovery builds its verifiers at the first token: check their options now.
+      this.#probe();
       for (const entry of entries) this.#byIssuer.set(entry.issuer, { entry, verify: this.#verifierFor(entry) });
     }
   }
 
-  /** Checks the settings a resolver's verifiers share now, rather than at the first request. */
+  /**
+   * Checks the settings that verifiers built later share (a resolver's, and those of ID-token issuers found by
+   * discovery) now, rather than at the first request.
+   */
   #probe(): void {
     const s = this.#settings;
     const algorithms: unknown[] = s.algorithms === undefined ? ['RS256'] : [s.algorithms].flat();
