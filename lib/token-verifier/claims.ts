@@ -130,6 +130,20 @@ export function checkMaxTokenAge(value: unknown): number | undefined {
   return value;
 }
 
+/**
+ * Validates an optional list of texts (`trustedAudiences`): absent, or an array of non-empty strings (possibly
+ * empty). Returns a frozen copy.
+ *
+ * @throws {ConfigurationError} otherwise (a single string included).
+ */
+export function checkTextList(value: unknown, option: string): readonly string[] | undefined {
+  if (value === undefined) return undefined;
+  if (!Array.isArray(value) || !value.every((item) => typeof item === 'string' && item.trim() !== '')) {
+    throw new ConfigurationError(`${option} must be a list of non-empty strings`, option);
+  }
+  return Object.freeze([...(value as string[])]);
+}
+
 /** Validates a positive-integer option (`maxTokenLength`). @throws {ConfigurationError} otherwise. */
 export function checkLength(value: unknown, option: string, fallback: number): number {
   if (value === undefined) return fallback;
@@ -182,6 +196,24 @@ export function checkAudience(payload: JwtPayload, audiences: readonly string[],
     }
   } else {
     audienceMissing(kind);
+  }
+}
+
+/**
+ * Checks that every value of `aud` is trusted (OIDC Core §3.1.3.7 step 3: "additional audiences not trusted by
+ * the Client"); `trusted` holds the client id and the configured trusted audiences. Runs after
+ * {@link checkAudience}, which checked the shape.
+ */
+export function checkTrustedAudiences(payload: JwtPayload, trusted: readonly string[], kind: TokenKind): void {
+  const { aud } = payload;
+  for (const item of Array.isArray(aud) ? (aud as unknown[]) : [aud]) {
+    if (typeof item !== 'string' || !trusted.includes(item)) {
+      throw invalid(
+        `Audience (aud) claim holds an untrusted audience in the ${kind}; ${quote(item)} is neither the client id nor a trusted audience`,
+        'ERR_TOKEN_AUD_UNTRUSTED',
+        'aud',
+      );
+    }
   }
 }
 

@@ -157,6 +157,7 @@ describe('describeRejection', () => {
       'ERR_TOKEN_ALG_NOT_ALLOWED',
       'ERR_TOKEN_SIGNATURE_INVALID',
       'ERR_TOKEN_AUD_MISMATCH',
+      'ERR_TOKEN_AUD_UNTRUSTED',
       'ERR_TOKEN_EXPIRED',
       'ERR_TOKEN_NOT_YET_VALID',
       'ERR_TOKEN_TOO_OLD',

@@ -111,6 +111,8 @@ export interface VerifierOptions {
   maxTokenLength?: number;
   /** Oldest token accepted, seconds since `iat`. @defaultValue no maximum */
   maxTokenAge?: number;
+  /** ID tokens only: the audiences trusted besides the client id. @defaultValue no allowlist */
+  trustedAudiences?: string[];
   cache?: boolean;
 }
 
@@ -165,6 +167,7 @@ export function subject(kind: Kind, server: () => JwksServer): Subject {
         signatureVerifier,
         issuer: options.issuer ?? issuer,
         audience: CLIENT,
+        trustedAudiences: options.trustedAudiences,
         ...common,
       });
       return (token, call = { nonce: NONCE }) => verifier.verify(token as string, call) as Promise<Claims>;

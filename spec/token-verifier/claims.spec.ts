@@ -7,7 +7,9 @@ import {
   checkLeeway,
   checkMaxTokenAge,
   checkText,
+  checkTextList,
   checkTokenAge,
+  checkTrustedAudiences,
   isNumericDate,
   systemClock,
 } from '../../lib/token-verifier/claims.js';
@@ -71,6 +73,29 @@ describe('claims', () => {
     for (const iat of [undefined, null, '1', Number.NaN]) {
       const err = thrownBy(() => checkTokenAge({ iat }, now, 100, 30, 'token')) as TokenValidationError;
       expect(err.code).to.equal('ERR_TOKEN_IAT_MISSING');
+    }
+  });
+
+  it('validates a text list: absent, or an array of non-empty strings, copied and frozen', () => {
+    const list = ['a', 'b'];
+    const checked = checkTextList(list, 'trustedAudiences');
+    expect(checked).to.deep.equal(['a', 'b']);
+    expect(checked).not.to.equal(list);
+    expect(Object.isFrozen(checked)).to.equal(true);
+    expect(checkTextList([], 'trustedAudiences')).to.deep.equal([]);
+    expect(checkTextList(undefined, 'trustedAudiences')).to.equal(undefined);
+    for (const value of ['a', [''], [' '], [1], null, {}]) {
+      const err = thrownBy(() => checkTextList(value, 'trustedAudiences')) as ConfigurationError;
+      expect([err.constructor, err.option]).to.deep.equal([ConfigurationError, 'trustedAudiences']);
+    }
+  });
+
+  it('checks that every audience is trusted', () => {
+    expect(() => checkTrustedAudiences({ aud: ['c', 'b'] }, ['c', 'b'], 'ID token')).not.to.throw();
+    expect(() => checkTrustedAudiences({ aud: 'c' }, ['c'], 'ID token')).not.to.throw();
+    for (const aud of [['c', 'x'], 'x', ['x'], ['c', 7]]) {
+      const err = thrownBy(() => checkTrustedAudiences({ aud }, ['c', 'b'], 'ID token')) as TokenValidationError;
+      expect(err.code).to.equal('ERR_TOKEN_AUD_UNTRUSTED');
     }
   });
 });

@@ -507,6 +507,77 @@ describe('TokenVerifier', () => {
     });
   });
 
+  describe('trustedAudiences', () => {
+    const API = 'https://api.example.com/';
+
+    it('accepts any extra audience by default, azp being the client id', async () => {
+      expect(verifier().trustedAudiences).to.equal(undefined);
+      const claims = await verifier().verify(hs256({ aud: [AUDIENCE, 'anyone'] }), { nonce: NONCE });
+      expect(claims.aud).to.deep.equal([AUDIENCE, 'anyone']);
+    });
+
+    it('accepts an aud made of the client id and trusted audiences only', async () => {
+      const subject = verifier({ trustedAudiences: [OTHER_AUDIENCE, API] });
+      expect(subject.trustedAudiences).to.deep.equal([OTHER_AUDIENCE, API]);
+      for (const aud of [AUDIENCE, [AUDIENCE], [AUDIENCE, OTHER_AUDIENCE], [API, AUDIENCE, OTHER_AUDIENCE]]) {
+        expect((await subject.verify(hs256({ aud }), { nonce: NONCE })).aud).to.deep.equal(aud);
+      }
+    });
+
+    it('rejects an aud that names an untrusted audience, quoting it', async () => {
+      const err = await failure(
+        hs256({ aud: [AUDIENCE, OTHER_AUDIENCE, 'untrusted'] }),
+        { nonce: NONCE },
+        {
+          trustedAudiences: [OTHER_AUDIENCE],
+        },
+      );
+      expect([err.code, err.claim]).to.deep.equal(['ERR_TOKEN_AUD_UNTRUSTED', 'aud']);
+      expect(err.message).to.equal(
+        'Audience (aud) claim holds an untrusted audience in the ID token; "untrusted" is neither the client id nor a trusted audience',
+      );
+      const forged = await failure(
+        hs256({ aud: [AUDIENCE, 'evil\r\nX-Log: 1'] }),
+        { nonce: NONCE },
+        {
+          trustedAudiences: [],
+        },
+      );
+      expect(forged.message).to.include('"evil\\r\\nX-Log: 1" is neither');
+    });
+
+    it('trusts the client id alone with an empty list', async () => {
+      const subject = verifier({ trustedAudiences: [] });
+      expect((await subject.verify(hs256({ aud: AUDIENCE }), { nonce: NONCE })).aud).to.equal(AUDIENCE);
+      const err = await rejectionOf(subject.verify(hs256(), { nonce: NONCE }));
+      expect((err as TokenValidationError).code).to.equal('ERR_TOKEN_AUD_UNTRUSTED');
+    });
+
+    it('checks the audiences before azp, and still requires azp with several', async () => {
+      const options = { trustedAudiences: [OTHER_AUDIENCE] };
+      const untrusted = await failure(hs256({ aud: [AUDIENCE, 'x'], azp: undefined }), { nonce: NONCE }, options);
+      expect(untrusted.code).to.equal('ERR_TOKEN_AUD_UNTRUSTED');
+      const noAzp = await failure(hs256({ azp: undefined }), { nonce: NONCE }, options);
+      expect(noAzp.code).to.equal('ERR_TOKEN_AZP_MISSING');
+    });
+
+    for (const value of ['x', [''], [' '], [1], [null], null, {}]) {
+      it(`refuses trustedAudiences ${JSON.stringify(value)}`, () => {
+        const err = thrownBy(() => verifier({ trustedAudiences: value as string[] }));
+        expect(err).to.be.instanceOf(ConfigurationError);
+        expect((err as ConfigurationError).option).to.equal('trustedAudiences');
+      });
+    }
+
+    it('keeps its own copy of the list', async () => {
+      const list = [OTHER_AUDIENCE];
+      const subject = verifier({ trustedAudiences: list });
+      list.push('untrusted');
+      const err = await rejectionOf(subject.verify(hs256({ aud: [AUDIENCE, 'untrusted'] }), { nonce: NONCE }));
+      expect((err as TokenValidationError).code).to.equal('ERR_TOKEN_AUD_UNTRUSTED');
+    });
+  });
+
   describe('claims the original did not check', () => {
     it('rejects a nonce when none was expected, and a nonce of another type', async () => {
       const err = await failure(hs256(), {});
