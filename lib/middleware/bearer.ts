@@ -55,6 +55,12 @@ export interface BearerAuthOptions<R = BearerRequest> {
   /** Seconds of clock skew tolerated on `exp`, `iat` and `nbf`; 0 to 300. @defaultValue 60 */
   leeway?: number;
   /**
+   * Oldest token accepted, in seconds since its `iat` (a positive finite number), for every issuer: `iat`
+   * becomes required, and a token issued longer ago than `maxTokenAge + leeway` is answered 401
+   * `invalid_token`, whatever its `exp` says (express-oauth2-jwt-bearer's `maxTokenAge`). @defaultValue no maximum
+   */
+  maxTokenAge?: number;
+  /**
    * The kind of token the API accepts: access tokens (RFC 9068, Auth0's), or ID tokens (an API fronting a
    * single-page app that sends its ID token, as OpenMetadata's). @defaultValue 'access_token'
    */
@@ -204,6 +210,7 @@ export class BearerAuthenticator<R extends BearerRequest = BearerRequest> {
       audience: options.audience,
       algorithms: options.algorithms,
       leeway: options.leeway,
+      maxTokenAge: options.maxTokenAge,
       clock: options.clock,
       maxTokenLength: options.maxTokenLength,
       strictTyp: options.strictTyp,

@@ -140,10 +140,12 @@ const DESCRIPTIONS: Readonly<Record<string, string>> = {
   ERR_TOKEN_ISS_MISMATCH: 'The token issuer is not trusted',
   ERR_TOKEN_AUD_MISSING: 'The token has no audience',
   ERR_TOKEN_AUD_MISMATCH: 'The token is meant for another audience',
+  ERR_TOKEN_AUD_UNTRUSTED: 'The token is also meant for an untrusted audience',
   ERR_TOKEN_EXP_MISSING: 'The token has no expiry',
   ERR_TOKEN_EXPIRED: 'The token has expired',
   ERR_TOKEN_NOT_YET_VALID: 'The token is not valid yet',
   ERR_TOKEN_IAT_FUTURE: 'The token is issued in the future',
+  ERR_TOKEN_TOO_OLD: 'The token was issued too long ago',
 };
 
 /** The `error_description` of a token the verifier refused. */

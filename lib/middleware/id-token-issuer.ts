@@ -24,6 +24,7 @@ import type { KeySets } from './key-sets.js';
 export interface IdTokenSettings {
   algorithms?: JwsAlgorithm | readonly JwsAlgorithm[];
   leeway?: number;
+  maxTokenAge?: number;
   clock?: () => number;
   maxTokenLength?: number;
   cache?: boolean | VerifiedTokenCacheOptions;
@@ -100,7 +101,7 @@ export class IdTokenIssuer {
   }
 
   #build(signatureVerifier: SignatureVerifier): Map<string, TokenVerifier> {
-    const { leeway, clock, maxTokenLength, cache } = this.#settings;
+    const { leeway, maxTokenAge, clock, maxTokenLength, cache } = this.#settings;
     const verifiers = new Map<string, TokenVerifier>();
     for (const audience of this.#audiences) {
       verifiers.set(
@@ -110,6 +111,7 @@ export class IdTokenIssuer {
           issuer: this.#entry.issuer,
           audience,
           leeway,
+          maxTokenAge,
           clock,
           maxTokenLength,
           cache,

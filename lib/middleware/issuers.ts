@@ -51,6 +51,7 @@ export interface VerifierSettings extends Pick<
   | 'audience'
   | 'algorithms'
   | 'leeway'
+  | 'maxTokenAge'
   | 'clock'
   | 'maxTokenLength'
   | 'strictTyp'
@@ -148,11 +149,16 @@ export class IssuerRouter<R> {
       const verifier = this.#accessVerifier(entries);
       this.#static = (token) => verifier.verifyComplete(token);
     } else {
+      // An issuer found by discovery builds its verifiers at the first token: check their options now.
+      this.#probe();
       for (const entry of entries) this.#byIssuer.set(entry.issuer, { entry, verify: this.#verifierFor(entry) });
     }
   }
 
-  /** Checks the settings a resolver's verifiers share now, rather than at the first request. */
+  /**
+   * Checks the settings that verifiers built later share (a resolver's, and those of ID-token issuers found by
+   * discovery) now, rather than at the first request.
+   */
   #probe(): void {
     const s = this.#settings;
     const algorithms: unknown[] = s.algorithms === undefined ? ['RS256'] : [s.algorithms].flat();
@@ -160,7 +166,7 @@ export class IssuerRouter<R> {
       throw new ConfigurationError('algorithms must be supported JWS algorithm names', 'algorithms');
     }
     const issuer = 'https://issuer.invalid/';
-    const { leeway, clock, maxTokenLength, cache } = s;
+    const { leeway, maxTokenAge, clock, maxTokenLength, cache } = s;
     if (s.tokenType === 'access_token') {
       const { audience, strictTyp, jwksOptions } = s;
       const jwksUri = `${issuer}jwks.json`;
@@ -169,6 +175,7 @@ export class IssuerRouter<R> {
         jwksUri,
         audience,
         leeway,
+        maxTokenAge,
         clock,
         maxTokenLength,
         strictTyp,
@@ -180,7 +187,7 @@ export class IssuerRouter<R> {
     jwksSettings(s.jwksOptions);
     const signatureVerifier = new SymmetricSignatureVerifier('probe'.repeat(8));
     for (const audience of this.#audiences) {
-      new TokenVerifier({ signatureVerifier, issuer, audience, leeway, clock, maxTokenLength, cache });
+      new TokenVerifier({ signatureVerifier, issuer, audience, leeway, maxTokenAge, clock, maxTokenLength, cache });
     }
   }
 
@@ -196,6 +203,7 @@ export class IssuerRouter<R> {
       audience: this.#audiences,
       algorithms: s.algorithms,
       leeway: s.leeway,
+      maxTokenAge: s.maxTokenAge,
       clock: s.clock,
       maxTokenLength: s.maxTokenLength,
       strictTyp: s.strictTyp,

@@ -17,7 +17,9 @@ import {
   checkIssuer,
   checkLeeway,
   checkLength,
+  checkMaxTokenAge,
   checkText,
+  checkTokenAge,
   type Clock,
 } from './claims.js';
 import { invalid } from './failure.js';
@@ -77,6 +79,12 @@ export interface AccessTokenVerifierOptions {
   clock?: () => number;
   /** Longest token accepted, in characters. @defaultValue 16384 */
   maxTokenLength?: number;
+  /**
+   * Oldest token accepted, in seconds since its `iat` (a positive finite number): `iat` becomes required, and a
+   * token issued longer ago than `maxTokenAge + leeway` is rejected with `ERR_TOKEN_TOO_OLD`, whatever its `exp`
+   * says (jose's and express-oauth2-jwt-bearer's `maxTokenAge`, jsonwebtoken's `maxAge`). @defaultValue no maximum
+   */
+  maxTokenAge?: number;
   /**
    * Require `typ: at+jwt` (RFC 9068 §4). By default `JWT` and an absent `typ` are accepted too, as Auth0
    * access tokens carry `JWT`. Other types (`logout+jwt`, `dpop+jwt`, …) are always rejected. @defaultValue false
@@ -187,7 +195,8 @@ export function scopesOf(payload: Record<string, unknown>): string[] {
  * no `crit`, `cty`, `zip`, `b64`); `iss` in the allowlist — **before any request**, so a token naming another
  * issuer never makes us contact anyone; the signature, with a key of that issuer only; `sub` (a string when
  * present); `aud` holding one of the audiences; `exp` (required; valid iff `now < exp + leeway`); `iat` (not in
- * the future beyond the leeway); `nbf`; `exp` not before `iat`. A token carrying an `events` claim (an OIDC logout
+ * the future beyond the leeway; with `maxTokenAge`, required and not older than `maxTokenAge + leeway`); `nbf`;
+ * `exp` not before `iat`. A token carrying an `events` claim (an OIDC logout
  * token or another security event token, RFC 8417 §2.2) is never an access token, even untyped and with an
  * `aud` the API accepts (Azure AD access tokens for an app's own API carry its client id, as ID and logout
  * tokens of that app do).
@@ -195,8 +204,8 @@ export function scopesOf(payload: Record<string, unknown>): string[] {
  * Building one is cheap (no I/O until the first token), so middleware with a dynamic issuer list can keep one
  * per issuer, sharing key sets through `jwks` and discovery through `discovery`.
  *
- * @throws {ConfigurationError} from the constructor for no issuer, an empty issuer or audience, a bad leeway,
- *   algorithms that do not suit the key source, a non-`https:` JWKS URL or issuer.
+ * @throws {ConfigurationError} from the constructor for no issuer, an empty issuer or audience, a bad leeway or
+ *   `maxTokenAge`, algorithms that do not suit the key source, a non-`https:` JWKS URL or issuer.
  * @example
  * const verifier = new AccessTokenVerifier({
  *   issuer: 'https://tenant.auth0.com/',
@@ -211,6 +220,8 @@ export class AccessTokenVerifier {
   readonly audiences: readonly string[];
   /** Seconds of clock skew tolerated. */
   readonly leeway: number;
+  /** Oldest token accepted, in seconds since its `iat`; `undefined` for no maximum. */
+  readonly maxTokenAge: number | undefined;
   readonly #trusted = new Map<string, TrustedIssuer>();
   readonly #clock: Clock;
   readonly #parse: ParseOptions;
@@ -248,6 +259,7 @@ export class AccessTokenVerifier {
     }
     this.audiences = Object.freeze(audiences.map((audience) => checkText(audience, 'audience')));
     this.leeway = checkLeeway(options.leeway);
+    this.maxTokenAge = checkMaxTokenAge(options.maxTokenAge);
     this.#clock = checkClock(options.clock);
     this.#parse = {
       algorithms: [...all],
@@ -380,6 +392,7 @@ export class AccessTokenVerifier {
     checkAudience(payload, this.audiences, KIND);
     const exp = checkExpiry(payload, now, this.leeway, KIND);
     checkIssuedAt(payload, exp, now, this.leeway, KIND, false);
+    if (this.maxTokenAge !== undefined) checkTokenAge(payload, now, this.maxTokenAge, this.leeway, KIND);
     return jwt;
   }
 }

@@ -117,6 +117,33 @@ export function checkText(value: unknown, option: string): string {
   return value;
 }
 
+/**
+ * Validates a `maxTokenAge` option: a positive finite number of seconds, or absent (no maximum age).
+ *
+ * @throws {ConfigurationError} otherwise (a string such as `"3600"` included).
+ */
+export function checkMaxTokenAge(value: unknown): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+    throw new ConfigurationError('maxTokenAge must be a positive finite number of seconds', 'maxTokenAge');
+  }
+  return value;
+}
+
+/**
+ * Validates an optional list of texts (`trustedAudiences`): absent, or an array of non-empty strings (possibly
+ * empty). Returns a frozen copy.
+ *
+ * @throws {ConfigurationError} otherwise (a single string included).
+ */
+export function checkTextList(value: unknown, option: string): readonly string[] | undefined {
+  if (value === undefined) return undefined;
+  if (!Array.isArray(value) || !value.every((item) => typeof item === 'string' && item.trim() !== '')) {
+    throw new ConfigurationError(`${option} must be a list of non-empty strings`, option);
+  }
+  return Object.freeze([...(value as string[])]);
+}
+
 /** Validates a positive-integer option (`maxTokenLength`). @throws {ConfigurationError} otherwise. */
 export function checkLength(value: unknown, option: string, fallback: number): number {
   if (value === undefined) return fallback;
@@ -169,6 +196,24 @@ export function checkAudience(payload: JwtPayload, audiences: readonly string[],
     }
   } else {
     audienceMissing(kind);
+  }
+}
+
+/**
+ * Checks that every value of `aud` is trusted (OIDC Core §3.1.3.7 step 3: "additional audiences not trusted by
+ * the Client"); `trusted` holds the client id and the configured trusted audiences. Runs after
+ * {@link checkAudience}, which checked the shape.
+ */
+export function checkTrustedAudiences(payload: JwtPayload, trusted: readonly string[], kind: TokenKind): void {
+  const { aud } = payload;
+  for (const item of Array.isArray(aud) ? (aud as unknown[]) : [aud]) {
+    if (typeof item !== 'string' || !trusted.includes(item)) {
+      throw invalid(
+        `Audience (aud) claim holds an untrusted audience in the ${kind}; ${quote(item)} is neither the client id nor a trusted audience`,
+        'ERR_TOKEN_AUD_UNTRUSTED',
+        'aud',
+      );
+    }
   }
 }
 
@@ -246,6 +291,35 @@ export function checkIssuedAt(
       `Expiration Time (exp) claim error in the ${kind}; expiration time (${exp}) is before issued at time (${iat})`,
       'ERR_TOKEN_EXP_BEFORE_IAT',
       'exp',
+    );
+  }
+}
+
+/**
+ * Checks the age of a token against `maxTokenAge` (seconds): `iat` a NumericDate present, and
+ * `now - iat ≤ maxTokenAge + leeway` (equality passes).
+ */
+export function checkTokenAge(
+  payload: JwtPayload,
+  now: number,
+  maxTokenAge: number,
+  leeway: number,
+  kind: TokenKind,
+): void {
+  const { iat } = payload;
+  if (!isNumericDate(iat)) {
+    throw invalid(
+      `Issued At (iat) claim must be a number present in the ${kind} when a maximum token age is configured`,
+      'ERR_TOKEN_IAT_MISSING',
+      'iat',
+    );
+  }
+  const age = now - iat;
+  if (age > maxTokenAge + leeway) {
+    throw invalid(
+      `Issued At (iat) claim is too old in the ${kind}; the token was issued ${age} seconds ago, the maximum age is ${maxTokenAge} seconds`,
+      'ERR_TOKEN_TOO_OLD',
+      'iat',
     );
   }
 }

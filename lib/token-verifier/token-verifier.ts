@@ -9,7 +9,11 @@ import {
   checkIssuedAt,
   checkIssuer,
   checkLeeway,
+  checkMaxTokenAge,
   checkText,
+  checkTextList,
+  checkTokenAge,
+  checkTrustedAudiences,
   type Clock,
   type IdTokenClaims,
   isNumericDate,
@@ -37,6 +41,20 @@ export interface TokenVerifierOptions {
   clock?: () => number;
   /** Longest token accepted, in characters; checked before anything else. @defaultValue 16384 */
   maxTokenLength?: number;
+  /**
+   * Oldest token accepted, in seconds since its `iat` (a positive finite number): a token issued longer ago
+   * than `maxTokenAge + leeway` is rejected with `ERR_TOKEN_TOO_OLD`, whatever its `exp` says (jose's and
+   * express-oauth2-jwt-bearer's `maxTokenAge`). Unlike the per-call `maxAge`, which bounds `auth_time` (when the
+   * user last logged in), this bounds when the token was issued. @defaultValue no maximum
+   */
+  maxTokenAge?: number;
+  /**
+   * The audiences besides the client id that an ID token may also name (OIDC Core §3.1.3.7 step 3). When given,
+   * every value of `aud` must be `audience` or one of these, else the token is rejected with
+   * `ERR_TOKEN_AUD_UNTRUSTED`; `[]` trusts the client id alone. When absent, extra audiences are accepted, with
+   * `azp` equal to the client id. @defaultValue any audience (no allowlist)
+   */
+  trustedAudiences?: readonly string[];
   /**
    * Opt-in verified-token cache: `true` or `{ maxEntries }`. A token seen again skips decoding and the
    * signature check; every claim check, per-call options included, still runs. @defaultValue false
@@ -114,8 +132,9 @@ function halfHash(value: string, digest: string): string {
  * Verifies OpenID Connect ID tokens: the signature first (through the configured {@link SignatureVerifier}),
  * then the claims, in auth0-python's order and with its message texts, plus the checks it lacks. In order:
  * token present; structure, `alg`, header policy (`typ` absent / `JWT` / `application/jwt`; no `crit`,
- * `cty`, `zip`, `b64`), key, signature; no `events` claim; `iss`; `sub`; `aud`; `exp` (valid iff
- * `now < exp + leeway`); `iat` (required, not in the future beyond the leeway); `nbf`; `exp` not before
+ * `cty`, `zip`, `b64`), key, signature; no `events` claim; `iss`; `sub`; `aud` (with `trustedAudiences`, every value trusted); `exp` (valid iff
+ * `now < exp + leeway`); `iat` (required, not in the future beyond the leeway); with `maxTokenAge`, `iat` not
+ * older than `maxTokenAge + leeway`; `nbf`; `exp` not before
  * `iat`; `nonce` (required and equal when expected, refused when not); organization; `azp` (required with
  * several audiences, equal to the client whenever present); `auth_time` with `maxAge`; `at_hash`; `c_hash`;
  * and, for a refreshed ID token, the claims it must keep from the `original`.
@@ -125,7 +144,8 @@ function halfHash(value: string, digest: string): string {
  * waiting on any I/O.
  *
  * @throws {ConfigurationError} from the constructor for a missing signature verifier, an empty issuer or
- *   audience, a leeway outside 0–300 s, or a bad `clock`, `maxTokenLength` or `cache`.
+ *   audience, a leeway outside 0–300 s, or a bad `clock`, `maxTokenLength`, `maxTokenAge`, `trustedAudiences`
+ *   or `cache`.
  * @example
  * const verifier = new TokenVerifier({
  *   signatureVerifier: new AsymmetricSignatureVerifier('https://tenant.auth0.com/.well-known/jwks.json'),
@@ -141,11 +161,17 @@ export class TokenVerifier {
   readonly audience: string;
   /** Seconds of clock skew tolerated. */
   readonly leeway: number;
+  /** Oldest token accepted, in seconds since its `iat`; `undefined` for no maximum. */
+  readonly maxTokenAge: number | undefined;
+  /** The audiences an ID token may name besides the client id; `undefined` for no allowlist. */
+  readonly trustedAudiences: readonly string[] | undefined;
   /** The signature verifier. */
   readonly signatureVerifier: SignatureVerifier;
   readonly #clock: Clock;
   readonly #issuers: readonly string[];
   readonly #audiences: readonly string[];
+  /** The client id and the trusted audiences, when `trustedAudiences` is given. */
+  readonly #trustedAudiences: readonly string[] | undefined;
   readonly #parse: ParseOptions;
   readonly #cache: VerifiedTokenCache | undefined;
 
@@ -158,9 +184,13 @@ export class TokenVerifier {
     this.issuer = checkText(options.issuer, 'issuer');
     this.audience = checkText(options.audience, 'audience');
     this.leeway = checkLeeway(options.leeway);
+    this.maxTokenAge = checkMaxTokenAge(options.maxTokenAge);
+    this.trustedAudiences = checkTextList(options.trustedAudiences, 'trustedAudiences');
     this.#clock = checkClock(options.clock);
     this.#issuers = [this.issuer];
     this.#audiences = [this.audience];
+    this.#trustedAudiences =
+      this.trustedAudiences === undefined ? undefined : [this.audience, ...this.trustedAudiences];
     this.#parse = {
       algorithms: this.signatureVerifier.algorithms,
       maxLength: checkLength(options.maxTokenLength, 'maxTokenLength', DEFAULT_MAX_TOKEN_LENGTH),
@@ -223,8 +253,10 @@ export class TokenVerifier {
       throw invalid('Subject (sub) claim must be a string present in the ID token', 'ERR_TOKEN_SUB_MISSING', 'sub');
     }
     checkAudience(payload, this.#audiences, KIND);
+    if (this.#trustedAudiences !== undefined) checkTrustedAudiences(payload, this.#trustedAudiences, KIND);
     const exp = checkExpiry(payload, now, leeway, KIND);
     checkIssuedAt(payload, exp, now, leeway, KIND, true);
+    if (this.maxTokenAge !== undefined) checkTokenAge(payload, now, this.maxTokenAge, leeway, KIND);
     if (options.original === undefined || options.nonce !== undefined) this.#checkNonce(payload.nonce, options.nonce);
     if (options.organization !== undefined) this.#checkOrganization(payload, options.organization);
     this.#checkAuthorizedParty(payload);

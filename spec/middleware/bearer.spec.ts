@@ -49,6 +49,14 @@ describe('BearerAuthenticator', () => {
       expect(refused({ issuer: tenant.issuer, audience: undefined }).option).to.equal('audience');
       expect(refused({ issuer: tenant.issuer, audience: [] }).option).to.equal('audience');
       expect(refused({ issuer: tenant.issuer, leeway: '60' }).option).to.equal('leeway');
+      expect(refused({ issuer: tenant.issuer, maxTokenAge: 0 }).option).to.equal('maxTokenAge');
+      expect(refused({ issuers: () => [], maxTokenAge: '600' }).option).to.equal('maxTokenAge');
+      expect(refused({ issuers: () => [], tokenType: 'id_token', maxTokenAge: -1 }).option).to.equal('maxTokenAge');
+      // ID tokens of an issuer found by discovery: its verifiers come later, their options are checked now.
+      const discovered = { issuer: tenant.issuer, tokenType: 'id_token' };
+      expect(refused({ ...discovered, maxTokenAge: Number.NaN }).option).to.equal('maxTokenAge');
+      expect(refused({ ...discovered, leeway: '60' }).option).to.equal('leeway');
+      expect(refused({ ...discovered, cache: 'yes' }).option).to.equal('cache');
       expect(refused({ issuer: 'http://tenant.example.com/' }).option).to.equal('issuer');
       expect(tenant.server.requests).to.deep.equal([]);
     });

@@ -157,8 +157,10 @@ describe('describeRejection', () => {
       'ERR_TOKEN_ALG_NOT_ALLOWED',
       'ERR_TOKEN_SIGNATURE_INVALID',
       'ERR_TOKEN_AUD_MISMATCH',
+      'ERR_TOKEN_AUD_UNTRUSTED',
       'ERR_TOKEN_EXPIRED',
       'ERR_TOKEN_NOT_YET_VALID',
+      'ERR_TOKEN_TOO_OLD',
       'ERR_TOKEN_SUB_INVALID',
       'ERR_SOMETHING_NEW',
     ];
@@ -169,6 +171,9 @@ describe('describeRejection', () => {
     }
     expect(describeRejection(new TokenValidationError('x', 'ERR_TOKEN_SUB_INVALID', 'sub'))).to.equal(
       'The token sub claim is invalid',
+    );
+    expect(describeRejection(new TokenValidationError('x', 'ERR_TOKEN_TOO_OLD', 'iat'))).to.equal(
+      'The token was issued too long ago',
     );
     expect(describeRejection(new TokenValidationError('x', 'ERR_X', 'bad"claim'))).to.equal('The token is invalid');
     expect(describeRejection(new TokenValidationError('x'))).to.equal('The token is invalid');

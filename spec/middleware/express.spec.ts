@@ -134,6 +134,35 @@ describe('authn-client/express', () => {
     }
   });
 
+  it('answers 401 invalid_token for a token older than maxTokenAge, and for one without iat', async () => {
+    const served = await serve(
+      app({ issuer: tenant.issuer, jwksUri: tenant.jwksUri, audience: API, maxTokenAge: 600, leeway: 0 }),
+    );
+    try {
+      const fresh = await get(`${served.url}/me`, { authorization: `Bearer ${tenant.sign({ iat: now() - 500 })}` });
+      expect(fresh.status).to.equal(200);
+      for (const claims of [{ iat: now() - 700 }, { iat: now() - 7200, exp: now() + 3600 }]) {
+        const answer = await get(`${served.url}/me`, { authorization: `Bearer ${tenant.sign(claims)}` });
+        expect(answer.status).to.equal(401);
+        expect(answer.headers.get('www-authenticate')).to.equal(
+          `Bearer realm="${API}", error="invalid_token", error_description="The token was issued too long ago"`,
+        );
+        expect(answer.json).to.deep.equal({
+          error: 'invalid_token',
+          error_description: 'The token was issued too long ago',
+        });
+      }
+      const noIat = await get(`${served.url}/me`, { authorization: `Bearer ${tenant.sign({ iat: undefined })}` });
+      expect(noIat.status).to.equal(401);
+      expect(noIat.json?.error).to.equal('invalid_token');
+      // Without the option, the same old token passes (exp allows it).
+      const old = await call('/me', `Bearer ${tenant.sign({ iat: now() - 7200, exp: now() + 3600 })}`);
+      expect(old.status).to.equal(200);
+    } finally {
+      await served.close();
+    }
+  });
+
   it('answers 403 insufficient_scope with the needed scope', async () => {
     const answer = await call('/read', `Bearer ${tenant.sign({ scope: 'write:messages' })}`);
     expect(answer.status).to.equal(403);

@@ -108,6 +108,20 @@ describe('IdTokenIssuer (the middleware with tokenType: id_token)', () => {
     expect((await subject.authenticate(bearer(token)))?.payload.sub).to.equal('u');
   });
 
+  it('passes maxTokenAge to the ID-token verifiers, static and from a resolver', async () => {
+    const iat = Math.floor(Date.now() / 1000);
+    for (const subject of [
+      new BearerAuthenticator(options({ maxTokenAge: 300 })),
+      new BearerAuthenticator({ issuers: () => [a.issuer], audience: CLIENT, tokenType: 'id_token', maxTokenAge: 300 }),
+    ]) {
+      expect((await subject.authenticate(bearer(idToken(a, { iat: iat - 100 }))))?.payload.iat).to.equal(iat - 100);
+      await refusal(subject.authenticate(bearer(idToken(a, { iat: iat - 600 }))), 'ERR_TOKEN_TOO_OLD');
+    }
+    expect(
+      (await new BearerAuthenticator(options()).authenticate(bearer(idToken(a, { iat: iat - 600 }))))?.payload.iat,
+    ).to.equal(iat - 600);
+  });
+
   it('works with a resolver', async () => {
     const subject = new BearerAuthenticator({ issuers: () => [b.issuer], audience: CLIENT, tokenType: 'id_token' });
     expect((await subject.authenticate(bearer(idToken(b))))?.payload.iss).to.equal(b.issuer);

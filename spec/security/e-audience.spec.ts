@@ -79,9 +79,28 @@ describe('security catalogue E: audience and azp', () => {
       }
     });
 
-    it('N57: has no trusted-audience allowlist — an extra audience passes only with azp equal to the client id', async () => {
-      // The row applies only if the feature exists: it does not (docs/security.md). What guards extra
-      // audiences is the azp rule of N55/N56.
+    it('N57: with trustedAudiences excluding "untrusted", rejects aud [client_id, "untrusted"] with azp = client_id', async () => {
+      const call = { nonce: NONCE };
+      for (const trustedAudiences of [[], [API], [API, 'untrusted-2', 'Untrusted']]) {
+        await rejects(
+          id().verify(id().good({ aud: [CLIENT, 'untrusted'], azp: CLIENT }), { trustedAudiences }, call),
+          'ERR_TOKEN_AUD_UNTRUSTED',
+        );
+      }
+      await rejects(
+        id().verify(id().good({ aud: ['untrusted', CLIENT], azp: CLIENT }), { trustedAudiences: [API] }, call),
+        'ERR_TOKEN_AUD_UNTRUSTED',
+      );
+      const trusted = await id().verify(
+        id().good({ aud: [CLIENT, 'untrusted'], azp: CLIENT }),
+        { trustedAudiences: ['untrusted'] },
+        call,
+      );
+      expect(trusted.aud).to.deep.equal([CLIENT, 'untrusted']);
+    });
+
+    it('N57: without trustedAudiences (the default), an extra audience passes only with azp equal to the client id', async () => {
+      // Without the allowlist, what guards extra audiences is the azp rule of N55/N56.
       await rejects(id().verify(id().good({ aud: [CLIENT, 'untrusted'] })), 'ERR_TOKEN_AZP_MISSING');
       await rejects(id().verify(id().good({ aud: [CLIENT, 'untrusted'], azp: 'untrusted' })), 'ERR_TOKEN_AZP_MISMATCH');
       const claims = await id().verify(id().good({ aud: [CLIENT, 'untrusted'], azp: CLIENT }));

@@ -109,6 +109,10 @@ export interface VerifierOptions {
   /** @defaultValue () => T */
   clock?: () => number;
   maxTokenLength?: number;
+  /** Oldest token accepted, seconds since `iat`. @defaultValue no maximum */
+  maxTokenAge?: number;
+  /** ID tokens only: the audiences trusted besides the client id. @defaultValue no allowlist */
+  trustedAudiences?: string[];
   cache?: boolean;
 }
 
@@ -145,6 +149,7 @@ export function subject(kind: Kind, server: () => JwksServer): Subject {
       leeway: options.leeway ?? L,
       clock: options.clock ?? (() => T),
       maxTokenLength: options.maxTokenLength,
+      maxTokenAge: options.maxTokenAge,
       cache: options.cache,
     };
     const jwksOptions = { cooldown: options.cooldown, timeout: options.timeout };
@@ -162,6 +167,7 @@ export function subject(kind: Kind, server: () => JwksServer): Subject {
         signatureVerifier,
         issuer: options.issuer ?? issuer,
         audience: CLIENT,
+        trustedAudiences: options.trustedAudiences,
         ...common,
       });
       return (token, call = { nonce: NONCE }) => verifier.verify(token as string, call) as Promise<Claims>;

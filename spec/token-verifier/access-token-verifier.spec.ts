@@ -101,6 +101,9 @@ describe('AccessTokenVerifier', () => {
       ['an http: issuer to discover', { issuer: 'http://tenant.example.com/', audience: API }],
       ['an http: JWKS URL', { issuer: 'https://a/', jwksUri: 'http://tenant.example.com/jwks', audience: API }],
       ['a bad leeway', { issuer: 'https://a/', audience: API, leeway: '60' }],
+      ['a maxTokenAge of 0', { issuer: 'https://a/', audience: API, maxTokenAge: 0 }],
+      ['a maxTokenAge as a string', { issuer: 'https://a/', audience: API, maxTokenAge: '3600' }],
+      ['an infinite maxTokenAge', { issuer: 'https://a/', audience: API, maxTokenAge: Number.POSITIVE_INFINITY }],
       [
         'bad key-set options for a discovered issuer',
         { issuer: 'https://a/', audience: API, jwksOptions: { cacheTtl: -1 } },
@@ -176,6 +179,30 @@ describe('AccessTokenVerifier', () => {
         nbf: NOW + 60,
       });
       expect(await subject.verify(tokenA({ iat: undefined, sub: undefined }))).not.to.have.property('iat');
+    });
+
+    it('has no maximum token age by default: an old iat, or none, passes while exp allows', async () => {
+      const subject = verifier();
+      expect(subject.maxTokenAge).to.equal(undefined);
+      expect(await subject.verify(tokenA({ iat: NOW - 365 * 86_400 }))).to.include({ iat: NOW - 365 * 86_400 });
+      expect(await subject.verify(tokenA({ iat: undefined }))).not.to.have.property('iat');
+    });
+
+    it('with maxTokenAge, requires iat and rejects a token older than maxTokenAge + leeway', async () => {
+      const subject = verifier({ maxTokenAge: 300, leeway: 10 });
+      expect(subject.maxTokenAge).to.equal(300);
+      expect(await subject.verify(tokenA({ iat: NOW - 310 }))).to.include({ iat: NOW - 310 });
+      const old = await failure(subject, tokenA({ iat: NOW - 310.5 }));
+      expect([old.code, old.claim]).to.deep.equal(['ERR_TOKEN_TOO_OLD', 'iat']);
+      expect(old.message).to.equal(
+        'Issued At (iat) claim is too old in the access token; the token was issued 310.5 seconds ago, the maximum age is 300 seconds',
+      );
+      const missing = await failure(subject, tokenA({ iat: undefined }));
+      expect(missing.code).to.equal('ERR_TOKEN_IAT_MISSING');
+      expect(missing.message).to.equal(
+        'Issued At (iat) claim must be a number present in the access token when a maximum token age is configured',
+      );
+      expect((await failure(subject, tokenA({ iat: String(NOW) }))).code).to.equal('ERR_TOKEN_IAT_MISSING');
     });
 
     it('words its messages for an access token', async () => {
@@ -324,6 +351,18 @@ describe('AccessTokenVerifier', () => {
       expect(second.scopes).to.deep.equal(['read:a']);
       now = NOW + 100 + 60;
       expect(((await rejectionOf(subject.verify(token))) as TokenValidationError).code).to.equal('ERR_TOKEN_EXPIRED');
+    });
+
+    it('rejects a remembered token once it is older than maxTokenAge, without the key set', async () => {
+      let now = NOW;
+      const subject = verifier({ cache: true, clock: () => now, maxTokenAge: 600 });
+      const token = tokenA();
+      await subject.verify(token);
+      now = NOW + 660;
+      expect(await subject.verify(token)).to.include({ iat: NOW });
+      now += 0.5;
+      expect(((await rejectionOf(subject.verify(token))) as TokenValidationError).code).to.equal('ERR_TOKEN_TOO_OLD');
+      expect(tenantA.count(JWKS_PATH)).to.equal(1);
     });
   });
 });

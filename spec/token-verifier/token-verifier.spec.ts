@@ -461,6 +461,123 @@ describe('TokenVerifier', () => {
     });
   });
 
+  describe('maxTokenAge', () => {
+    const aged = (options: Partial<TokenVerifierOptions> = {}) => verifier({ maxTokenAge: 3600, ...options });
+
+    it('has no maximum by default: a token issued long ago passes while exp allows', async () => {
+      expect(verifier().maxTokenAge).to.equal(undefined);
+      const claims = await verifier().verify(hs256({ iat: CLOCK - 365 * 86_400 }), { nonce: NONCE });
+      expect(claims.iat).to.equal(CLOCK - 365 * 86_400);
+    });
+
+    it('accepts now - iat == maxTokenAge + leeway and rejects a millisecond more', async () => {
+      const boundary = CLOCK - 3600 - LEEWAY;
+      expect(await aged().verify(hs256({ iat: boundary }), { nonce: NONCE })).to.include({ iat: boundary });
+      const err = await failure(hs256({ iat: boundary - 0.001 }), { nonce: NONCE }, { maxTokenAge: 3600 });
+      expect([err.code, err.claim]).to.deep.equal(['ERR_TOKEN_TOO_OLD', 'iat']);
+    });
+
+    it('applies the leeway: a token 1 s past maxTokenAge passes with leeway 60, not with leeway 0', async () => {
+      const token = hs256({ iat: CLOCK - 3601 });
+      expect(await aged().verify(token, { nonce: NONCE })).to.include({ iat: CLOCK - 3601 });
+      const err = await failure(token, { nonce: NONCE }, { maxTokenAge: 3600, leeway: 0 });
+      expect(err.code).to.equal('ERR_TOKEN_TOO_OLD');
+      expect(err.message).to.equal(
+        'Issued At (iat) claim is too old in the ID token; the token was issued 3601 seconds ago, the maximum age is 3600 seconds',
+      );
+    });
+
+    it('still requires iat', async () => {
+      expect((await failure(hs256({ iat: undefined }), { nonce: NONCE }, { maxTokenAge: 3600 })).code).to.equal(
+        'ERR_TOKEN_IAT_MISSING',
+      );
+    });
+
+    for (const value of [0, -1, Number.NaN, Number.POSITIVE_INFINITY, '3600', null, true]) {
+      it(`refuses maxTokenAge ${String(value)}`, () => {
+        const err = thrownBy(() => verifier({ maxTokenAge: value as number }));
+        expect(err).to.be.instanceOf(ConfigurationError);
+        expect((err as ConfigurationError).option).to.equal('maxTokenAge');
+      });
+    }
+
+    it('accepts fractional and large ages', () => {
+      expect(aged({ maxTokenAge: 0.5 }).maxTokenAge).to.equal(0.5);
+      expect(aged({ maxTokenAge: 10 * 365 * 86_400 }).maxTokenAge).to.equal(10 * 365 * 86_400);
+    });
+  });
+
+  describe('trustedAudiences', () => {
+    const API = 'https://api.example.com/';
+
+    it('accepts any extra audience by default, azp being the client id', async () => {
+      expect(verifier().trustedAudiences).to.equal(undefined);
+      const claims = await verifier().verify(hs256({ aud: [AUDIENCE, 'anyone'] }), { nonce: NONCE });
+      expect(claims.aud).to.deep.equal([AUDIENCE, 'anyone']);
+    });
+
+    it('accepts an aud made of the client id and trusted audiences only', async () => {
+      const subject = verifier({ trustedAudiences: [OTHER_AUDIENCE, API] });
+      expect(subject.trustedAudiences).to.deep.equal([OTHER_AUDIENCE, API]);
+      for (const aud of [AUDIENCE, [AUDIENCE], [AUDIENCE, OTHER_AUDIENCE], [API, AUDIENCE, OTHER_AUDIENCE]]) {
+        expect((await subject.verify(hs256({ aud }), { nonce: NONCE })).aud).to.deep.equal(aud);
+      }
+    });
+
+    it('rejects an aud that names an untrusted audience, quoting it', async () => {
+      const err = await failure(
+        hs256({ aud: [AUDIENCE, OTHER_AUDIENCE, 'untrusted'] }),
+        { nonce: NONCE },
+        {
+          trustedAudiences: [OTHER_AUDIENCE],
+        },
+      );
+      expect([err.code, err.claim]).to.deep.equal(['ERR_TOKEN_AUD_UNTRUSTED', 'aud']);
+      expect(err.message).to.equal(
+        'Audience (aud) claim holds an untrusted audience in the ID token; "untrusted" is neither the client id nor a trusted audience',
+      );
+      const forged = await failure(
+        hs256({ aud: [AUDIENCE, 'evil\r\nX-Log: 1'] }),
+        { nonce: NONCE },
+        {
+          trustedAudiences: [],
+        },
+      );
+      expect(forged.message).to.include('"evil\\r\\nX-Log: 1" is neither');
+    });
+
+    it('trusts the client id alone with an empty list', async () => {
+      const subject = verifier({ trustedAudiences: [] });
+      expect((await subject.verify(hs256({ aud: AUDIENCE }), { nonce: NONCE })).aud).to.equal(AUDIENCE);
+      const err = await rejectionOf(subject.verify(hs256(), { nonce: NONCE }));
+      expect((err as TokenValidationError).code).to.equal('ERR_TOKEN_AUD_UNTRUSTED');
+    });
+
+    it('checks the audiences before azp, and still requires azp with several', async () => {
+      const options = { trustedAudiences: [OTHER_AUDIENCE] };
+      const untrusted = await failure(hs256({ aud: [AUDIENCE, 'x'], azp: undefined }), { nonce: NONCE }, options);
+      expect(untrusted.code).to.equal('ERR_TOKEN_AUD_UNTRUSTED');
+      const noAzp = await failure(hs256({ azp: undefined }), { nonce: NONCE }, options);
+      expect(noAzp.code).to.equal('ERR_TOKEN_AZP_MISSING');
+    });
+
+    for (const value of ['x', [''], [' '], [1], [null], null, {}]) {
+      it(`refuses trustedAudiences ${JSON.stringify(value)}`, () => {
+        const err = thrownBy(() => verifier({ trustedAudiences: value as string[] }));
+        expect(err).to.be.instanceOf(ConfigurationError);
+        expect((err as ConfigurationError).option).to.equal('trustedAudiences');
+      });
+    }
+
+    it('keeps its own copy of the list', async () => {
+      const list = [OTHER_AUDIENCE];
+      const subject = verifier({ trustedAudiences: list });
+      list.push('untrusted');
+      const err = await rejectionOf(subject.verify(hs256({ aud: [AUDIENCE, 'untrusted'] }), { nonce: NONCE }));
+      expect((err as TokenValidationError).code).to.equal('ERR_TOKEN_AUD_UNTRUSTED');
+    });
+  });
+
   describe('claims the original did not check', () => {
     it('rejects a nonce when none was expected, and a nonce of another type', async () => {
       const err = await failure(hs256(), {});
@@ -745,6 +862,20 @@ describe('TokenVerifier', () => {
         'ERR_TOKEN_EXPIRED',
       );
       expect(signature.calls).to.equal(2);
+    });
+
+    it('rejects a remembered token once it is older than maxTokenAge, without verifying it again', async () => {
+      let now = CLOCK;
+      const signature = new CountingVerifier(SECRET);
+      const subject = verifier({ signatureVerifier: signature, cache: true, clock: () => now, maxTokenAge: 600 });
+      const token = hs256();
+      await subject.verify(token, { nonce: NONCE });
+      now = CLOCK + 600 + LEEWAY;
+      expect(await subject.verify(token, { nonce: NONCE })).to.include({ iat: CLOCK });
+      now += 1;
+      const err = await rejectionOf(subject.verify(token, { nonce: NONCE }));
+      expect((err as TokenValidationError).code).to.equal('ERR_TOKEN_TOO_OLD');
+      expect(signature.calls).to.equal(1);
     });
 
     it('remembers no token that failed a check', async () => {
