@@ -145,6 +145,7 @@ const DESCRIPTIONS: Readonly<Record<string, string>> = {
   ERR_TOKEN_EXPIRED: 'The token has expired',
   ERR_TOKEN_NOT_YET_VALID: 'The token is not valid yet',
   ERR_TOKEN_IAT_FUTURE: 'The token is issued in the future',
+  ERR_TOKEN_IAT_MISSING: 'The token has no issue time',
   ERR_TOKEN_TOO_OLD: 'The token was issued too long ago',
 };
 

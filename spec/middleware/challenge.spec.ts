@@ -175,6 +175,9 @@ describe('describeRejection', () => {
     expect(describeRejection(new TokenValidationError('x', 'ERR_TOKEN_TOO_OLD', 'iat'))).to.equal(
       'The token was issued too long ago',
     );
+    expect(describeRejection(new TokenValidationError('x', 'ERR_TOKEN_IAT_MISSING', 'iat'))).to.equal(
+      'The token has no issue time',
+    );
     expect(describeRejection(new TokenValidationError('x', 'ERR_X', 'bad"claim'))).to.equal('The token is invalid');
     expect(describeRejection(new TokenValidationError('x'))).to.equal('The token is invalid');
   });
