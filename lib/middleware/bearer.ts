@@ -85,6 +85,12 @@ export interface BearerAuthOptions<R = BearerRequest> {
   cache?: boolean | VerifiedTokenCacheOptions;
   /** Require `typ: at+jwt` on access tokens (RFC 9068 §4). @defaultValue false */
   strictTyp?: boolean;
+  /**
+   * Hold access tokens to the whole RFC 9068 profile, as express-oauth2-jwt-bearer's `strict` does: `typ: at+jwt`,
+   * and `sub`, `client_id`, `iat` and `jti` required. Not for Auth0 access tokens (`typ: JWT`, no `client_id`);
+   * ignored for ID tokens. @defaultValue false
+   */
+  strict?: boolean;
   /** Longest token accepted, in characters. @defaultValue 16384 */
   maxTokenLength?: number;
   /** The current time in epoch seconds, for tests. @defaultValue `() => Date.now() / 1000` */
@@ -214,6 +220,7 @@ export class BearerAuthenticator<R extends BearerRequest = BearerRequest> {
       clock: options.clock,
       maxTokenLength: options.maxTokenLength,
       strictTyp: options.strictTyp,
+      strict: options.strict,
       cache: options.cache,
       jwksOptions: options.jwksOptions,
       discovery: options.discovery,

@@ -55,6 +55,7 @@ export interface VerifierSettings extends Pick<
   | 'clock'
   | 'maxTokenLength'
   | 'strictTyp'
+  | 'strict'
   | 'cache'
   | 'jwksOptions'
   | 'discovery'
@@ -168,7 +169,7 @@ export class IssuerRouter<R> {
     const issuer = 'https://issuer.invalid/';
     const { leeway, maxTokenAge, clock, maxTokenLength, cache } = s;
     if (s.tokenType === 'access_token') {
-      const { audience, strictTyp, jwksOptions } = s;
+      const { audience, strictTyp, strict, jwksOptions } = s;
       const jwksUri = `${issuer}jwks.json`;
       new AccessTokenVerifier({
         issuer,
@@ -179,6 +180,7 @@ export class IssuerRouter<R> {
         clock,
         maxTokenLength,
         strictTyp,
+        strict,
         cache,
         jwksOptions,
       });
@@ -207,6 +209,7 @@ export class IssuerRouter<R> {
       clock: s.clock,
       maxTokenLength: s.maxTokenLength,
       strictTyp: s.strictTyp,
+      strict: s.strict,
       cache: s.cache,
       jwksOptions: s.jwksOptions,
       discovery: this.#sharedDiscovery(),

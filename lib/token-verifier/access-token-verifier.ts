@@ -28,6 +28,7 @@ import {
   DEFAULT_MAX_TOKEN_LENGTH,
   HeaderCache,
   type JwtHeader,
+  type JwtPayload,
   type ParsedJwt,
   type ParseOptions,
   parseJwt,
@@ -90,6 +91,13 @@ export interface AccessTokenVerifierOptions {
    * access tokens carry `JWT`. Other types (`logout+jwt`, `dpop+jwt`, …) are always rejected. @defaultValue false
    */
   strictTyp?: boolean;
+  /**
+   * Hold tokens to the whole RFC 9068 profile (express-oauth2-jwt-bearer's `strict`): `typ` must be `at+jwt`
+   * (as with `strictTyp`), and `sub`, `client_id`, `iat` and `jti` are required (§2.2) besides `iss`, `aud` and
+   * `exp`, which always are. Auth0 access tokens carry `typ: JWT` and no `client_id`: leave it off for them.
+   * @defaultValue false
+   */
+  strict?: boolean;
   /** Opt-in verified-token cache: `true` or `{ maxEntries }`. @defaultValue false */
   cache?: boolean | VerifiedTokenCacheOptions;
   /** Options of the key sets this verifier creates (`cacheTtl`, `cooldown`, `timeout`, `maxStale`, agents). */
@@ -164,6 +172,21 @@ function algorithmsOf(value: unknown, fallback: JwsAlgorithm): readonly JwsAlgor
   return list as JwsAlgorithm[];
 }
 
+/** A boolean option: `false` when absent. */
+function flag(value: unknown, option: string): boolean {
+  if (value !== undefined && typeof value !== 'boolean')
+    throw new ConfigurationError(`${option} must be a boolean`, option);
+  return value === true;
+}
+
+/** Requires a claim of the RFC 9068 profile to be a non-empty string. */
+function requireText(payload: JwtPayload, claim: string, name: string, code: string): void {
+  const value = payload[claim];
+  if (typeof value !== 'string' || value === '') {
+    throw invalid(`${name} (${claim}) claim must be a string present in the access token`, code, claim);
+  }
+}
+
 /** Adds the scopes of one claim: a space-separated string, or an array of strings. */
 function addScopes(scopes: Set<string>, claim: unknown): void {
   if (typeof claim === 'string') {
@@ -191,12 +214,13 @@ export function scopesOf(payload: Record<string, unknown>): string[] {
 /**
  * Verifies JWT access tokens (RFC 9068, and Auth0's) for an API: one or several trusted issuers, each with its
  * own keys (a JWKS given as `jwksUri` or found through the issuer's discovery document, or an HS* secret).
- * In order: token present; structure, `alg` in the allowlist, header policy (`typ` `at+jwt`, `JWT` or absent;
- * no `crit`, `cty`, `zip`, `b64`); `iss` in the allowlist — **before any request**, so a token naming another
- * issuer never makes us contact anyone; the signature, with a key of that issuer only; `sub` (a string when
- * present); `aud` holding one of the audiences; `exp` (required; valid iff `now < exp + leeway`); `iat` (not in
- * the future beyond the leeway; with `maxTokenAge`, required and not older than `maxTokenAge + leeway`); `nbf`;
- * `exp` not before `iat`. A token carrying an `events` claim (an OIDC logout
+ * In order: token present; structure, `alg` in the allowlist, header policy (`typ` `at+jwt`, `JWT` or absent,
+ * only `at+jwt` with `strictTyp` or `strict`; no `crit`, `cty`, `zip`, `b64`); `iss` in the allowlist —
+ * **before any request**, so a token naming another issuer never makes us contact anyone; the signature, with a
+ * key of that issuer only; `sub` (a string when present; with `strict`, `sub`, `client_id` and `jti` required
+ * non-empty strings); `aud` holding one of the audiences; `exp` (required; valid iff `now < exp + leeway`);
+ * `iat` (not in the future beyond the leeway; required with `strict`; with `maxTokenAge`, required and not older
+ * than `maxTokenAge + leeway`); `nbf`; `exp` not before `iat`. A token carrying an `events` claim (an OIDC logout
  * token or another security event token, RFC 8417 §2.2) is never an access token, even untyped and with an
  * `aud` the API accepts (Azure AD access tokens for an app's own API carry its client id, as ID and logout
  * tokens of that app do).
@@ -222,6 +246,8 @@ export class AccessTokenVerifier {
   readonly leeway: number;
   /** Oldest token accepted, in seconds since its `iat`; `undefined` for no maximum. */
   readonly maxTokenAge: number | undefined;
+  /** Whether tokens are held to the whole RFC 9068 profile (`strict`). */
+  readonly strict: boolean;
   readonly #trusted = new Map<string, TrustedIssuer>();
   readonly #clock: Clock;
   readonly #parse: ParseOptions;
@@ -260,13 +286,15 @@ export class AccessTokenVerifier {
     this.audiences = Object.freeze(audiences.map((audience) => checkText(audience, 'audience')));
     this.leeway = checkLeeway(options.leeway);
     this.maxTokenAge = checkMaxTokenAge(options.maxTokenAge);
+    this.strict = flag(options.strict, 'strict');
+    const typed = this.strict || flag(options.strictTyp, 'strictTyp');
     this.#clock = checkClock(options.clock);
     this.#parse = {
       algorithms: [...all],
       maxLength: checkLength(options.maxTokenLength, 'maxTokenLength', DEFAULT_MAX_TOKEN_LENGTH),
       kind: KIND,
-      types: new Set(options.strictTyp === true ? ['at+jwt'] : ['at+jwt', 'jwt']),
-      untyped: options.strictTyp !== true,
+      types: new Set(typed ? ['at+jwt'] : ['at+jwt', 'jwt']),
+      untyped: !typed,
       headers: new HeaderCache(),
     };
     this.#cache = verifiedTokenCache(options.cache);
@@ -386,12 +414,16 @@ export class AccessTokenVerifier {
         'events',
       );
     }
-    if (payload.sub !== undefined && typeof payload.sub !== 'string') {
+    if (this.strict) {
+      requireText(payload, 'sub', 'Subject', 'ERR_TOKEN_SUB_MISSING');
+      requireText(payload, 'client_id', 'Client ID', 'ERR_TOKEN_CLIENT_ID_MISSING');
+      requireText(payload, 'jti', 'JWT ID', 'ERR_TOKEN_JTI_MISSING');
+    } else if (payload.sub !== undefined && typeof payload.sub !== 'string') {
       throw invalid('Subject (sub) claim must be a string in the access token', 'ERR_TOKEN_SUB_INVALID', 'sub');
     }
     checkAudience(payload, this.audiences, KIND);
     const exp = checkExpiry(payload, now, this.leeway, KIND);
-    checkIssuedAt(payload, exp, now, this.leeway, KIND, false);
+    checkIssuedAt(payload, exp, now, this.leeway, KIND, this.strict);
     if (this.maxTokenAge !== undefined) checkTokenAge(payload, now, this.maxTokenAge, this.leeway, KIND);
     return jwt;
   }

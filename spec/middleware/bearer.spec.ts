@@ -10,7 +10,7 @@ import {
   UnauthorizedError,
 } from '../../lib/errors.js';
 import { BearerAuthenticator, type BearerAuthOptions } from '../../lib/middleware/bearer.js';
-import { API, bearer, now, startTestIssuer, type TestIssuer } from '../helpers/issuer.js';
+import { API, bearer, now, refusal, startTestIssuer, type TestIssuer } from '../helpers/issuer.js';
 import { DISCOVERY_PATH, JWKS_PATH } from '../helpers/jwks-server.js';
 import { expectNoSecrets, rejectionOf, thrownBy } from '../helpers/secrets.js';
 
@@ -52,6 +52,7 @@ describe('BearerAuthenticator', () => {
       expect(refused({ issuer: tenant.issuer, maxTokenAge: 0 }).option).to.equal('maxTokenAge');
       expect(refused({ issuers: () => [], maxTokenAge: '600' }).option).to.equal('maxTokenAge');
       expect(refused({ issuers: () => [], tokenType: 'id_token', maxTokenAge: -1 }).option).to.equal('maxTokenAge');
+      expect(refused({ issuers: () => [], strict: 'true' }).option).to.equal('strict');
       // ID tokens of an issuer found by discovery: its verifiers come later, their options are checked now.
       const discovered = { issuer: tenant.issuer, tokenType: 'id_token' };
       expect(refused({ ...discovered, maxTokenAge: Number.NaN }).option).to.equal('maxTokenAge');
@@ -114,6 +115,21 @@ describe('BearerAuthenticator', () => {
         expect(err.status).to.equal(401);
         expect(err.headers).to.deep.equal({ 'WWW-Authenticate': `Bearer realm="${API}"` });
       }
+    });
+
+    it("with strict, holds every issuer's access tokens to the RFC 9068 profile", async () => {
+      const subject = authenticator({ strict: true });
+      const typed = { typ: 'at+jwt' };
+      const full = { client_id: 'm2m-app', jti: 'id-1' };
+      expect((await subject.authenticate(bearer(tenant.sign(full, typed))))?.payload.client_id).to.equal('m2m-app');
+      await refusal(subject.authenticate(bearer(tenant.sign(full))), 'ERR_TOKEN_TYP_INVALID');
+      await refusal(subject.authenticate(bearer(tenant.sign({ jti: 'id-1' }, typed))), 'ERR_TOKEN_CLIENT_ID_MISSING');
+      await refusal(
+        subject.authenticate(bearer(tenant.sign({ ...full, jti: undefined }, typed))),
+        'ERR_TOKEN_JTI_MISSING',
+      );
+      // Without it, an Auth0-style token (typ JWT, no client_id, no jti) passes.
+      expect(await authenticator().authenticate(bearer(tenant.sign()))).to.not.equal(undefined);
     });
 
     it('lets a request without a token through when credentials are not required', async () => {

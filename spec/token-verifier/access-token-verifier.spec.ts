@@ -157,6 +157,30 @@ describe('AccessTokenVerifier', () => {
         expect((await failure(subject, tokenA({}, typ))).code).to.equal('ERR_TOKEN_TYP_INVALID');
     });
 
+    it('with strict, holds tokens to the RFC 9068 profile: typ at+jwt, and sub, client_id, iat and jti', async () => {
+      const subject = verifier({ strict: true });
+      const full = { client_id: 'm2m-app', jti: 'id-1' };
+      const accepted = await subject.verifyComplete(tokenA(full));
+      expect(accepted.payload.client_id).to.equal('m2m-app');
+      const code = async (claims: Claims, typ: string | null = 'at+jwt') =>
+        (await failure(subject, tokenA({ ...full, ...claims }, typ))).code;
+      expect(await code({}, 'JWT')).to.equal('ERR_TOKEN_TYP_INVALID');
+      expect(await code({}, null)).to.equal('ERR_TOKEN_TYP_INVALID');
+      expect(await code({ sub: undefined })).to.equal('ERR_TOKEN_SUB_MISSING');
+      expect(await code({ sub: '' })).to.equal('ERR_TOKEN_SUB_MISSING');
+      expect(await code({ client_id: undefined })).to.equal('ERR_TOKEN_CLIENT_ID_MISSING');
+      expect(await code({ client_id: 7 })).to.equal('ERR_TOKEN_CLIENT_ID_MISSING');
+      expect(await code({ iat: undefined })).to.equal('ERR_TOKEN_IAT_MISSING');
+      expect(await code({ jti: undefined })).to.equal('ERR_TOKEN_JTI_MISSING');
+      expect(await code({ jti: '' })).to.equal('ERR_TOKEN_JTI_MISSING');
+      // Without strict, each of these is optional (Auth0 access tokens carry no client_id, only azp).
+      await verifier().verify(tokenA({ sub: undefined, iat: undefined }, 'JWT'));
+    });
+
+    it('refuses a strict option that is not a boolean', () => {
+      expect(thrownBy(() => verifier({ strict: 'yes' as unknown as boolean }))).to.be.instanceOf(ConfigurationError);
+    });
+
     it('accepts any of its audiences, in a string or a list, and nothing else', async () => {
       const subject = verifier({ audience: [API, 'https://other.example.com/'] });
       await subject.verify(tokenA({ aud: 'https://other.example.com/' }));
