@@ -2,7 +2,7 @@ import { ConfigurationError } from '../errors.js';
 import type { Body } from '../http/form.js';
 import { isLoopbackHost } from '../http/url.js';
 import { HttpClient, type HttpRequest, type TransportOptions } from '../http/http-client.js';
-import { ClientAuthentication, type ClientCredentials } from './client-authentication.js';
+import { checkMutualTls, ClientAuthentication, type ClientCredentials } from './client-authentication.js';
 
 /** Where a client sends its requests. */
 export interface EndpointOptions extends TransportOptions {
@@ -118,6 +118,7 @@ export function createSharedTransport(options: AuthenticationOptions): SharedTra
   }
   const origin = resolveOrigin(options);
   const clientId = requireText(options.clientId, 'clientId');
+  checkMutualTls(options.clientAuthMethod, options.httpsAgent);
   return {
     origin,
     clientId,

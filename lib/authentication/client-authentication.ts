@@ -1,10 +1,61 @@
 import { createPrivateKey, type KeyObject, randomUUID } from 'node:crypto';
+import type { Agent as HttpsAgent } from 'node:https';
 import jwt from 'jsonwebtoken';
 import { ConfigurationError } from '../errors.js';
 import type { Body } from '../http/form.js';
 
-/** How the client proves who it is at the token endpoint (RFC 6749 §2.3, RFC 7523, OIDC Core §9). */
-export type ClientAuthMethod = 'client_secret_post' | 'client_secret_basic' | 'private_key_jwt' | 'none';
+/**
+ * How the client proves who it is at the token endpoint (RFC 6749 §2.3, RFC 7523, OIDC Core §9, RFC 8705 §2).
+ * The mutual-TLS methods (`tls_client_auth`, `self_signed_tls_client_auth`) send only `client_id`: the proof is
+ * the client certificate, which the `httpsAgent` option presents. They are never chosen unless asked for.
+ */
+export type ClientAuthMethod =
+  | 'client_secret_post'
+  | 'client_secret_basic'
+  | 'private_key_jwt'
+  | 'tls_client_auth'
+  | 'self_signed_tls_client_auth'
+  | 'none';
+
+/** The methods whose proof is a TLS client certificate (RFC 8705 §2). */
+const MUTUAL_TLS_METHODS: readonly string[] = ['tls_client_auth', 'self_signed_tls_client_auth'];
+
+const METHODS: readonly string[] = [
+  'client_secret_post',
+  'client_secret_basic',
+  'private_key_jwt',
+  'none',
+  ...MUTUAL_TLS_METHODS,
+];
+
+/**
+ * Whether a method's proof is the TLS client certificate (RFC 8705 §2) rather than something in the request.
+ *
+ * @example
+ * isMutualTls('tls_client_auth'); // true
+ */
+export function isMutualTls(method: string | undefined): boolean {
+  return method !== undefined && MUTUAL_TLS_METHODS.includes(method);
+}
+
+/**
+ * Refuses a mutual-TLS `clientAuthMethod` without an `httpsAgent` that presents a client certificate (`cert`
+ * and `key`, or `pfx`): every request would reach the token endpoint without any proof of the client.
+ *
+ * @throws {ConfigurationError} naming `httpsAgent`.
+ * @example
+ * checkMutualTls('tls_client_auth', new https.Agent({ cert, key }));
+ */
+export function checkMutualTls(method: ClientAuthMethod | undefined, httpsAgent: HttpsAgent | undefined): void {
+  if (!isMutualTls(method)) return;
+  const tls = (httpsAgent as { options?: { cert?: unknown; key?: unknown; pfx?: unknown } } | undefined)?.options;
+  if (tls === undefined || (tls.pfx === undefined && (tls.cert === undefined || tls.key === undefined))) {
+    throw new ConfigurationError(
+      `clientAuthMethod ${method} needs an httpsAgent that presents the client certificate (cert and key, or pfx)`,
+      'httpsAgent',
+    );
+  }
+}
 
 /** Algorithms a client assertion may be signed with. */
 export type ClientAssertionAlgorithm =
@@ -86,7 +137,7 @@ function importSigningKey(key: string | KeyObject, alg: ClientAssertionAlgorithm
 function resolveMethod(credentials: ClientCredentials): ClientAuthMethod {
   const { clientAuthMethod, clientSecret, clientAssertionSigningKey } = credentials;
   if (clientAuthMethod !== undefined) {
-    if (!['client_secret_post', 'client_secret_basic', 'private_key_jwt', 'none'].includes(clientAuthMethod)) {
+    if (!METHODS.includes(clientAuthMethod)) {
       throw new ConfigurationError(
         `clientAuthMethod "${String(clientAuthMethod)}" is not supported`,
         'clientAuthMethod',
@@ -110,7 +161,9 @@ function resolveMethod(credentials: ClientCredentials): ClientAuthMethod {
 /**
  * Adds exactly one client-authentication method to token-endpoint requests: `client_secret_post` (the secret
  * in the body), `client_secret_basic` (an `Authorization: Basic` header, RFC 6749 §2.3.1 encoding),
- * `private_key_jwt` (a fresh signed assertion per request, RFC 7523) or `none` (public clients).
+ * `private_key_jwt` (a fresh signed assertion per request, RFC 7523), `tls_client_auth` and
+ * `self_signed_tls_client_auth` (the TLS client certificate, RFC 8705; the body carries `client_id` only) or
+ * `none` (public clients).
  * The secret and the key live in private fields: `util.inspect` of the object shows neither.
  *
  * @throws {ConfigurationError} at construction when the method lacks its credential, or the key is unreadable,
@@ -194,6 +247,8 @@ export class ClientAuthentication {
           },
           headers: {},
         };
+      case 'tls_client_auth':
+      case 'self_signed_tls_client_auth':
       case 'none':
         return { body: { client_id: this.#clientId }, headers: {} };
     }

@@ -5,6 +5,8 @@ import {
   ClientAuthentication,
   type ClientAuthMethod,
   type ClientCredentials,
+  checkMutualTls,
+  isMutualTls,
 } from '../authentication/client-authentication.js';
 import type { TokenResponse } from '../authentication/types.js';
 import { ConfigurationError } from '../errors.js';
@@ -41,7 +43,11 @@ export interface ClientCredentialsProviderOptions extends TokenCacheOptions, Tra
   clientSecret?: string;
   /** The private key of `private_key_jwt`: PEM text, a JWK (JSON text or object), a `KeyObject`, or a file path. */
   privateKey?: PrivateKeyInput;
-  /** How the client authenticates. @defaultValue `private_key_jwt` with a `privateKey`, else `client_secret_post` */
+  /**
+   * How the client authenticates: a secret, a private key, or mutual TLS (`tls_client_auth`,
+   * `self_signed_tls_client_auth`, RFC 8705) with the client certificate in `httpsAgent`.
+   * @defaultValue `private_key_jwt` with a `privateKey`, else `client_secret_post`
+   */
   clientAuthMethod?: Exclude<ClientAuthMethod, 'none'>;
   /** Algorithm of the client assertion. @defaultValue the JWK's `alg`, else RS256 / PS256 / ES256-384-512 by key type */
   clientAssertionSigningAlg?: ClientAssertionAlgorithm;
@@ -124,7 +130,12 @@ export class ClientCredentialsSource implements TokenSource {
         'clientAuthMethod',
       );
     }
-    if (!options.clientSecret && (options.privateKey === undefined || options.privateKey === null)) {
+    checkMutualTls(options.clientAuthMethod, options.httpsAgent);
+    if (
+      !isMutualTls(options.clientAuthMethod) &&
+      !options.clientSecret &&
+      (options.privateKey === undefined || options.privateKey === null)
+    ) {
       throw new ConfigurationError('clientSecret or privateKey is required', 'clientSecret');
     }
     checkDiscoveryOption(options.discovery);

@@ -1,3 +1,4 @@
+import { Agent as HttpsAgent } from 'node:https';
 import { inspect } from 'node:util';
 import { expect } from 'chai';
 import nock from 'nock';
@@ -69,6 +70,19 @@ describe('AuthenticationBase', () => {
         ConfigurationError,
       );
     }
+  });
+
+  it('refuses a mutual-TLS method without an httpsAgent that carries a client certificate', () => {
+    const options = { domain: 'd.example', clientId: 'c', clientAuthMethod: 'tls_client_auth' as const };
+    for (const httpsAgent of [undefined, new HttpsAgent(), new HttpsAgent({ key: 'k' })]) {
+      const err = thrownBy(() => new Probe({ ...options, httpsAgent }));
+      expect(err).to.be.instanceOf(ConfigurationError).with.property('option', 'httpsAgent');
+    }
+    expect(new Probe({ ...options, httpsAgent: new HttpsAgent({ cert: 'c', key: 'k' }) }).clientAuthMethod).to.equal(
+      'tls_client_auth',
+    );
+    const pfx = new HttpsAgent({ pfx: Buffer.from('p') });
+    expect(new Probe({ ...options, clientAuthMethod: 'self_signed_tls_client_auth', httpsAgent: pfx })).to.be.ok;
   });
 
   it('sends client_id on plain posts and the client authentication on authenticated ones', async () => {

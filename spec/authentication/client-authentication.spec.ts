@@ -48,6 +48,14 @@ describe('ClientAuthentication', () => {
     expect(decoded).to.equal('my+id:a%3Ab%2Bc%2Fd');
   });
 
+  it('sends only the client id for mutual-TLS methods, whose proof is the TLS client certificate (RFC 8705)', () => {
+    for (const method of ['tls_client_auth', 'self_signed_tls_client_auth'] as const) {
+      const auth = new ClientAuthentication({ clientId: 'cid', clientSecret: 'shh', clientAuthMethod: method }, AUD);
+      expect(auth.method).to.equal(method);
+      expect(auth.parts()).to.deep.equal({ body: { client_id: 'cid' }, headers: {} });
+    }
+  });
+
   it('sends only the client id for a public client', () => {
     const auth = new ClientAuthentication({ clientId: 'spa' }, AUD);
     expect(auth.method).to.equal('none');

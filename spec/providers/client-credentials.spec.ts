@@ -1,3 +1,4 @@
+import { Agent as HttpsAgent } from 'node:https';
 import { inspect } from 'node:util';
 import { expect } from 'chai';
 import jwt from 'jsonwebtoken';
@@ -320,6 +321,20 @@ describe('ClientCredentialsProvider', () => {
         expect(err).to.be.instanceOf(ConfigurationError).with.property('option', option);
       });
     }
+
+    it('takes a mutual-TLS method with a certificate-carrying httpsAgent instead of a secret or key', async () => {
+      const httpsAgent = new HttpsAgent({ cert: 'c', key: 'k' });
+      const base = { domain: DOMAIN, clientId: 'c', audience: 'https://api/' };
+      const refused = thrownBy(() => new ClientCredentialsProvider({ ...base, clientAuthMethod: 'tls_client_auth' }));
+      expect(refused).to.be.instanceOf(ConfigurationError).with.property('option', 'httpsAgent');
+      const { scope, seen } = tokenEndpoint();
+      const provider = new ClientCredentialsProvider({ ...base, clientAuthMethod: 'tls_client_auth', httpsAgent });
+      await provider.authToken();
+      expect(seen.form).to.deep.include({ grant_type: 'client_credentials', client_id: 'c' });
+      expect(seen.form).to.not.have.property('client_secret');
+      expect(seen.form).to.not.have.property('client_assertion');
+      scope.done();
+    });
 
     it('refuses missing options', () => {
       expect(thrownBy(() => new ClientCredentialsProvider(null as never))).to.be.instanceOf(ConfigurationError);
