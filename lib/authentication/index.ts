@@ -33,6 +33,7 @@ export {
   type PasswordlessLoginParams,
   type PollBackchannelLoginParams,
   type RefreshTokenParams,
+  type TokenExchangeParams,
 } from './get-token-params.js';
 export {
   Mfa,
