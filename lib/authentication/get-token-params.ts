@@ -102,9 +102,9 @@ export interface AccessTokenForConnectionParams {
 export interface TokenExchangeParams {
   /** The token to exchange: it represents the party on whose behalf the request is made. Kept out of every error. */
   subjectToken: string;
-  /** Type of `subjectToken`, e.g. `urn:ietf:params:oauth:token-type:access_token`, or the URI of an Auth0 Custom Token Exchange profile. */
+  /** Type of `subjectToken`, e.g. {@link TOKEN_TYPE}`.accessToken`, or the URI of an Auth0 Custom Token Exchange profile. */
   subjectTokenType: string;
-  /** The type of token wanted, e.g. `urn:ietf:params:oauth:token-type:access_token`; the server picks one when absent. */
+  /** The type of token wanted, e.g. {@link TOKEN_TYPE}`.accessToken`; the server picks one when absent. */
   requestedTokenType?: string;
   /** The API identifier (logical name) the token is for. */
   audience?: string;
