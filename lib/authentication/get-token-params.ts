@@ -95,6 +95,31 @@ export interface AccessTokenForConnectionParams {
   loginHint?: string;
 }
 
+/**
+ * Parameters of {@link GetToken.tokenExchange}: OAuth 2.0 Token Exchange (RFC 8693 §2.1), e.g. Auth0's Custom
+ * Token Exchange. `actorToken` and `actorTokenType` go together or not at all.
+ */
+export interface TokenExchangeParams {
+  /** The token to exchange: it represents the party on whose behalf the request is made. Kept out of every error. */
+  subjectToken: string;
+  /** Type of `subjectToken`, e.g. {@link TOKEN_TYPE}`.accessToken`, or the URI of an Auth0 Custom Token Exchange profile. */
+  subjectTokenType: string;
+  /** The type of token wanted, e.g. {@link TOKEN_TYPE}`.accessToken`; the server picks one when absent. */
+  requestedTokenType?: string;
+  /** The API identifier (logical name) the token is for. */
+  audience?: string;
+  /** RFC 8707 resource indicator: the URI of the resource server the token is for. One value. */
+  resource?: string;
+  /** Space-separated scopes. */
+  scope?: string;
+  /** A token of the acting party (delegation, RFC 8693 §1.1). Requires `actorTokenType`. Kept out of every error. */
+  actorToken?: string;
+  /** Type of `actorToken`; required with it and refused without it (RFC 8693 §2.1). */
+  actorTokenType?: string;
+  /** The organization (id or name) the token is for (Auth0). */
+  organization?: string;
+}
+
 /** Parameters of {@link GetToken.mfaOtp}. */
 export interface MfaOtpParams {
   /** The `mfa_token` of the `mfa_required` error. */

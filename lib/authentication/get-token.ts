@@ -1,4 +1,4 @@
-import { Auth0Error, AuthorizationExpiredError, RateLimitError } from '../errors.js';
+import { Auth0Error, AuthorizationExpiredError, ConfigurationError, RateLimitError } from '../errors.js';
 import type { Body } from '../http/form.js';
 import { sleep } from '../http/sleep.js';
 import { AuthenticationBase, type RequestOptions } from './base.js';
@@ -17,6 +17,7 @@ import type {
   MfaOtpParams,
   MfaOobParams,
   MfaRecoveryCodeParams,
+  TokenExchangeParams,
 } from './get-token-params.js';
 
 /** Grant types of `/oauth/token`. */
@@ -28,6 +29,7 @@ const GRANT = {
   refreshToken: 'refresh_token',
   passwordless: 'http://auth0.com/oauth/grant-type/passwordless/otp',
   ciba: 'urn:openid:params:grant-type:ciba',
+  tokenExchange: 'urn:ietf:params:oauth:grant-type:token-exchange',
   federatedConnection: 'urn:auth0:params:oauth:grant-type:token-exchange:federated-connection-access-token',
   mfaOtp: 'http://auth0.com/oauth/grant-type/mfa-otp',
   mfaOob: 'http://auth0.com/oauth/grant-type/mfa-oob',
@@ -38,6 +40,30 @@ const GRANT = {
 const DEFAULT_POLL_INTERVAL = 5;
 /** Seconds added to the poll interval on each `slow_down` (RFC 8628 §3.5, CIBA Core §11). */
 const SLOW_DOWN_STEP = 5;
+
+/**
+ * The `actor_token` and `actor_token_type` of a token exchange: both or neither (RFC 8693 §2.1). The messages name
+ * the parameter, never its value.
+ */
+function actorOf(p: TokenExchangeParams): Body {
+  const hasToken = p.actorToken !== undefined && p.actorToken !== null;
+  const hasType = p.actorTokenType !== undefined && p.actorTokenType !== null;
+  if (!hasToken && !hasType) return {};
+  if (!hasToken) {
+    throw new ConfigurationError(
+      'actorTokenType must not be given without actorToken (RFC 8693 §2.1)',
+      'actorTokenType',
+    );
+  }
+  const actorToken = requireString(p.actorToken, 'actorToken');
+  if (!hasType) {
+    throw new ConfigurationError(
+      'actorTokenType is required when actorToken is given (RFC 8693 §2.1)',
+      'actorTokenType',
+    );
+  }
+  return { actor_token: actorToken, actor_token_type: requireString(p.actorTokenType, 'actorTokenType') };
+}
 
 /**
  * Every grant of the token endpoint (`POST /oauth/token`, form-encoded, with the configured client
@@ -255,6 +281,36 @@ export class GetToken extends AuthenticationBase {
       },
       options,
     );
+  }
+
+  /**
+   * OAuth 2.0 Token Exchange (RFC 8693), as Auth0's Custom Token Exchange uses it: trades `subjectToken` (and,
+   * for delegation, `actorToken`) for a token of `requestedTokenType`. The answer's `issued_token_type` says what
+   * was issued. Neither token ever appears in an error.
+   *
+   * @throws {ConfigurationError} before any request when `subjectToken` or `subjectTokenType` is missing, or when
+   *   only one of `actorToken` and `actorTokenType` is given (RFC 8693 §2.1).
+   * @example
+   * const { access_token, issued_token_type } = await getToken.tokenExchange({
+   *   subjectToken: externalToken,
+   *   subjectTokenType: 'urn:acme:legacy-session-token',
+   *   audience: 'https://api.example.com/',
+   *   scope: 'openid read:reports',
+   * });
+   */
+  async tokenExchange(params: TokenExchangeParams, options?: RequestOptions): Promise<TokenResponse> {
+    const p = paramsOf(params, 'tokenExchange');
+    const body: Body = {
+      subject_token: requireString(p.subjectToken, 'subjectToken'),
+      subject_token_type: requireString(p.subjectTokenType, 'subjectTokenType'),
+      requested_token_type: optionalString(p.requestedTokenType, 'requestedTokenType'),
+      audience: optionalString(p.audience, 'audience'),
+      resource: optionalString(p.resource, 'resource'),
+      scope: optionalString(p.scope, 'scope'),
+      ...actorOf(p),
+      organization: optionalString(p.organization, 'organization'),
+    };
+    return this.#grant(GRANT.tokenExchange, body, options);
   }
 
   /**

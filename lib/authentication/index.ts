@@ -33,6 +33,7 @@ export {
   type PasswordlessLoginParams,
   type PollBackchannelLoginParams,
   type RefreshTokenParams,
+  type TokenExchangeParams,
 } from './get-token-params.js';
 export {
   Mfa,
@@ -44,6 +45,7 @@ export {
 export { Passwordless, type PasswordlessEmailParams, type PasswordlessSmsParams } from './passwordless.js';
 export { PushedAuthorizationRequests, type PushedAuthorizationRequestParams } from './pushed-authorization-requests.js';
 export { RevokeToken, type RevokeRefreshTokenParams } from './revoke-token.js';
+export { TOKEN_TYPE } from './token-types.js';
 export type {
   BackChannelLoginResponse,
   DelegationResponse,

@@ -1,6 +1,6 @@
 /**
  * A successful token-endpoint response (RFC 6749 §5.1, OIDC Core §3.1.3.3), as the server sent it: wire names,
- * unwrapped. Servers may add members (e.g. `authorization_details`, `issued_token_type`); they are kept.
+ * unwrapped. Servers may add members (e.g. `authorization_details`); they are kept.
  *
  * @example
  * const tokens: TokenResponse = await getToken.clientCredentials({ audience: 'https://api.example.com/' });
@@ -19,6 +19,8 @@ export interface TokenResponse {
   refresh_token?: string;
   /** The granted scopes, space-separated, when they differ from those requested. */
   scope?: string;
+  /** The type of the token in `access_token`, in a token-exchange answer (RFC 8693 §2.2.1). */
+  issued_token_type?: string;
   /** Any other member the server sent. */
   [member: string]: unknown;
 }

@@ -6,7 +6,7 @@ import { Auth0Error, AuthorizationExpiredError, ConfigurationError, RateLimitErr
 import { DOMAIN, ORIGIN, record, type Recorder, settle } from '../helpers/capture.js';
 import { ecKeys, rsaKeys } from '../helpers/keys.js';
 import { itKeepsSecretsOutOfErrors } from '../helpers/leaks.js';
-import { rejectionOf } from '../helpers/secrets.js';
+import { expectNoSecrets, rejectionOf } from '../helpers/secrets.js';
 
 const TOKENS = { access_token: 'at-1', id_token: 'it-1', expires_in: 86400, token_type: 'Bearer', scope: 'openid' };
 const SECRET = 'client-secret-VALUE';
@@ -230,6 +230,134 @@ describe('GetToken', () => {
       const server = token();
       await confidential().accessTokenForConnection(params);
       expect(server.request.body).to.not.have.any.keys('connection', 'login_hint');
+    });
+  });
+
+  describe('tokenExchange', () => {
+    const ACCESS = 'urn:ietf:params:oauth:token-type:access_token';
+    const JWT = 'urn:ietf:params:oauth:token-type:jwt';
+    const required = { subjectToken: 'subject-token-1', subjectTokenType: 'urn:acme:legacy-token' };
+
+    it('sends the RFC 8693 grant with only the subject token, its type and client authentication when nothing else is given', async () => {
+      const server = token();
+      await confidential().tokenExchange(required);
+      expect(server.request.encoding).to.equal('form');
+      expect(server.request.body).to.deep.equal({
+        grant_type: 'urn:ietf:params:oauth:grant-type:token-exchange',
+        client_id: 'cid',
+        client_secret: SECRET,
+        subject_token: 'subject-token-1',
+        subject_token_type: 'urn:acme:legacy-token',
+      });
+    });
+
+    it('sends every optional parameter under its wire name, and resolves to the answer with issued_token_type', async () => {
+      const answer = { access_token: 'x', issued_token_type: ACCESS, token_type: 'Bearer', expires_in: 60 };
+      const server = token({ body: answer });
+      const result = await confidential().tokenExchange({
+        ...required,
+        requestedTokenType: ACCESS,
+        audience: 'https://api.example.com/',
+        resource: 'https://rs.example.com/',
+        scope: 'openid read:reports',
+        actorToken: 'actor-token-1',
+        actorTokenType: JWT,
+        organization: 'org_123',
+      });
+      expect(result).to.deep.equal(answer);
+      const issued: string | undefined = result.issued_token_type;
+      expect(issued).to.equal(ACCESS);
+      expect(server.request.body).to.deep.equal({
+        grant_type: 'urn:ietf:params:oauth:grant-type:token-exchange',
+        client_id: 'cid',
+        client_secret: SECRET,
+        subject_token: 'subject-token-1',
+        subject_token_type: 'urn:acme:legacy-token',
+        requested_token_type: ACCESS,
+        audience: 'https://api.example.com/',
+        resource: 'https://rs.example.com/',
+        scope: 'openid read:reports',
+        actor_token: 'actor-token-1',
+        actor_token_type: JWT,
+        organization: 'org_123',
+      });
+    });
+
+    it('omits optional parameters given as undefined, never sending them empty or null', async () => {
+      const server = token();
+      await confidential().tokenExchange({
+        ...required,
+        audience: undefined,
+        scope: undefined,
+        actorToken: undefined,
+        actorTokenType: undefined,
+        organization: undefined,
+      });
+      expect(server.request.raw).to.not.match(/audience|scope|actor_token|organization|null|undefined/);
+    });
+
+    it('authenticates with client_secret_basic, sending no secret in the body', async () => {
+      const server = token();
+      await new GetToken({
+        domain: DOMAIN,
+        clientId: 'cid',
+        clientSecret: SECRET,
+        clientAuthMethod: 'client_secret_basic',
+      }).tokenExchange(required);
+      const { headers, body } = server.request;
+      expect(headers.authorization).to.equal(`Basic ${Buffer.from(`cid:${SECRET}`).toString('base64')}`);
+      expect(body).to.not.have.property('client_secret');
+      expect(body).to.include({ client_id: 'cid', subject_token: 'subject-token-1' });
+    });
+
+    it('authenticates with private_key_jwt, sending an assertion and no secret', async () => {
+      const keys = rsaKeys();
+      const server = token();
+      await new GetToken({ domain: DOMAIN, clientId: 'cid', clientAssertionSigningKey: keys.privatePem }).tokenExchange(
+        required,
+      );
+      const { body } = server.request;
+      expect(body).to.not.have.property('client_secret');
+      expect(body.client_assertion_type).to.equal('urn:ietf:params:oauth:client-assertion-type:jwt-bearer');
+      expect(() =>
+        jwt.verify(String(body.client_assertion), keys.publicKey, { audience: `${ORIGIN}/` }),
+      ).to.not.throw();
+    });
+
+    it('refuses missing subject parameters and a lone actor parameter with a ConfigurationError before any request', async () => {
+      const server = token();
+      const getToken = confidential();
+      const calls: [unknown, string][] = [
+        [{ subjectTokenType: ACCESS }, 'subjectToken'],
+        [{ subjectToken: '', subjectTokenType: ACCESS }, 'subjectToken'],
+        [{ subjectToken: 42, subjectTokenType: ACCESS }, 'subjectToken'],
+        [{ subjectToken: 's' }, 'subjectTokenType'],
+        [{ subjectToken: 's', subjectTokenType: ' ' }, 'subjectTokenType'],
+        [{ ...required, actorToken: 'actor-token-1' }, 'actorTokenType'],
+        [{ ...required, actorToken: 'actor-token-1', actorTokenType: '' }, 'actorTokenType'],
+        [{ ...required, actorTokenType: JWT }, 'actorTokenType'],
+        [{ ...required, actorToken: '', actorTokenType: JWT }, 'actorToken'],
+        [{ ...required, scope: ['a', 'b'] }, 'scope'],
+        [{ ...required, resource: ['https://a/', 'https://b/'] }, 'resource'],
+        [{ ...required, requestedTokenType: 7 }, 'requestedTokenType'],
+      ];
+      for (const [params, option] of calls) {
+        const err = (await rejectionOf(getToken.tokenExchange(params as never))) as ConfigurationError;
+        expect(err, option).to.be.instanceOf(ConfigurationError);
+        expect(err.option, JSON.stringify(params)).to.equal(option);
+        expectNoSecrets(err, ['subject-token-1', 'actor-token-1']);
+      }
+      expect(server.requests).to.have.length(0);
+    });
+
+    it('maps a refused exchange to an Auth0Error with errorCode invalid_grant that holds neither token', async () => {
+      token({ status: 400, body: { error: 'invalid_grant', error_description: 'Invalid subject_token' } });
+      const err = (await rejectionOf(
+        confidential().tokenExchange({ ...required, actorToken: 'actor-token-1', actorTokenType: JWT }),
+      )) as Auth0Error;
+      expect(err).to.be.instanceOf(Auth0Error).and.not.instanceOf(RateLimitError);
+      expect(err).to.include({ statusCode: 400, errorCode: 'invalid_grant', message: 'Invalid subject_token' });
+      expectNoSecrets(err, ['subject-token-1', 'actor-token-1', SECRET]);
     });
   });
 
@@ -625,6 +753,18 @@ describe('GetToken', () => {
     make: (options) => new GetToken({ ...options, clientId: 'cid', clientAssertionSigningKey: rsaKeys().privatePem }),
     call: (client) => client.mfaOtp({ mfaToken: 'mt', otp: '918273' }),
     secrets: ['918273', ...pemLines.slice(1, 4)],
+  });
+
+  itKeepsSecretsOutOfErrors('tokenExchange with subject and actor tokens', {
+    make: (options) => new GetToken({ ...options, clientId: 'cid', clientSecret: 'LEAK-client-secret-4' }),
+    call: (client) =>
+      client.tokenExchange({
+        subjectToken: 'LEAK-subject-token-4',
+        subjectTokenType: 'urn:ietf:params:oauth:token-type:access_token',
+        actorToken: 'LEAK-actor-token-4',
+        actorTokenType: 'urn:ietf:params:oauth:token-type:jwt',
+      }),
+    secrets: ['LEAK-client-secret-4', 'LEAK-subject-token-4', 'LEAK-actor-token-4'],
   });
 
   itKeepsSecretsOutOfErrors('mfaRecoveryCode and passwordlessLogin', {
