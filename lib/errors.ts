@@ -265,6 +265,15 @@ export class BearerError extends AuthnError {
   get statusCode(): number {
     return this.status;
   }
+
+  /**
+   * Whether the message may be shown to the client, as http-errors and Koa's default error handler read it:
+   * `true` below 500 (the message is the short, fixed `error_description` the challenge already carries),
+   * `false` for a 503, whose message concerns the server.
+   */
+  get expose(): boolean {
+    return this.status < 500;
+  }
 }
 
 /** 401: the request carried no credentials. */

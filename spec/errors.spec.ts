@@ -11,6 +11,7 @@ import {
   KeySourceUnavailableError,
   NetworkError,
   RateLimitError,
+  ServiceUnavailableError,
   TimeoutError,
   TokenValidationError,
 } from '../lib/errors.js';
@@ -96,5 +97,12 @@ describe('errors', () => {
     expect(invalid.headers).to.deep.equal({ 'WWW-Authenticate': 'Bearer' });
     const scope = new InsufficientScopeError('missing scope', { scopes: ['read:x'] });
     expect([scope.status, scope.error, scope.scopes]).to.deep.equal([403, 'insufficient_scope', ['read:x']]);
+  });
+
+  it('exposes the message of a 4xx bearer error to the client, not that of a 503 (http-errors, Koa)', () => {
+    expect(new InvalidRequestError('bad header').expose).to.equal(true);
+    expect(new InsufficientScopeError('missing scope').expose).to.equal(true);
+    expect(new ServiceUnavailableError('key source down').expose).to.equal(false);
+    expect(Object.keys(new InvalidRequestError('bad header'))).to.not.include('expose');
   });
 });

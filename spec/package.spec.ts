@@ -78,30 +78,24 @@ describe('the published package', function () {
     expect([esm.trim(), cjs.trim()]).to.deep.equal(['ConfigurationError true', 'ConfigurationError true']);
   });
 
-  it('serves the Express and Fastify adapters from their subpaths without loading either framework', () => {
-    // The consumer installed neither express nor fastify (optional peers): the adapters load, build, and refuse
-    // a request without a token, all the same from ESM and CommonJS.
+  it('serves the Express, Fastify and Koa adapters from their subpaths without loading any framework', () => {
+    // The consumer installed neither express, fastify nor koa (optional peers): the adapters load, build, and
+    // refuse a request without a token, all the same from ESM and CommonJS.
     const run = [
-      "const m = auth({ issuer: 'https://tenant.example.com/', audience: 'https://api.example.com/' });",
+      "const options = { issuer: 'https://tenant.example.com/', audience: 'https://api.example.com/' };",
+      'const m = auth(options); const k = koaAuth(options);',
       'let out = typeof m + " " + typeof fastifyAuth + " " + (fastifyAuth[Symbol.for("skip-override")] === true);',
-      "m({ headers: {} }, {}, (e) => console.log(out, e.status, e.headers['WWW-Authenticate']));",
+      'const ctx = { req: { headers: {}, rawHeaders: [] }, query: {}, state: {} };',
+      "k(ctx, () => Promise.resolve()).catch((k) => m({ headers: {} }, {}, (e) => console.log(out, e.status, e.headers['WWW-Authenticate'], k.status, k.expose, k.headers['WWW-Authenticate'])));",
     ].join(' ');
-    const esm = node(
-      [
-        '--input-type=module',
-        '-e',
-        `import { auth } from 'authn-client/express'; import { fastifyAuth } from 'authn-client/fastify'; ${run}`,
-      ],
-      folder,
-    );
-    const cjs = node(
-      [
-        '-e',
-        `const { auth } = require('authn-client/express'); const { fastifyAuth } = require('authn-client/fastify'); ${run}`,
-      ],
-      folder,
-    );
-    const expected = 'function function true 401 Bearer realm="https://api.example.com/"';
+    const imports = {
+      esm: "import { auth } from 'authn-client/express'; import { fastifyAuth } from 'authn-client/fastify'; import { koaAuth } from 'authn-client/koa';",
+      cjs: "const { auth } = require('authn-client/express'); const { fastifyAuth } = require('authn-client/fastify'); const { koaAuth } = require('authn-client/koa');",
+    };
+    const esm = node(['--input-type=module', '-e', `${imports.esm} ${run}`], folder);
+    const cjs = node(['-e', `${imports.cjs} ${run}`], folder);
+    const challenge = 'Bearer realm="https://api.example.com/"';
+    const expected = `function function true 401 ${challenge} 401 true ${challenge}`;
     expect([esm.trim(), cjs.trim()]).to.deep.equal([expected, expected]);
   });
 
@@ -116,6 +110,9 @@ describe('the published package', function () {
         "import { auth, requiredScopes, type AuthResult } from 'authn-client/express';",
         "export const mw = [auth({ issuer: 'https://t.example/', audience: 'a' }), requiredScopes('read:a')];",
         'export const sub = (r: AuthResult): string | undefined => r.payload.sub;',
+        "import { koaAuth, authErrorHandler, type AuthState } from 'authn-client/koa';",
+        "export const koa = [authErrorHandler(), koaAuth({ issuer: 'https://t.example/', audience: 'a' })];",
+        'export const state = (s: AuthState): string | undefined => s.auth?.payload.sub;',
       ].join('\n'),
     );
     writeFileSync(
@@ -126,6 +123,8 @@ describe('the published package', function () {
         "export const h = (r: authn.TokenResponse): string => r.access_token + String(new authn.GetToken({ domain: 'd.example', clientId: 'c' }).clientId);",
         "import express = require('authn-client/express');",
         "export const mw = express.auth({ issuer: 'https://t.example/', audience: 'a' });",
+        "import koa = require('authn-client/koa');",
+        "export const k = koa.koaAuth({ issuer: 'https://t.example/', audience: 'a' });",
       ].join('\n'),
     );
     const tsc = join(root, 'node_modules/typescript/bin/tsc');
