@@ -145,3 +145,49 @@ export async function answerWithKeySourceDown(
     await app.close();
   }
 }
+
+/** Asserts the answer of an API whose key source is down: 503, `Retry-After`, no challenge, the JSON body. */
+export function expectUnavailable(answer: Answer, retryAfter: number): void {
+  expect(answer.status).to.equal(503);
+  expect(answer.headers.get('retry-after')).to.equal(String(retryAfter));
+  expect(answer.headers.get('www-authenticate')).to.equal(null);
+  expect(answer.json?.error).to.equal('temporarily_unavailable');
+}
+
+/** The roles claim the adapters' spec apps guard `/editor` with. */
+export const ROLES = 'https://example.com/roles';
+
+/** A route guarded by a claim check, with claims that pass it and claims that do not. */
+export type ClaimCheckCase = readonly [
+  path: string,
+  granted: Record<string, unknown>,
+  refused: Record<string, unknown>,
+];
+
+/**
+ * The claim-check routes every adapter's spec app serves: `/any` (scopeIncludesAny read:messages or admin),
+ * `/m2m` (claimEquals gty), `/editor` (claimIncludes {@link ROLES} editor) and `/org` (claimCheck org_1).
+ */
+export const CLAIM_CHECKS: readonly ClaimCheckCase[] = [
+  ['/any', { permissions: ['admin'] }, { scope: 'write:messages' }],
+  ['/m2m', { gty: 'client-credentials' }, { gty: 'password' }],
+  ['/editor', { [ROLES]: ['viewer', 'editor'] }, { [ROLES]: ['viewer'] }],
+  ['/org', { org_id: 'org_1' }, { org_id: 'org_2' }],
+];
+
+/**
+ * Asserts, for each case, that a token with the granted claims gets 200 and one with the refused claims 403
+ * `insufficient_scope`, calling `path` with an `Authorization` header.
+ */
+export async function expectClaimChecks(
+  call: (path: string, authorization: string) => Promise<Answer>,
+  issuer: TestIssuer,
+  cases: readonly ClaimCheckCase[] = CLAIM_CHECKS,
+): Promise<void> {
+  for (const [path, granted, refused] of cases) {
+    expect((await call(path, `Bearer ${issuer.sign(granted)}`)).status, path).to.equal(200);
+    const answer = await call(path, `Bearer ${issuer.sign(refused)}`);
+    expect(answer.status, path).to.equal(403);
+    expect(answer.headers.get('www-authenticate')).to.include('error="insufficient_scope"');
+  }
+}

@@ -20,6 +20,8 @@ import {
   answerWithKeySourceDown,
   API,
   expectNoCredentials,
+  expectUnavailable,
+  ROLES,
   get,
   now,
   startTestIssuer,
@@ -28,8 +30,6 @@ import {
 import { corruptSignature } from '../helpers/jwt.js';
 import { rejectionOf } from '../helpers/secrets.js';
 import { rawGet } from '../helpers/serve.js';
-
-const ROLES = 'https://example.com/roles';
 
 interface Running {
   app: FastifyInstance;
@@ -144,9 +144,7 @@ describe('authn-client/fastify', () => {
       const running = await start({ issuer: down.issuer, jwksUri: down.jwksUri, audience: API });
       return { url: running.url, close: () => running.app.close() };
     });
-    expect(answer.status).to.equal(503);
-    expect(answer.headers.get('retry-after')).to.equal('5');
-    expect(answer.json?.error).to.equal('temporarily_unavailable');
+    expectUnavailable(answer, 5);
   });
 
   it("with Fastify's default error handler, still sends the status and the challenge", async () => {

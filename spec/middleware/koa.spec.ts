@@ -15,20 +15,10 @@ import {
   requiredScopes,
   scopeIncludesAny,
 } from '../../lib/middleware/koa.js';
-import {
-  answerWithKeySourceDown,
-  API,
-  expectNoCredentials,
-  get,
-  now,
-  startTestIssuer,
-  type TestIssuer,
-} from '../helpers/issuer.js';
-import { corruptSignature } from '../helpers/jwt.js';
+import { answerWithKeySourceDown, API, ROLES, get, now, startTestIssuer, type TestIssuer } from '../helpers/issuer.js';
+import { behavesAsBearerMiddleware } from '../helpers/bearer-contract.js';
 import { thrownBy } from '../helpers/secrets.js';
-import { rawGet, type Served, serve } from '../helpers/serve.js';
-
-const ROLES = 'https://example.com/roles';
+import { type Served, serve } from '../helpers/serve.js';
 
 type Context = Koa.ParameterizedContext<AuthState>;
 type Step = (ctx: Context, next: () => Promise<unknown>) => unknown;
@@ -93,119 +83,12 @@ describe('authn-client/koa', () => {
     expect(answer.json).to.deep.equal({ sub: 'user-1', scopes: ['read:messages', 'admin'], alg: 'RS256' });
   });
 
-  it('answers 401 with a bare Bearer challenge when no token comes', async () => {
-    const answer = await call('/me');
-    expectNoCredentials(answer);
-    expect(answer.headers.get('cache-control')).to.equal('no-store');
-  });
-
-  it('answers a header of another scheme as no credentials: 401 with a bare challenge (RFC 6750 §3.1)', async () => {
-    expectNoCredentials(await call('/me', 'Basic dXNlcjpwYXNz'));
-  });
-
-  it('answers 400 invalid_request for a malformed header', async () => {
-    for (const authorization of ['Bearer', `Bearer ${tenant.sign()} x`]) {
-      const answer = await call('/me', authorization);
-      expect(answer.status, authorization).to.equal(400);
-      expect(answer.headers.get('www-authenticate')).to.match(/^Bearer realm=".+", error="invalid_request"/);
-      expect(answer.json?.error).to.equal('invalid_request');
-    }
-  });
-
-  it('answers 400 invalid_request for a repeated Authorization header, counted in ctx.req.rawHeaders', async () => {
-    const token = tenant.sign();
-    const answer = await rawGet(server.port, '/me', [
-      `Authorization: Bearer ${token}`,
-      `Authorization: Bearer ${token}`,
-    ]);
-    expect(answer.status).to.equal(400);
-    expect(answer.text).to.include('error="invalid_request"');
-  });
-
-  it('answers 401 invalid_token with a short description for an expired or forged token', async () => {
-    const cases: Array<[string, string]> = [
-      [tenant.sign({ exp: now() - 120 }), 'The token has expired'],
-      [corruptSignature(tenant.sign()), 'The token signature is invalid'],
-      [tenant.sign({ aud: 'https://other.example.com/' }), 'The token is meant for another audience'],
-    ];
-    for (const [token, description] of cases) {
-      const answer = await call('/me', `Bearer ${token}`);
-      expect(answer.status, description).to.equal(401);
-      expect(answer.headers.get('www-authenticate')).to.equal(
-        `Bearer realm="${API}", error="invalid_token", error_description="${description}"`,
-      );
-      expect(answer.headers.get('cache-control')).to.equal('no-store');
-      expect(answer.json).to.deep.equal({ error: 'invalid_token', error_description: description });
-      expect(answer.text).to.not.include(token.split('.')[1]!);
-    }
-  });
-
-  it('answers 403 insufficient_scope with the needed scope', async () => {
-    const answer = await call('/read', `Bearer ${tenant.sign({ scope: 'write:messages' })}`);
-    expect(answer.status).to.equal(403);
-    expect(answer.headers.get('www-authenticate')).to.equal(
-      `Bearer realm="${API}", error="insufficient_scope", error_description="The token lacks a required scope", scope="read:messages"`,
-    );
-    expect(answer.json?.error).to.equal('insufficient_scope');
-    expect((await call('/read', `Bearer ${tenant.sign({ scope: 'read:messages' })}`)).status).to.equal(200);
-    expect((await call('/read', `Bearer ${tenant.sign({ permissions: ['read:messages'] })}`)).status).to.equal(200);
-  });
-
-  it('runs every claim check', async () => {
-    const checks: Array<[string, Record<string, unknown>, Record<string, unknown>]> = [
-      ['/any', { permissions: ['admin'] }, { scope: 'write:messages' }],
-      ['/m2m', { gty: 'client-credentials' }, { gty: 'password' }],
-      ['/editor', { [ROLES]: ['viewer', 'editor'] }, { [ROLES]: ['viewer'] }],
-      ['/org', { org_id: 'org_1' }, { org_id: 'org_2' }],
-    ];
-    for (const [path, granted, refused] of checks) {
-      const passed = await call(path, `Bearer ${tenant.sign(granted)}`);
-      expect([passed.status, passed.json], path).to.deep.equal([200, { ok: true }]);
-      const answer = await call(path, `Bearer ${tenant.sign(refused)}`);
-      expect(answer.status, path).to.equal(403);
-      expect(answer.headers.get('www-authenticate')).to.include('error="insufficient_scope"');
-    }
-  });
-
-  it('answers 503 with Retry-After when the key source is down and no key is cached', async () => {
-    const answer = await answerWithKeySourceDown('koa-down', (down) =>
-      listen(app({ issuer: down.issuer, jwksUri: down.jwksUri, audience: API, retryAfter: 12 })),
-    );
-    expect(answer.status).to.equal(503);
-    expect(answer.headers.get('retry-after')).to.equal('12');
-    expect(answer.headers.get('www-authenticate')).to.equal(null);
-    expect(answer.json?.error).to.equal('temporarily_unavailable');
-  });
-
-  describe('with credentialsRequired: false', () => {
-    let open: Served;
-
-    before(async () => {
-      open = await listen(
-        app({
-          issuer: tenant.issuer,
-          jwksUri: tenant.jwksUri,
-          audience: API,
-          credentialsRequired: false,
-          realm: 'open',
-        }),
-      );
-    });
-
-    after(() => open.close());
-
-    it('lets a request without a token through without ctx.state.auth; the claim checks refuse it with 401', async () => {
-      expect((await get(`${open.url}/me`)).json).to.deep.equal({ sub: null, scopes: null });
-      const answer = await get(`${open.url}/read`);
-      expect(answer.status).to.equal(401);
-      expect(answer.headers.get('www-authenticate')).to.equal('Bearer realm="open"');
-    });
-
-    it('still refuses an invalid token', async () => {
-      const answer = await get(`${open.url}/me`, { authorization: `Bearer ${tenant.sign({ exp: now() - 120 })}` });
-      expect(answer.status).to.equal(401);
-      expect(answer.json?.error).to.equal('invalid_token');
-    });
+  behavesAsBearerMiddleware({
+    name: 'koa',
+    tenant: () => tenant,
+    call: (path, authorization) => call(path, authorization),
+    port: () => server.port,
+    serve: (options) => listen(app(options)),
   });
 
   describe("without the library's error handler", () => {
