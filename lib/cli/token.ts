@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import type { ClientAuthMethod } from '../authentication/client-authentication.js';
+import { Agent as HttpsAgent } from 'node:https';
+import { type ClientAuthMethod, isMutualTls } from '../authentication/client-authentication.js';
 import { ConfigurationError } from '../errors.js';
 import { type ClientCredentialsProviderOptions, ClientCredentialsSource } from '../providers/client-credentials.js';
 import {
@@ -15,7 +16,43 @@ import {
   timeoutFlagOf,
 } from './command.js';
 
-const METHODS = ['client_secret_post', 'client_secret_basic', 'private_key_jwt'];
+const METHODS = [
+  'client_secret_post',
+  'client_secret_basic',
+  'private_key_jwt',
+  'tls_client_auth',
+  'self_signed_tls_client_auth',
+];
+
+/** The content of the file a flag names, or `undefined` without the flag. */
+function fileFlag(values: FlagValues, name: string): string | undefined {
+  const path = stringFlag(values, name);
+  if (path === undefined) return undefined;
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (failure) {
+    const code = String((failure as { code?: unknown }).code);
+    throw new ConfigurationError(`--${name} ${path} could not be read (${code})`, name);
+  }
+}
+
+/**
+ * The agent presenting the client certificate of `--cert-file` and `--key-file` (mutual TLS, RFC 8705),
+ * trusting `--ca-file` when given; `undefined` without a certificate.
+ */
+function clientCertificateAgent(values: FlagValues): HttpsAgent | undefined {
+  const cert = fileFlag(values, 'cert-file');
+  const key = fileFlag(values, 'key-file');
+  if (cert === undefined && key === undefined) return undefined;
+  if (cert === undefined || key === undefined) {
+    throw new ConfigurationError(
+      '--cert-file and --key-file go together',
+      cert === undefined ? 'cert-file' : 'key-file',
+    );
+  }
+  const ca = fileFlag(values, 'ca-file');
+  return new HttpsAgent({ cert, key, ...(ca !== undefined && { ca }) });
+}
 
 /** The client secret, from stdin, the environment or the flag (with a warning), in that order of preference. */
 async function clientSecret(values: FlagValues, given: ReadonlySet<string>, io: CliIo): Promise<string | undefined> {
@@ -39,15 +76,8 @@ async function clientSecret(values: FlagValues, given: ReadonlySet<string>, io: 
 
 /** The private key, from `--private-key-file` or `AUTHN_PRIVATE_KEY` (PEM or JWK text). */
 function privateKey(values: FlagValues, io: CliIo): string | undefined {
-  const path = stringFlag(values, 'private-key-file');
-  if (path !== undefined) {
-    try {
-      return readFileSync(path, 'utf8');
-    } catch (failure) {
-      const code = String((failure as { code?: unknown }).code);
-      throw new ConfigurationError(`--private-key-file ${path} could not be read (${code})`, 'private-key-file');
-    }
-  }
+  const file = fileFlag(values, 'private-key-file');
+  if (file !== undefined) return file;
   const key = io.env.AUTHN_PRIVATE_KEY;
   return key === undefined || key === '' ? undefined : key;
 }
@@ -64,7 +94,8 @@ export const tokenCommand: Command = {
     'Asks the token endpoint for an access token with the OAuth 2.0 client-credentials grant and prints the bare',
     'token on stdout (or the whole JSON response with --json). Errors go to stderr as one line. Give the secret in',
     'AUTHN_CLIENT_SECRET or on stdin with --client-secret-stdin rather than as a flag; for private_key_jwt give',
-    '--private-key-file (or the key itself in AUTHN_PRIVATE_KEY).',
+    '--private-key-file (or the key itself in AUTHN_PRIVATE_KEY); for mutual TLS (tls_client_auth) give',
+    '--cert-file and --key-file instead of a secret.',
   ].join('\n'),
   flags: [
     {
@@ -91,6 +122,9 @@ export const tokenCommand: Command = {
       description: 'PEM or JWK private key for private_key_jwt',
     },
     { name: 'auth-method', type: 'string', value: 'METHOD', description: METHODS.join(' | ') },
+    { name: 'cert-file', type: 'string', value: 'PATH', description: 'PEM client certificate for mutual TLS' },
+    { name: 'key-file', type: 'string', value: 'PATH', description: 'PEM private key of --cert-file' },
+    { name: 'ca-file', type: 'string', value: 'PATH', description: 'PEM CA bundle to trust the token endpoint with' },
     { name: 'audience', type: 'string', value: 'AUD', description: 'API the token is for (Auth0 audience)' },
     { name: 'scope', type: 'string', value: 'SCOPES', description: 'Space-separated scopes' },
     { name: 'organization', type: 'string', value: 'ORG', description: 'Auth0 organization id or name' },
@@ -132,9 +166,14 @@ export const tokenCommand: Command = {
       throw new ConfigurationError(`--auth-method must be one of ${METHODS.join(', ')}`, 'auth-method');
     }
     const timeout = timeoutFlag(values);
-    const secret = await clientSecret(values, given, io);
-    const key = privateKey(values, io);
-    if (secret === undefined && key === undefined) {
+    const httpsAgent = clientCertificateAgent(values);
+    const mutualTls = isMutualTls(method);
+    if (mutualTls && httpsAgent === undefined) {
+      throw new ConfigurationError(`--auth-method ${method} needs --cert-file and --key-file`, 'cert-file');
+    }
+    const secret = mutualTls ? undefined : await clientSecret(values, given, io);
+    const key = mutualTls ? undefined : privateKey(values, io);
+    if (!mutualTls && secret === undefined && key === undefined) {
       throw new ConfigurationError(
         'a client secret is required: set AUTHN_CLIENT_SECRET or pipe it with --client-secret-stdin ' +
           '(or give --private-key-file for private_key_jwt)',
@@ -155,6 +194,7 @@ export const tokenCommand: Command = {
       organization: stringFlag(values, 'organization'),
       resource: stringFlag(values, 'resource'),
       timeout,
+      httpsAgent,
     };
     const { response } = await new ClientCredentialsSource(options).grant();
     io.stdout.write(values.json === true ? `${JSON.stringify(response, null, 2)}\n` : `${response.access_token}\n`);

@@ -7,6 +7,7 @@ import { runCli } from '../../lib/cli/main.js';
 import { rsaKeys } from '../helpers/keys.js';
 import { startTokenServer, type TokenServer } from '../helpers/token-server.js';
 import { memoryIo } from '../helpers/cli.js';
+import { type MutualTlsEndpoint, mtlsFixture, startMutualTlsEndpoint } from '../helpers/mtls.js';
 import { DISCOVERY_PATH, type JwksServer, startJwksServer } from '../helpers/jwks-server.js';
 
 const SECRET = 's3cr3t&value=+/';
@@ -142,6 +143,45 @@ describe('authn token', () => {
     expect(await runCli(['token', '--domain', domain, '--protocol', 'http', '--client-id', 'cid'], io)).to.equal(0);
     expect(io.out).to.equal('token-1\n');
     expect(server.grants[0]!.path).to.equal('/oauth/token');
+  });
+
+  describe('mutual TLS (--auth-method tls_client_auth)', () => {
+    let endpoint: MutualTlsEndpoint;
+    beforeEach(async () => {
+      endpoint = await startMutualTlsEndpoint();
+    });
+    afterEach(() => endpoint.close());
+
+    const mtlsArgs = () => [
+      'token',
+      '--domain',
+      endpoint.domain,
+      '--client-id',
+      'm2m',
+      '--auth-method',
+      'tls_client_auth',
+    ];
+
+    it('presents --cert-file and --key-file, trusts --ca-file, and needs no secret', async () => {
+      const io = memoryIo();
+      const files = ['--cert-file', mtlsFixture('client.crt'), '--key-file', mtlsFixture('client.key')];
+      const code = await runCli([...mtlsArgs(), ...files, '--ca-file', mtlsFixture('server.crt')], io);
+      expect([code, io.out, io.err]).to.deep.equal([0, 'at-mtls\n', '']);
+      expect(endpoint.grants).to.deep.equal([
+        { form: { grant_type: 'client_credentials', client_id: 'm2m' }, subject: 'm2m-client' },
+      ]);
+    });
+
+    it('exits 2 without a certificate, and names an unreadable file', async () => {
+      const io = memoryIo();
+      expect(await runCli(mtlsArgs(), io)).to.equal(2);
+      expect(io.err).to.match(/--cert-file/);
+      const unreadable = memoryIo();
+      const files = ['--cert-file', join(folder, 'missing.pem'), '--key-file', mtlsFixture('client.key')];
+      expect(await runCli([...mtlsArgs(), ...files], unreadable)).to.equal(2);
+      expect(unreadable.err).to.match(/--cert-file .*missing\.pem could not be read \(ENOENT\)/);
+      expect(endpoint.grants).to.deep.equal([]);
+    });
   });
 
   describe('--discovery-uri', () => {
