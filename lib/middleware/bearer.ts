@@ -5,6 +5,7 @@ import type { VerifiedAccessToken } from '../token-verifier/access-token-verifie
 import type { JwsAlgorithm } from '../token-verifier/algorithms.js';
 import type { JwksFetcherOptions } from '../token-verifier/jwks-fetcher.js';
 import type { VerifiedTokenCacheOptions } from '../token-verifier/token-cache.js';
+import { checkFlag } from '../token-verifier/claims.js';
 import { checkParameter, invalidRequest, isSafeParameter, toBearerError, unauthorized } from './challenge.js';
 import {
   type BearerRequest,
@@ -195,11 +196,7 @@ export class BearerAuthenticator<R extends BearerRequest = BearerRequest> {
       throw new ConfigurationError("tokenType must be 'access_token' or 'id_token'", 'tokenType');
     }
     this.tokenType = tokenType;
-    const credentialsRequired = options.credentialsRequired ?? true;
-    if (typeof credentialsRequired !== 'boolean') {
-      throw new ConfigurationError('credentialsRequired must be a boolean', 'credentialsRequired');
-    }
-    this.credentialsRequired = credentialsRequired;
+    this.credentialsRequired = checkFlag(options.credentialsRequired, 'credentialsRequired', true);
     this.realm = options.realm === undefined ? defaultRealm(options.audience) : checkParameter(options.realm, 'realm');
     const retryAfter = options.retryAfter ?? 5;
     if (!Number.isSafeInteger(retryAfter) || retryAfter < 0) {

@@ -13,6 +13,7 @@ import {
   checkAudience,
   checkClock,
   checkExpiry,
+  checkFlag,
   checkIssuedAt,
   checkIssuer,
   checkLeeway,
@@ -172,13 +173,6 @@ function algorithmsOf(value: unknown, fallback: JwsAlgorithm): readonly JwsAlgor
   return list as JwsAlgorithm[];
 }
 
-/** A boolean option: `false` when absent. */
-function flag(value: unknown, option: string): boolean {
-  if (value !== undefined && typeof value !== 'boolean')
-    throw new ConfigurationError(`${option} must be a boolean`, option);
-  return value === true;
-}
-
 /** Requires a claim of the RFC 9068 profile to be a non-empty string. */
 function requireText(payload: JwtPayload, claim: string, name: string, code: string): void {
   const value = payload[claim];
@@ -286,8 +280,8 @@ export class AccessTokenVerifier {
     this.audiences = Object.freeze(audiences.map((audience) => checkText(audience, 'audience')));
     this.leeway = checkLeeway(options.leeway);
     this.maxTokenAge = checkMaxTokenAge(options.maxTokenAge);
-    this.strict = flag(options.strict, 'strict');
-    const typed = this.strict || flag(options.strictTyp, 'strictTyp');
+    this.strict = checkFlag(options.strict, 'strict');
+    const typed = this.strict || checkFlag(options.strictTyp, 'strictTyp');
     this.#clock = checkClock(options.clock);
     this.#parse = {
       algorithms: [...all],

@@ -118,6 +118,17 @@ export function checkText(value: unknown, option: string): string {
 }
 
 /**
+ * Validates a boolean option: `fallback` when absent.
+ *
+ * @throws {ConfigurationError} for anything but a boolean (a string such as `"true"` included).
+ */
+export function checkFlag(value: unknown, option: string, fallback = false): boolean {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'boolean') throw new ConfigurationError(`${option} must be a boolean`, option);
+  return value;
+}
+
+/**
  * Validates a `maxTokenAge` option: a positive finite number of seconds, or absent (no maximum age).
  *
  * @throws {ConfigurationError} otherwise (a string such as `"3600"` included).

@@ -6,6 +6,7 @@ import {
   checkClock,
   checkLength,
   checkExpiry,
+  checkFlag,
   checkIssuedAt,
   checkIssuer,
   checkLeeway,
@@ -103,10 +104,7 @@ function checkCallOptions(options: IdTokenVerifyOptions): void {
       throw new ConfigurationError(`${name} must be a non-empty string when given`, name);
     }
   }
-  if (options.requireAtHash !== undefined && typeof options.requireAtHash !== 'boolean') {
-    throw new ConfigurationError('requireAtHash must be a boolean', 'requireAtHash');
-  }
-  if (options.requireAtHash === true && options.accessToken === undefined) {
+  if (checkFlag(options.requireAtHash, 'requireAtHash') && options.accessToken === undefined) {
     throw new ConfigurationError('requireAtHash needs the accessToken to check at_hash against', 'requireAtHash');
   }
   if (options.original !== undefined && (typeof options.original !== 'object' || options.original === null)) {
