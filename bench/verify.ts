@@ -280,6 +280,13 @@ async function bench(issuer: string, jwksUri: string, setKeys: (keys: unknown[])
       run: floors[alg],
       async: false,
     });
+    const floor = floors[alg];
+    add({
+      name: 'reference: the floor in a promise, awaited',
+      alg,
+      run: (i) => Promise.resolve(floor(i)),
+      async: true,
+    });
     const verifyByHand = hand(alg);
     add({ name: 'reference: minimal hand verifier', alg, run: (i) => verifyByHand(at(ids, i)), async: false });
     const tv = idVerifier(alg);

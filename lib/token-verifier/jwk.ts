@@ -1,5 +1,6 @@
 import { constants, createPublicKey, type JsonWebKey, type KeyObject, verify } from 'node:crypto';
 import { ALGORITHMS, type AsymmetricAlgorithm, isAlgorithm, type JwsAlgorithm } from './algorithms.js';
+import { type Pkcs1Digest, pkcs1SignatureCheck } from './rsa-pkcs1.js';
 import { scratchBuffer } from './scratch.js';
 
 /** Smallest RSA modulus accepted, in bits (RFC 7518 §3.3). */
@@ -132,7 +133,8 @@ export class JwksKey {
       case 'rsa': {
         if (this.kty !== 'RSA') return null;
         const length = Math.ceil((key.asymmetricKeyDetails?.modulusLength ?? 0) / 8);
-        const options = spec.pss ? { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: spec.hashLength } : key;
+        if (!spec.pss) return pkcs1SignatureCheck(key, digest as Pkcs1Digest, length);
+        const options = { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: spec.hashLength };
         return (data, signature) => signature.length === length && safely(digest, data, options, signature);
       }
       case 'ec': {

@@ -1,0 +1,134 @@
+import { constants, createHash, generateKeyPairSync, type KeyObject, privateEncrypt, sign, verify } from 'node:crypto';
+import { expect } from 'chai';
+import fc from 'fast-check';
+import { type Pkcs1Digest, pkcs1SignatureCheck } from '../../lib/token-verifier/rsa-pkcs1.js';
+import { rsaKeys, type TestKeyPair } from '../helpers/keys.js';
+
+const SEED = 20_261_123;
+const DATA = 'eyJhbGciOiJSUzI1NiIsImtpZCI6ImsxIn0.eyJzdWIiOiJhdXRoMHwxMjMiLCJpc3MiOiJodHRwczovL2lzc3Vlci8ifQ';
+const DIGESTS: readonly Pkcs1Digest[] = ['sha256', 'sha384', 'sha512'];
+const DIGEST_INFO: Record<Pkcs1Digest, string> = {
+  sha256: '3031300d060960864801650304020105000420',
+  sha384: '3041300d060960864801650304020205000430',
+  sha512: '3051300d060960864801650304020305000440',
+};
+
+const bytesOf = (keys: TestKeyPair) => Math.ceil((keys.publicKey.asymmetricKeyDetails?.modulusLength ?? 0) / 8);
+
+/** What `crypto.verify` says of a signature: the reference every check must agree with. */
+const reference = (keys: TestKeyPair, digest: Pkcs1Digest, data: string, signature: Buffer) =>
+  verify(digest, Buffer.from(data, 'latin1'), keys.publicKey, signature);
+
+/** A "signature" whose RSAVP1 is exactly `encoded`: the raw private-key operation on a crafted block. */
+function rawSignature(privateKey: KeyObject, encoded: Buffer): Buffer {
+  return privateEncrypt({ key: privateKey, padding: constants.RSA_NO_PADDING }, encoded);
+}
+
+/** An encoded block `00 <type> <padding> 00 <digestInfo> <hash> <trailer>`, `k` bytes long. */
+function block(k: number, parts: { type?: number; fill?: number; digestInfo: string; hash: Buffer; trailer?: Buffer }) {
+  const info = Buffer.from(parts.digestInfo, 'hex');
+  const trailer = parts.trailer ?? Buffer.alloc(0);
+  const padding = Buffer.alloc(k - 3 - info.length - parts.hash.length - trailer.length, parts.fill ?? 0xff);
+  return Buffer.concat([Buffer.from([0, parts.type ?? 1]), padding, Buffer.from([0]), info, parts.hash, trailer]);
+}
+
+const sha = (digest: Pkcs1Digest, data: string) => createHash(digest).update(data).digest();
+
+describe('pkcs1SignatureCheck', () => {
+  const keys = rsaKeys('pkcs1');
+  const k = bytesOf(keys);
+
+  for (const digest of DIGESTS) {
+    it(`accepts what crypto.sign produces with ${digest}, on 2048-, 2049- and 3072-bit keys`, () => {
+      for (const pair of [keys, rsaKeys('pkcs1', 2049), rsaKeys('pkcs1', 3072)]) {
+        const signature = sign(digest, Buffer.from(DATA, 'latin1'), pair.privateKey);
+        expect(pkcs1SignatureCheck(pair.publicKey, digest, bytesOf(pair))(DATA, signature)).to.equal(true);
+      }
+    });
+  }
+
+  it('agrees with crypto.verify on random changes to the signature and the data', () => {
+    const checks = Object.fromEntries(DIGESTS.map((d) => [d, pkcs1SignatureCheck(keys.publicKey, d, k)]));
+    const signatures = Object.fromEntries(
+      DIGESTS.map((d) => [d, sign(d, Buffer.from(DATA, 'latin1'), keys.privateKey)]),
+    );
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...DIGESTS),
+        fc.nat({ max: k - 1 }),
+        fc.integer({ min: 0, max: 255 }),
+        fc.nat({ max: DATA.length - 1 }),
+        fc.constantFrom('', 'A', '.'),
+        (digest, at, value, dataAt, inserted) => {
+          const signature = Buffer.from(signatures[digest] as Buffer);
+          signature[at] = value;
+          const data = DATA.slice(0, dataAt) + inserted + DATA.slice(dataAt + (inserted === '' ? 0 : 1));
+          const ours = (checks[digest] as (data: string, signature: Buffer) => boolean)(data, signature);
+          expect(ours).to.equal(reference(keys, digest, data, signature));
+        },
+      ),
+      { seed: SEED, numRuns: 300 },
+    );
+  });
+
+  describe('refuses every other encoding, as crypto.verify does', () => {
+    const check = pkcs1SignatureCheck(keys.publicKey, 'sha256', k);
+    const hash = sha('sha256', DATA);
+    const cases: Record<string, Buffer> = {
+      'the exact encoding (control: accepted)': block(k, { digestInfo: DIGEST_INFO.sha256, hash }),
+      'a DigestInfo without its NULL parameters': block(k, {
+        digestInfo: '302f300b0609608648016503040201' + '0420',
+        hash,
+      }),
+      "another digest's DigestInfo around the right hash": block(k, { digestInfo: DIGEST_INFO.sha384, hash }),
+      'bytes after the hash, the padding shortened to make room (Bleichenbacher 2006)': block(k, {
+        digestInfo: DIGEST_INFO.sha256,
+        hash,
+        trailer: Buffer.alloc(40, 0x41),
+      }),
+      'a padding byte other than FF': block(k, { digestInfo: DIGEST_INFO.sha256, hash, fill: 0xfe }),
+      'block type 02 (encryption) instead of 01': block(k, { type: 2, digestInfo: DIGEST_INFO.sha256, hash }),
+      'a hash of other data': block(k, { digestInfo: DIGEST_INFO.sha256, hash: sha('sha256', `${DATA}x`) }),
+    };
+    for (const [name, encoded] of Object.entries(cases)) {
+      const accepted = name.startsWith('the exact encoding');
+      it(`${accepted ? 'accepts' : 'refuses'} ${name}`, () => {
+        expect(encoded.length).to.equal(k);
+        const signature = rawSignature(keys.privateKey, encoded);
+        expect(reference(keys, 'sha256', DATA, signature)).to.equal(accepted);
+        expect(check(DATA, signature)).to.equal(accepted);
+      });
+    }
+  });
+
+  it('returns false, without throwing, for a signature of the wrong length or not below the modulus', () => {
+    const check = pkcs1SignatureCheck(keys.publicKey, 'sha256', k);
+    const modulus = Buffer.from(keys.publicKey.export({ format: 'jwk' }).n as string, 'base64url');
+    expect(modulus.length).to.equal(k);
+    const valid = sign('sha256', Buffer.from(DATA, 'latin1'), keys.privateKey);
+    for (const signature of [
+      Buffer.alloc(0),
+      valid.subarray(1),
+      Buffer.concat([Buffer.from([0]), valid]),
+      modulus,
+      Buffer.alloc(k, 0xff),
+      Buffer.alloc(k),
+    ]) {
+      expect(check(DATA, signature)).to.equal(false);
+      expect(reference(keys, 'sha256', DATA, signature)).to.equal(false);
+    }
+  });
+
+  it('hashes the signing input as the bytes of its characters', () => {
+    const check = pkcs1SignatureCheck(keys.publicKey, 'sha256', k);
+    const signature = sign('sha256', Buffer.from(DATA, 'latin1'), keys.privateKey);
+    expect(check(DATA, signature)).to.equal(true);
+    expect(check(DATA.replace('J', 'j'), signature)).to.equal(false);
+  });
+
+  it('refuses at construction a modulus too short to hold the encoding of its digest', () => {
+    const small = generateKeyPairSync('rsa', { modulusLength: 512 }).publicKey;
+    expect(() => pkcs1SignatureCheck(small, 'sha512', 64)).to.throw(RangeError, /64 bytes is too small for sha512/);
+    expect(() => pkcs1SignatureCheck(small, 'sha256', 64)).not.to.throw();
+  });
+});
