@@ -7,8 +7,11 @@
 export interface ClientCredentialsParams {
   /** The API identifier the token is for (Auth0's `audience`). Optional when the tenant has a default audience. */
   audience?: string;
-  /** RFC 8707 resource indicator: what standard OPs (node-oidc-provider, Keycloak…) use instead of `audience`. */
-  resource?: string;
+  /**
+   * RFC 8707 resource indicator: what standard OPs (node-oidc-provider, Keycloak…) use instead of `audience`. A
+   * list is sent as the `resource` field repeated, for a token good at several resource servers.
+   */
+  resource?: string | readonly string[];
   /** The organization (id or name) the token is for. */
   organization?: string;
   /** Space-separated scopes; Auth0 grants every authorised scope when absent. */
@@ -106,10 +109,10 @@ export interface TokenExchangeParams {
   subjectTokenType: string;
   /** The type of token wanted, e.g. {@link TOKEN_TYPE}`.accessToken`; the server picks one when absent. */
   requestedTokenType?: string;
-  /** The API identifier (logical name) the token is for. */
-  audience?: string;
-  /** RFC 8707 resource indicator: the URI of the resource server the token is for. One value. */
-  resource?: string;
+  /** The API identifier (logical name) the token is for; a list is sent as the `audience` field repeated. */
+  audience?: string | readonly string[];
+  /** RFC 8707 resource indicator: the URI of the resource server the token is for; a list is sent repeated. */
+  resource?: string | readonly string[];
   /** Space-separated scopes. */
   scope?: string;
   /** A token of the acting party (delegation, RFC 8693 §1.1). Requires `actorTokenType`. Kept out of every error. */

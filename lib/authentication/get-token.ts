@@ -2,7 +2,7 @@ import { Auth0Error, AuthorizationExpiredError, ConfigurationError, RateLimitErr
 import type { Body } from '../http/form.js';
 import { sleep } from '../http/sleep.js';
 import { AuthenticationBase, type RequestOptions } from './base.js';
-import { optionalPositive, optionalString, paramsOf, requireString } from './params.js';
+import { optionalPositive, optionalString, optionalStrings, paramsOf, requireString } from './params.js';
 import type { TokenResponse } from './types.js';
 import type {
   ClientCredentialsParams,
@@ -91,7 +91,7 @@ export class GetToken extends AuthenticationBase {
       GRANT.clientCredentials,
       {
         audience: optionalString(p.audience, 'audience'),
-        resource: optionalString(p.resource, 'resource'),
+        resource: optionalStrings(p.resource, 'resource'),
         organization: optionalString(p.organization, 'organization'),
         scope: optionalString(p.scope, 'scope'),
       },
@@ -304,8 +304,8 @@ export class GetToken extends AuthenticationBase {
       subject_token: requireString(p.subjectToken, 'subjectToken'),
       subject_token_type: requireString(p.subjectTokenType, 'subjectTokenType'),
       requested_token_type: optionalString(p.requestedTokenType, 'requestedTokenType'),
-      audience: optionalString(p.audience, 'audience'),
-      resource: optionalString(p.resource, 'resource'),
+      audience: optionalStrings(p.audience, 'audience'),
+      resource: optionalStrings(p.resource, 'resource'),
       scope: optionalString(p.scope, 'scope'),
       ...actorOf(p),
       organization: optionalString(p.organization, 'organization'),

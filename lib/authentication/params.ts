@@ -1,5 +1,6 @@
 // Checks of the arguments of endpoint methods. Internal: not exported from the package.
 import { ConfigurationError } from '../errors.js';
+import { RepeatedField } from '../http/form.js';
 
 /** The parameters object of a method, or a `ConfigurationError` when the caller passed none. */
 export function paramsOf<T extends object>(params: T | undefined, method: string): T {
@@ -22,6 +23,18 @@ export function optionalString(value: unknown, name: string): string | undefined
   if (value === undefined || value === null) return undefined;
   if (typeof value !== 'string') throw new ConfigurationError(`${name} must be a string`, name);
   return value;
+}
+
+/**
+ * An optional argument that may take several values (RFC 8707 `resource`, RFC 8693 `audience`): absent, a string,
+ * or a non-empty list of non-empty strings, which is sent as the form field repeated once per value.
+ */
+export function optionalStrings(value: unknown, name: string): string | RepeatedField | undefined {
+  if (!Array.isArray(value)) return optionalString(value, name);
+  if (value.length === 0 || !value.every((item) => typeof item === 'string' && item.trim() !== '')) {
+    throw new ConfigurationError(`${name} must be a string or a non-empty list of non-empty strings`, name);
+  }
+  return value.length === 1 ? (value[0] as string) : new RepeatedField(value as string[]);
 }
 
 /** An optional positive number (seconds, intervals…); `integer` also refuses fractions. */

@@ -128,7 +128,12 @@ export const tokenCommand: Command = {
     { name: 'audience', type: 'string', value: 'AUD', description: 'API the token is for (Auth0 audience)' },
     { name: 'scope', type: 'string', value: 'SCOPES', description: 'Space-separated scopes' },
     { name: 'organization', type: 'string', value: 'ORG', description: 'Auth0 organization id or name' },
-    { name: 'resource', type: 'string', value: 'URI', description: 'RFC 8707 resource indicator' },
+    {
+      name: 'resource',
+      type: 'string',
+      value: 'URI',
+      description: 'RFC 8707 resource indicator (several: separated by spaces)',
+    },
     timeoutFlagOf('Request', 10_000),
     { name: 'json', type: 'boolean', description: 'Print the JSON token response instead of the bare token' },
   ],
@@ -192,7 +197,7 @@ export const tokenCommand: Command = {
       audience: stringFlag(values, 'audience'),
       scope: stringFlag(values, 'scope'),
       organization: stringFlag(values, 'organization'),
-      resource: stringFlag(values, 'resource'),
+      resource: stringFlag(values, 'resource')?.trim().split(/\s+/),
       timeout,
       httpsAgent,
     };

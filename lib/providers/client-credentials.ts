@@ -9,7 +9,9 @@ import {
   isMutualTls,
 } from '../authentication/client-authentication.js';
 import type { TokenResponse } from '../authentication/types.js';
+import { optionalStrings } from '../authentication/params.js';
 import { ConfigurationError } from '../errors.js';
+import { RepeatedField } from '../http/form.js';
 import type { TransportOptions } from '../http/http-client.js';
 import type { DiscoveryCache } from '../oidc/discovery.js';
 import { checkDiscoveryOption, discoverTokenEndpoint, type TokenEndpointDiscovery } from './discovery.js';
@@ -64,8 +66,11 @@ export interface ClientCredentialsProviderOptions extends TokenCacheOptions, Tra
   scope?: string | string[];
   /** The Auth0 organization (id or name) the token is for. */
   organization?: string;
-  /** RFC 8707 resource indicator (what standard servers such as node-oidc-provider use instead of `audience`). */
-  resource?: string;
+  /**
+   * RFC 8707 resource indicator (what standard servers such as node-oidc-provider use instead of `audience`); a
+   * list is sent as the `resource` field repeated, for one token good at several resource servers.
+   */
+  resource?: string | readonly string[];
 }
 
 /** The `private_key_jwt` key material of a {@link ClientCredentials}, read once. */
@@ -111,7 +116,12 @@ export class ClientCredentialsSource implements TokenSource {
   readonly #credentials: ClientCredentials;
   readonly #client: TokenEndpointClient;
   readonly #discover: TokenEndpointDiscovery;
-  readonly #params: Record<string, string | undefined>;
+  readonly #params: {
+    audience: string | undefined;
+    scope: string | undefined;
+    organization: string | undefined;
+    resource: string | RepeatedField | undefined;
+  };
   #endpoint: Promise<{ url: string; auth: ClientAuthentication }> | undefined;
 
   constructor(options: ClientCredentialsProviderOptions, discover: TokenEndpointDiscovery = discoverTokenEndpoint) {
@@ -152,7 +162,9 @@ export class ClientCredentialsSource implements TokenSource {
       audience: optionalText(options.audience, 'audience'),
       scope: scopeString(options.scope),
       organization: optionalText(options.organization, 'organization'),
-      resource: optionalText(options.resource, 'resource'),
+      resource: Array.isArray(options.resource)
+        ? optionalStrings(options.resource, 'resource')
+        : optionalText(options.resource, 'resource'),
     };
     let identity: string;
     if (domain !== undefined && domain !== null) {
@@ -176,7 +188,7 @@ export class ClientCredentialsSource implements TokenSource {
       audience,
       scope,
       organization,
-      resource,
+      resource instanceof RepeatedField ? JSON.stringify([...resource.values].sort()) : resource,
     ]);
   }
 

@@ -25,8 +25,8 @@ export interface CustomOIDCAuthenticationProviderOptions extends TokenCacheOptio
   scope?: string | string[];
   /** An `audience` parameter, for servers that take one (Auth0-style). */
   audience?: string;
-  /** An RFC 8707 `resource` indicator, for servers that take one. */
-  resource?: string;
+  /** An RFC 8707 `resource` indicator, or a list of them, for servers that take one. */
+  resource?: string | readonly string[];
 }
 
 /**

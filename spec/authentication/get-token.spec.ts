@@ -51,6 +51,28 @@ describe('GetToken', () => {
       });
     });
 
+    it('sends a list of RFC 8707 resources as the resource field repeated, and a one-item list as one field', async () => {
+      const server = token();
+      await confidential().clientCredentials({ resource: ['https://a.example/', 'https://b.example/'] });
+      expect(new URLSearchParams(server.request.raw).getAll('resource')).to.deep.equal([
+        'https://a.example/',
+        'https://b.example/',
+      ]);
+      const again = token();
+      await confidential().clientCredentials({ resource: ['https://a.example/'] });
+      expect(new URLSearchParams(again.request.raw).getAll('resource')).to.deep.equal(['https://a.example/']);
+    });
+
+    it('refuses an empty resource list, or one with a blank or non-string item, before any request', async () => {
+      const server = token();
+      for (const resource of [[], [''], ['https://a/', ' '], ['https://a/', 7], {}]) {
+        const err = (await rejectionOf(confidential().clientCredentials({ resource } as never))) as ConfigurationError;
+        expect(err, JSON.stringify(resource)).to.be.instanceOf(ConfigurationError);
+        expect(err.option).to.equal('resource');
+      }
+      expect(server.requests).to.have.length(0);
+    });
+
     it('may send a resource alone, for standard OpenID Providers', async () => {
       const server = token();
       await confidential().clientCredentials({ resource: 'https://rs.example.com/' });
@@ -283,6 +305,19 @@ describe('GetToken', () => {
       });
     });
 
+    it('sends lists of audiences and resources as the fields repeated (RFC 8693 §2.1)', async () => {
+      const server = token();
+      await confidential().tokenExchange({
+        ...required,
+        audience: ['https://api-a.example/', 'https://api-b.example/'],
+        resource: ['https://rs-a.example/', 'https://rs-b.example/'],
+      });
+      const form = new URLSearchParams(server.request.raw);
+      expect(form.getAll('audience')).to.deep.equal(['https://api-a.example/', 'https://api-b.example/']);
+      expect(form.getAll('resource')).to.deep.equal(['https://rs-a.example/', 'https://rs-b.example/']);
+      expect(form.get('subject_token')).to.equal('subject-token-1');
+    });
+
     it('omits optional parameters given as undefined, never sending them empty or null', async () => {
       const server = token();
       await confidential().tokenExchange({
@@ -338,7 +373,9 @@ describe('GetToken', () => {
         [{ ...required, actorTokenType: JWT }, 'actorTokenType'],
         [{ ...required, actorToken: '', actorTokenType: JWT }, 'actorToken'],
         [{ ...required, scope: ['a', 'b'] }, 'scope'],
-        [{ ...required, resource: ['https://a/', 'https://b/'] }, 'resource'],
+        [{ ...required, resource: [] }, 'resource'],
+        [{ ...required, audience: ['https://a/', ''] }, 'audience'],
+        [{ ...required, audience: 42 }, 'audience'],
         [{ ...required, requestedTokenType: 7 }, 'requestedTokenType'],
       ];
       for (const [params, option] of calls) {

@@ -81,6 +81,16 @@ describe('authn token', () => {
     expect(grant.headers.authorization).to.match(/^Basic /);
   });
 
+  it('sends each of several space-separated --resource URIs as its own resource field', async () => {
+    const io = memoryIo({}, SECRET);
+    const args = ['token', '--token-endpoint', server.tokenEndpoint, '--client-id', 'cid', '--client-secret-stdin'];
+    expect(await runCli([...args, '--resource', ' urn:orders  urn:billing '], memoryIo({}, SECRET))).to.equal(0);
+    expect(server.grants[0]!.raw.getAll('resource')).to.deep.equal(['urn:orders', 'urn:billing']);
+    expect(await runCli([...args, '--resource', ' '], io)).to.not.equal(0);
+    expect(io.err).to.match(/resource/);
+    expect(server.grants).to.have.length(1);
+  });
+
   it('reads the secret from stdin with --client-secret-stdin', async () => {
     const io = memoryIo({}, `${SECRET}\n`);
     expect(

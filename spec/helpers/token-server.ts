@@ -7,6 +7,8 @@ export interface ReceivedGrant {
   path: string;
   headers: IncomingMessage['headers'];
   form: Record<string, string>;
+  /** The form as sent, for fields that repeat. */
+  raw: URLSearchParams;
 }
 
 /** What the server answers: a status and a JSON body (or text), after an optional delay. */
@@ -40,7 +42,8 @@ export async function startTokenServer(expiresIn = 3600): Promise<TokenServer> {
     req.setEncoding('utf8');
     req.on('data', (chunk: string) => (text += chunk));
     req.on('end', () => {
-      const grant = { path: req.url ?? '', headers: req.headers, form: Object.fromEntries(new URLSearchParams(text)) };
+      const raw = new URLSearchParams(text);
+      const grant = { path: req.url ?? '', headers: req.headers, form: Object.fromEntries(raw), raw };
       const index = grants.push(grant) - 1;
       const { status = 200, body, delay = 0 } = respond(grant, index);
       const timer = setTimeout(() => {

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { compact, encodeForm } from '../../lib/http/form.js';
+import { compact, encodeForm, RepeatedField } from '../../lib/http/form.js';
 
 describe('form', () => {
   it('omits undefined and null members instead of sending them', () => {
@@ -23,5 +23,14 @@ describe('form', () => {
       'scope=openid+profile&requested_expiry=300&flag=true&authorization_details=' +
         encodeURIComponent('[{"type":"payment","amount":1}]'),
     );
+  });
+
+  it('sends a RepeatedField as the field once per value, in order, where a plain array goes as JSON', () => {
+    const values = ['https://b.example/', 'https://a.example/'];
+    const form = encodeForm({ resource: new RepeatedField(values), audience: ['x', 'y'] });
+    expect(form.getAll('resource')).to.deep.equal(['https://b.example/', 'https://a.example/']);
+    expect(form.getAll('audience')).to.deep.equal(['["x","y"]']);
+    values.push('https://c.example/');
+    expect(encodeForm({ resource: new RepeatedField(['only']) }).toString()).to.equal('resource=only');
   });
 });

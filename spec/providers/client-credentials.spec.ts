@@ -37,11 +37,12 @@ function tokenEndpoint(
   status = 200,
   origin = ORIGIN,
 ) {
-  const seen: { form?: Form; headers?: Record<string, string | string[] | undefined> } = {};
+  const seen: { form?: Form; raw?: string; headers?: Record<string, string | string[] | undefined> } = {};
   const scope = nock(origin)
     .post(path)
     .reply(function (_uri, body) {
-      seen.form = Object.fromEntries(new URLSearchParams(String(body)));
+      seen.raw = String(body);
+      seen.form = Object.fromEntries(new URLSearchParams(seen.raw));
       seen.headers = this.req.headers;
       return [status, reply as nock.Body];
     });
@@ -87,6 +88,29 @@ describe('ClientCredentialsProvider', () => {
       client_secret: 's',
       resource: 'urn:api',
     });
+  });
+
+  it('sends a list of resource indicators as the resource field repeated', async () => {
+    const { seen } = tokenEndpoint('/token', undefined, 200, 'https://op.example.com');
+    const resource = ['urn:orders', 'urn:billing'];
+    await new ClientCredentialsProvider({
+      tokenEndpoint: 'https://op.example.com/token',
+      clientId: 'cid',
+      clientSecret: 's',
+      resource,
+    }).authToken();
+    expect(new URLSearchParams(seen.raw).getAll('resource')).to.deep.equal(['urn:orders', 'urn:billing']);
+  });
+
+  it('refuses an empty resource list, or one with a blank item, at construction', () => {
+    for (const resource of [[], [''], ['urn:a', ' '], ['urn:a', 1]]) {
+      expect(
+        () => new ClientCredentialsProvider({ domain: DOMAIN, clientId: 'c', clientSecret: 's', resource } as never),
+        JSON.stringify(resource),
+      )
+        .to.throw(ConfigurationError)
+        .with.property('option', 'resource');
+    }
   });
 
   it('sends client_secret_basic as an Authorization header and never the secret in the body', async () => {
@@ -170,6 +194,15 @@ describe('ClientCredentialsProvider', () => {
     const c = new ClientCredentialsSource({ domain: DOMAIN, clientId: 'c', clientSecret: 's', scope: 'a' });
     expect(a.cacheKey).to.equal(b.cacheKey);
     expect(a.cacheKey).to.not.equal(c.cacheKey);
+  });
+
+  it('treats resources in another order as the same token, and a one-item list as that one resource', () => {
+    const key = (resource: string | string[]) =>
+      new ClientCredentialsSource({ domain: DOMAIN, clientId: 'c', clientSecret: 's', resource }).cacheKey;
+    expect(key(['urn:a', 'urn:b'])).to.equal(key(['urn:b', 'urn:a']));
+    expect(key(['urn:a', 'urn:b'])).to.not.equal(key(['urn:a', 'urn:c']));
+    expect(key(['urn:a', 'urn:b'])).to.not.equal(key('urn:a'));
+    expect(key(['urn:a'])).to.equal(key('urn:a'));
   });
 
   it('computes expiresAt from expires_in counted from when the grant was sent', async () => {
