@@ -164,6 +164,11 @@ export class RateLimitError extends Auth0Error {
  */
 export class NetworkError extends AuthnError {
   static override readonly code: string = 'ERR_NETWORK';
+  /**
+   * Epoch ms at which the failing source will be tried again, when the thrower backs off: a `JwksFetcher` sets it
+   * on the error of a failed fetch, and the API middleware turns it into the `Retry-After` of its 503.
+   */
+  retryAt?: number;
 }
 
 /** No answer arrived within the configured `timeout`. */

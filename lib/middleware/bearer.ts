@@ -77,7 +77,11 @@ export interface BearerAuthOptions<R = BearerRequest> {
   tokenQueryParameter?: string;
   /** A cookie that may carry the token (mind CSRF: the browser sends it on its own). @defaultValue none */
   tokenCookie?: string;
-  /** Seconds in the `Retry-After` of a 503 when the key source is down. @defaultValue 5 */
+  /**
+   * Seconds in the `Retry-After` of a 503 when the key source is down and does not say when it will be tried
+   * again. A `JwksFetcher` does say: its answer is the time left in its backoff (1 s, then 2, 4… up to 30).
+   * @defaultValue 5
+   */
   retryAfter?: number;
   /**
    * Opt-in verified-token cache: a token seen again skips decoding and its signature check; every claim

@@ -109,11 +109,16 @@ export function insufficientScope(
   });
 }
 
-/** 503 with `Retry-After`: the key source is down and no cached key could decide. */
+/**
+ * 503 with `Retry-After`: the key source is down and no cached key could decide. The delay is the seconds until
+ * the key source is tried again when the error says (`NetworkError.retryAt`, at least 1), else `retryAfter`.
+ */
 export function unavailable(retryAfter: number, cause?: unknown): ServiceUnavailableError {
+  const retryAt = cause instanceof NetworkError ? cause.retryAt : undefined;
+  const seconds = retryAt === undefined ? retryAfter : Math.max(1, Math.ceil((retryAt - Date.now()) / 1000));
   return new ServiceUnavailableError('The token cannot be verified now; the key source is unavailable', {
     cause,
-    headers: { 'Retry-After': String(retryAfter) },
+    headers: { 'Retry-After': String(seconds) },
   });
 }
 

@@ -258,8 +258,10 @@ export class DiscoveryCache {
       () => {
         entry.expiresAt = Date.now() + this.cacheTtl * 1000;
       },
-      () => {
+      (error: unknown) => {
         entry.expiresAt = Date.now() + this.retryAfter * 1000;
+        // Registered before any caller's handler, so every caller sees when discovery will be tried again.
+        if (error instanceof NetworkError) error.retryAt = entry.expiresAt;
       },
     );
     return entry.promise;

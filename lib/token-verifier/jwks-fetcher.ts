@@ -342,6 +342,7 @@ export class JwksFetcher {
         const typed = error instanceof AuthnError ? error : new NetworkError(`GET ${this.url} failed`);
         const count = (this.#failure?.count ?? 0) + 1;
         const retryAt = Date.now() + Math.min(BACKOFF_BASE * 2 ** (count - 1), BACKOFF_MAX);
+        if (typed instanceof NetworkError) typed.retryAt = retryAt;
         this.#failure = { error: typed, count, retryAt };
         const last = this.#set;
         if (last !== undefined && Date.now() >= last.fetchedAt + this.maxStale * 1000) this.#replace(undefined);

@@ -102,11 +102,11 @@ export function behavesAsBearerMiddleware(adapter: AdapterUnderTest): void {
     await expectClaimChecks((path, authorization) => adapter.call(path, authorization), adapter.tenant());
   });
 
-  it('answers 503 with Retry-After when the key source is down and no key is cached', async () => {
+  it("answers 503 with Retry-After when the key source is down and no key is cached: the fetcher's backoff, 1 s after a first failure, over the retryAfter option", async () => {
     const answer = await answerWithKeySourceDown(`${adapter.name}-down`, (down) =>
       adapter.serve({ issuer: down.issuer, jwksUri: down.jwksUri, audience: API, retryAfter: 12 }),
     );
-    expectUnavailable(answer, 12);
+    expectUnavailable(answer, 1);
   });
 
   describe('with credentialsRequired: false', () => {

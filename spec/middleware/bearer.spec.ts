@@ -1,9 +1,11 @@
+import FakeTimers from '@sinonjs/fake-timers';
 import { expect } from 'chai';
 import {
   ConfigurationError,
   InvalidRequestError,
   InvalidTokenError,
   KeySourceUnavailableError,
+  NetworkError,
   ServiceUnavailableError,
   TimeoutError,
   TokenValidationError,
@@ -246,15 +248,41 @@ describe('BearerAuthenticator', () => {
       const err = (await rejectionOf(authenticator().authenticate(bearer(tenant.sign())))) as ServiceUnavailableError;
       expect(err).to.be.instanceOf(ServiceUnavailableError);
       expect(err.status).to.equal(503);
-      expect(err.headers).to.deep.equal({ 'Retry-After': '5' });
+      expect(err.headers).to.deep.equal({ 'Retry-After': '1' });
       expect(err.cause).to.be.instanceOf(KeySourceUnavailableError);
     });
 
-    it('says how long to wait as configured', async () => {
-      tenant.server.set(JWKS_PATH, { status: 502, body: 'bad gateway' });
-      const err = (await rejectionOf(
-        authenticator({ retryAfter: 30 }).authenticate(bearer(tenant.sign())),
-      )) as ServiceUnavailableError;
+    it("says in Retry-After how long is left of the key set's backoff, whatever retryAfter says", async () => {
+      const time = FakeTimers.install({ toFake: ['Date'] });
+      try {
+        tenant.server.set(JWKS_PATH, { status: 502, body: 'bad gateway' });
+        const subject = authenticator({ retryAfter: 30 });
+        const retryAfter = async () =>
+          ((await rejectionOf(subject.authenticate(bearer(tenant.sign())))) as ServiceUnavailableError).headers[
+            'Retry-After'
+          ];
+        expect(await retryAfter()).to.equal('1'); // first failure: 1 s of backoff
+        time.tick(400);
+        expect(await retryAfter()).to.equal('1'); // 0.6 s left, rounded up
+        time.tick(600);
+        expect(await retryAfter()).to.equal('2'); // second failure: 2 s
+        time.tick(2_000);
+        expect(await retryAfter()).to.equal('4'); // third failure: 4 s
+        time.tick(1_500);
+        expect(await retryAfter()).to.equal('3'); // 2.5 s left, rounded up
+      } finally {
+        time.uninstall();
+      }
+    });
+
+    it('says how long to wait as configured when the failure names no time, e.g. from an issuer resolver', async () => {
+      const subject = new BearerAuthenticator({
+        issuers: () => Promise.reject(new NetworkError('tenant store down')),
+        audience: API,
+        retryAfter: 30,
+      });
+      const err = (await rejectionOf(subject.authenticate(bearer(tenant.sign())))) as ServiceUnavailableError;
+      expect(err).to.be.instanceOf(ServiceUnavailableError);
       expect(err.headers['Retry-After']).to.equal('30');
     });
 

@@ -138,6 +138,16 @@ describe('toBearerError', () => {
     }
   });
 
+  it('sends in Retry-After the seconds until the key source is tried again when the error says, at least 1', () => {
+    const retryAfter = (retryAt: number) =>
+      (toBearerError(Object.assign(new TimeoutError('slow'), { retryAt }), 'api', 7) as ServiceUnavailableError)
+        .headers['Retry-After'];
+    expect(retryAfter(Date.now() + 4_000)).to.be.oneOf(['4', '3']);
+    expect(retryAfter(Date.now() + 30_000)).to.be.oneOf(['30', '29']);
+    expect(retryAfter(Date.now() + 10)).to.equal('1');
+    expect(retryAfter(Date.now() - 5_000)).to.equal('1');
+  });
+
   it('passes BearerErrors and anything else through unchanged', () => {
     const bearer = unauthorized('api');
     expect(toBearerError(bearer, 'other', 5)).to.equal(bearer);

@@ -144,7 +144,7 @@ describe('authn-client/fastify', () => {
       const running = await start({ issuer: down.issuer, jwksUri: down.jwksUri, audience: API });
       return { url: running.url, close: () => running.app.close() };
     });
-    expectUnavailable(answer, 5);
+    expectUnavailable(answer, 1);
   });
 
   it("with Fastify's default error handler, still sends the status and the challenge", async () => {

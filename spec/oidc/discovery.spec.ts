@@ -178,11 +178,13 @@ describe('discovery', () => {
       expect(server.count(DISCOVERY_PATH)).to.equal(2);
     });
 
-    it('remembers a failure for retryAfter seconds, then evicts it', async () => {
+    it('remembers a failure for retryAfter seconds, says so on the error as retryAt, then evicts it', async () => {
       clock = FakeTimers.install({ toFake: ['Date'] });
       server.set(DISCOVERY_PATH, { status: 503, body: '' });
       const cache = new DiscoveryCache({ retryAfter: 10 });
-      const first = await rejectionOf(cache.get(server.issuer));
+      const first = (await rejectionOf(cache.get(server.issuer))) as NetworkError;
+      expect(first).to.be.instanceOf(NetworkError);
+      expect(first.retryAt).to.equal(Date.now() + 10_000);
       expect(await rejectionOf(cache.get(server.issuer))).to.equal(first);
       expect(server.count(DISCOVERY_PATH)).to.equal(1);
       server.setDiscovery();

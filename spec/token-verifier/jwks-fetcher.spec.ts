@@ -449,15 +449,16 @@ describe('JwksFetcher', () => {
       expect(jwks.lastError).to.equal(undefined);
     });
 
-    it('doubles the backoff with each consecutive failure, up to 30 s', async () => {
+    it('doubles the backoff with each consecutive failure, up to 30 s, and puts the next attempt on the error as retryAt', async () => {
       const time = fakeDate();
       server.set(JWKS_PATH, { status: 500, body: '' });
       const jwks = fetcher();
       for (const wait of [1_000, 2_000, 4_000, 8_000, 16_000, 30_000, 30_000]) {
-        await rejectionOf(jwks.getKey('test-key-1'));
+        const failure = (await rejectionOf(jwks.getKey('test-key-1'))) as NetworkError;
+        expect(failure.retryAt, `after a failure, ${wait} ms`).to.equal(Date.now() + wait);
         const count = server.count(JWKS_PATH);
         time.tick(wait - 1);
-        await rejectionOf(jwks.getKey('test-key-1'));
+        expect(await rejectionOf(jwks.getKey('test-key-1'))).to.equal(failure);
         expect(server.count(JWKS_PATH), `before ${wait} ms`).to.equal(count);
         time.tick(1);
       }
