@@ -13,7 +13,7 @@ export * from './errors.js';
 export { VERSION } from './version.js';
 export type { TransportOptions } from './http/http-client.js';
 export type { RetryOptions } from './http/retry.js';
-export type { Body, BodyValue } from './http/form.js';
+export { type Body, type BodyValue, RepeatedField } from './http/form.js';
 export * from './authentication/index.js';
 export * from './token-verifier/index.js';
 export * from './providers/index.js';

@@ -7,7 +7,7 @@ import type { PushedAuthorizationResponse } from './types.js';
  * Parameters of {@link PushedAuthorizationRequests.pushedAuthorizationRequest}. Every other member is an
  * authorization-request parameter under its wire name (`scope`, `state`, `nonce`, `audience`, `organization`,
  * `code_challenge`, `code_challenge_method`, `request` for JAR, `authorization_details` for RAR…); objects and
- * arrays are sent as JSON.
+ * arrays are sent as JSON, a {@link RepeatedField} as the parameter repeated (several RFC 8707 `resource`s).
  */
 export interface PushedAuthorizationRequestParams {
   /** `code` (or another response type the client may use). */

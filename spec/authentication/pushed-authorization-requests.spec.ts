@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { PushedAuthorizationRequests } from '../../lib/authentication/pushed-authorization-requests.js';
 import { Auth0Error, ConfigurationError } from '../../lib/errors.js';
+import { RepeatedField } from '../../lib/index.js';
 import { DOMAIN, ORIGIN, record } from '../helpers/capture.js';
 import { rsaKeys } from '../helpers/keys.js';
 import { itKeepsSecretsOutOfErrors } from '../helpers/leaks.js';
@@ -57,6 +58,16 @@ describe('PushedAuthorizationRequests', () => {
     const details = [{ type: 'payment_initiation', amount: '42' }];
     await par().pushedAuthorizationRequest({ ...base, authorization_details: details });
     expect(JSON.parse(String(server.request.body.authorization_details))).to.deep.equal(details);
+  });
+
+  it('sends a RepeatedField as the parameter repeated, for several RFC 8707 resources', async () => {
+    const server = record('POST', '/oauth/par', { body: PUSHED });
+    const resource = new RepeatedField(['https://orders.example/', 'https://billing.example/']);
+    await par().pushedAuthorizationRequest({ ...base, resource });
+    expect(new URLSearchParams(server.request.raw).getAll('resource')).to.deep.equal([
+      'https://orders.example/',
+      'https://billing.example/',
+    ]);
   });
 
   it('sends a JAR request object as given', async () => {
