@@ -77,7 +77,8 @@ export function describeDevServer(server: DevServer): string {
       `--domain ${server.domain}`,
       '--protocol http',
       `--client-id ${shellQuote(m2m.clientId)}`,
-      `--client-secret ${shellQuote(m2m.clientSecret ?? '')}`,
+      // With `=`: a generated secret starts with `-` once in 64, which parseArgs would not take as a value.
+      `--client-secret=${shellQuote(m2m.clientSecret ?? '')}`,
       `--audience ${shellQuote(server.audience)}`,
     ].join(' ');
     lines.push('', '  get an access token:', `    ${command}`);

@@ -91,6 +91,18 @@ describe('authn token', () => {
     expect(server.grants).to.have.length(1);
   });
 
+  it('takes a secret starting with a dash as --client-secret=VALUE, and says so, without the value, otherwise', async () => {
+    const args = ['token', '--token-endpoint', server.tokenEndpoint, '--client-id', 'cid'];
+    const io = memoryIo();
+    expect(await runCli([...args, '--client-secret=-dash-first'], io)).to.equal(0);
+    expect(server.grants[0]!.form.client_secret).to.equal('-dash-first');
+    const refused = memoryIo();
+    expect(await runCli([...args, '--client-secret', '-dash-first'], refused)).to.equal(2);
+    expect(refused.err).to.include("Option '--client-secret' argument is ambiguous.");
+    expect(refused.err).to.include("use '--client-secret=-XYZ'");
+    expect(refused.err).to.not.include('dash-first');
+  });
+
   it('reads the secret from stdin with --client-secret-stdin', async () => {
     const io = memoryIo({}, `${SECRET}\n`);
     expect(

@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { expect } from 'chai';
 import { runDevServer } from '../../lib/dev-server/cli.js';
 import type { DevServer } from '../../lib/dev-server/dev-server.js';
+import { runCli } from '../../lib/cli/main.js';
+import { memoryIo } from '../helpers/cli.js';
 import { rsaKeys } from '../helpers/keys.js';
 
 /** Collects what a command writes. */
@@ -38,7 +40,11 @@ describe('runDevServer', function () {
   after(() => rmSync(folder, { recursive: true, force: true }));
 
   /** Runs the command until it has started, lets `check` look at the server, then stops it. */
-  async function run(argv: string[], env: Record<string, string> = {}, check?: (server: DevServer) => Promise<void>) {
+  async function run(
+    argv: string[],
+    env: Record<string, string> = {},
+    check?: (server: DevServer, printed: string) => Promise<void>,
+  ) {
     const stdout = sink();
     const stderr = sink();
     const controller = new AbortController();
@@ -51,7 +57,7 @@ describe('runDevServer', function () {
       signal: controller.signal,
       onStarted: (server) => {
         started = server;
-        checked = (check?.(server) ?? Promise.resolve()).finally(() => controller.abort());
+        checked = (check?.(server, stdout.text()) ?? Promise.resolve()).finally(() => controller.abort());
       },
     });
     await checked;
@@ -73,13 +79,30 @@ describe('runDevServer', function () {
     expect(stdout).to.include(`secret: ${server!.client('web-app').clientSecret}`);
     expect(stdout).to.include(
       `authn token --domain 127.0.0.1:${server!.port} --protocol http --client-id m2m-secret ` +
-        `--client-secret 'it'\\''s-pinned' --audience https://orders.example.com/`,
+        `--client-secret='it'\\''s-pinned' --audience https://orders.example.com/`,
     );
     expect(stdout).to.match(/stopped\n$/);
     await fetch(server!.endpoints.discovery).then(
       () => expect.fail('the server still answers'),
       (error: Error) => expect(error).to.be.instanceOf(TypeError),
     );
+  });
+
+  it('prints an authn token line that works with a client secret starting with a dash', async () => {
+    writeFileSync(
+      join(folder, 'dash.json'),
+      JSON.stringify({ clients: [{ clientId: 'm2m-secret', clientSecret: '-starts-with-a-dash' }] }),
+    );
+    let exit: number | undefined;
+    const io = memoryIo();
+    const { code } = await run(['--config', join(folder, 'dash.json')], {}, async (_server, printed) => {
+      const [, line = ''] = /get an access token:\n\s+authn (token [^\n]+)\n/.exec(printed) ?? [];
+      expect(line).to.include('--client-secret=-starts-with-a-dash');
+      exit = await runCli(line.split(' '), io);
+    });
+    expect(code).to.equal(0);
+    expect(exit, io.err).to.equal(0);
+    expect(io.out).to.match(/^[\w-]+\.[\w-]+\.[\w-]+\n$/);
   });
 
   it('takes the port from the flag over AUTHN_PORT, and the config from AUTHN_CONFIG', async () => {
