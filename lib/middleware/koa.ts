@@ -28,7 +28,7 @@ export interface AuthState {
   auth?: AuthResult;
 }
 
-/** The members of a Koa context (Koa 3) the middleware reads and sets. */
+/** The members of a Koa context (Koa 2 and 3 alike) the middleware reads and sets. */
 export interface KoaContext {
   /** Node's request: its headers, and its header lines as received (to refuse a repeated `Authorization`). */
   req: {

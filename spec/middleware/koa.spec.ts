@@ -1,5 +1,7 @@
-// The Koa adapter against a real Koa 3 app on an ephemeral port, called over real HTTP, with tokens of a local
-// JWKS server.
+// The Koa adapter against a real Koa app on an ephemeral port, called over real HTTP, with tokens of a local
+// JWKS server: the same specs on Koa 3 and on Koa 2 (the dev dependency `koa2`, an alias of koa@2, which the
+// peer range accepts too).
+import { createRequire } from 'node:module';
 import { expect } from 'chai';
 import Koa from 'koa';
 import { ConfigurationError } from '../../lib/errors.js';
@@ -37,8 +39,12 @@ const ok: Step = (ctx) => {
 };
 
 /** The app of these specs: `koaAuth()` in front of routes guarded by every claim check. */
-function app(options: BearerAuthOptions<KoaRequest> | BearerAuthenticator<KoaRequest>, withHandler = true) {
-  const application = new Koa<AuthState>();
+function app(
+  KoaApp: typeof Koa,
+  options: BearerAuthOptions<KoaRequest> | BearerAuthenticator<KoaRequest>,
+  withHandler = true,
+) {
+  const application = new KoaApp<AuthState>();
   if (withHandler) application.use(authErrorHandler());
   application.use(koaAuth(options));
   application.use(
@@ -63,164 +69,181 @@ function app(options: BearerAuthOptions<KoaRequest> | BearerAuthenticator<KoaReq
 
 const listen = (application: Koa<AuthState>) => serve(application.callback());
 
-describe('authn-client/koa', () => {
-  let tenant: TestIssuer;
-  let server: Served;
+const require = createRequire(import.meta.url);
+/** Koa 2, which ships no types; its API is Koa 3's for everything these specs use. */
+const Koa2 = require('koa2') as typeof Koa;
 
-  before(async () => {
-    tenant = await startTestIssuer('koa-tenant');
-    server = await listen(app({ issuer: tenant.issuer, jwksUri: tenant.jwksUri, audience: API }));
-  });
+for (const [version, KoaApp, pkg] of [
+  ['Koa 3', Koa, 'koa'],
+  ['Koa 2', Koa2, 'koa2'],
+] as const) {
+  describe(`authn-client/koa on ${version}`, () => {
+    const id = version === 'Koa 3' ? 'koa3' : 'koa2';
+    let tenant: TestIssuer;
+    let server: Served;
 
-  after(() => Promise.all([tenant.close(), server.close()]));
+    before(async () => {
+      tenant = await startTestIssuer(`${id}-tenant`);
+      server = await listen(app(KoaApp, { issuer: tenant.issuer, jwksUri: tenant.jwksUri, audience: API }));
+    });
 
-  const call = (path: string, authorization?: string) =>
-    get(`${server.url}${path}`, authorization === undefined ? {} : { authorization });
+    after(() => Promise.all([tenant.close(), server.close()]));
 
-  it('sets ctx.state.auth for a valid token', async () => {
-    const answer = await call('/me', `Bearer ${tenant.sign({ scope: 'read:messages', permissions: ['admin'] })}`);
-    expect(answer.status).to.equal(200);
-    expect(answer.json).to.deep.equal({ sub: 'user-1', scopes: ['read:messages', 'admin'], alg: 'RS256' });
-  });
+    const call = (path: string, authorization?: string) =>
+      get(`${server.url}${path}`, authorization === undefined ? {} : { authorization });
 
-  behavesAsBearerMiddleware({
-    name: 'koa',
-    tenant: () => tenant,
-    call: (path, authorization) => call(path, authorization),
-    port: () => server.port,
-    serve: (options) => listen(app(options)),
-  });
+    it(`runs on ${version}`, () => {
+      const { version: installed } = require(`${pkg}/package.json`) as { version: string };
+      expect(installed.split('.')[0]).to.equal(version.slice(-1));
+    });
 
-  describe("without the library's error handler", () => {
-    it("lets Koa's default handler send the status, the challenge and the short message, unlogged", async () => {
-      const plain = await listen(app({ issuer: tenant.issuer, jwksUri: tenant.jwksUri, audience: API }, false));
-      const log = console.error;
-      const logged: unknown[] = [];
-      console.error = (...args: unknown[]) => logged.push(args); // Koa's app.onerror logs errors not exposed
-      try {
-        const expired = tenant.sign({ exp: now() - 120 });
-        const answer = await get(`${plain.url}/me`, { authorization: `Bearer ${expired}` });
-        expect(answer.status).to.equal(401);
-        expect(answer.headers.get('www-authenticate')).to.equal(
-          `Bearer realm="${API}", error="invalid_token", error_description="The token has expired"`,
+    it('sets ctx.state.auth for a valid token', async () => {
+      const answer = await call('/me', `Bearer ${tenant.sign({ scope: 'read:messages', permissions: ['admin'] })}`);
+      expect(answer.status).to.equal(200);
+      expect(answer.json).to.deep.equal({ sub: 'user-1', scopes: ['read:messages', 'admin'], alg: 'RS256' });
+    });
+
+    behavesAsBearerMiddleware({
+      name: id,
+      tenant: () => tenant,
+      call: (path, authorization) => call(path, authorization),
+      port: () => server.port,
+      serve: (options) => listen(app(KoaApp, options)),
+    });
+
+    describe("without the library's error handler", () => {
+      it("lets Koa's default handler send the status, the challenge and the short message, unlogged", async () => {
+        const plain = await listen(
+          app(KoaApp, { issuer: tenant.issuer, jwksUri: tenant.jwksUri, audience: API }, false),
         );
-        expect(answer.text).to.equal('The token has expired');
-        for (const part of expired.split('.')) expect(answer.text).to.not.include(part);
-        const none = await get(`${plain.url}/me`);
-        expect([none.status, none.headers.get('www-authenticate')]).to.deep.equal([401, `Bearer realm="${API}"`]);
-        const scope = await get(`${plain.url}/read`, { authorization: `Bearer ${tenant.sign()}` });
-        expect(scope.status).to.equal(403);
-        expect(scope.headers.get('www-authenticate')).to.include('scope="read:messages"');
-        expect(logged).to.deep.equal([]);
+        const log = console.error;
+        const logged: unknown[] = [];
+        console.error = (...args: unknown[]) => logged.push(args); // Koa's app.onerror logs errors not exposed
+        try {
+          const expired = tenant.sign({ exp: now() - 120 });
+          const answer = await get(`${plain.url}/me`, { authorization: `Bearer ${expired}` });
+          expect(answer.status).to.equal(401);
+          expect(answer.headers.get('www-authenticate')).to.equal(
+            `Bearer realm="${API}", error="invalid_token", error_description="The token has expired"`,
+          );
+          expect(answer.text).to.equal('The token has expired');
+          for (const part of expired.split('.')) expect(answer.text).to.not.include(part);
+          const none = await get(`${plain.url}/me`);
+          expect([none.status, none.headers.get('www-authenticate')]).to.deep.equal([401, `Bearer realm="${API}"`]);
+          const scope = await get(`${plain.url}/read`, { authorization: `Bearer ${tenant.sign()}` });
+          expect(scope.status).to.equal(403);
+          expect(scope.headers.get('www-authenticate')).to.include('scope="read:messages"');
+          expect(logged).to.deep.equal([]);
+        } finally {
+          console.error = log;
+          await plain.close();
+        }
+      });
+
+      it("sends a 503 with Retry-After and Koa's generic body, the error logged", async () => {
+        const log = console.error;
+        const logged: string[] = [];
+        console.error = (...args: unknown[]) => logged.push(args.join(' '));
+        try {
+          const answer = await answerWithKeySourceDown(`${id}-down-plain`, (down) =>
+            listen(app(KoaApp, { issuer: down.issuer, jwksUri: down.jwksUri, audience: API, retryAfter: 7 }, false)),
+          );
+          expect(answer.status).to.equal(503);
+          expect(answer.headers.get('retry-after')).to.equal('1');
+          expect(answer.text).to.equal('Service Unavailable');
+          expect(logged.join('\n')).to.include('ServiceUnavailableError');
+        } finally {
+          console.error = log;
+        }
+      });
+    });
+
+    it('rethrows errors that are not BearerErrors from authErrorHandler', async () => {
+      const application = new KoaApp<AuthState>();
+      const seen: unknown[] = [];
+      application.on('error', (err: unknown) => seen.push(err)); // replaces Koa's logging
+      application.use(authErrorHandler());
+      application.use(koaAuth({ issuers: () => Promise.reject(new Error('tenant store down')), audience: API }));
+      const failing = await listen(application);
+      try {
+        const answer = await get(`${failing.url}/me`, { authorization: `Bearer ${tenant.sign()}` });
+        expect(answer.status).to.equal(500);
+        expect(answer.text).to.equal('Internal Server Error');
+        expect(seen.map((err) => (err as Error).message)).to.deep.equal(['tenant store down']);
       } finally {
-        console.error = log;
-        await plain.close();
+        await failing.close();
       }
     });
 
-    it("sends a 503 with Retry-After and Koa's generic body, the error logged", async () => {
-      const log = console.error;
-      const logged: string[] = [];
-      console.error = (...args: unknown[]) => logged.push(args.join(' '));
+    it('gives an issuer resolver the Koa context', async () => {
+      const hosts: string[] = [];
+      const application = new KoaApp<AuthState>();
+      application.use(
+        koaAuth<Koa.Context>({
+          issuers: (req) => {
+            hosts.push(req.ctx.hostname);
+            return req.ctx.hostname === '127.0.0.1' ? [{ issuer: tenant.issuer, jwksUri: tenant.jwksUri }] : [];
+          },
+          audience: API,
+        }),
+      );
+      application.use((ctx) => {
+        ctx.body = { sub: ctx.state.auth?.payload.sub };
+      });
+      const served = await listen(application);
       try {
-        const answer = await answerWithKeySourceDown('koa-down-plain', (down) =>
-          listen(app({ issuer: down.issuer, jwksUri: down.jwksUri, audience: API, retryAfter: 7 }, false)),
-        );
-        expect(answer.status).to.equal(503);
-        expect(answer.headers.get('retry-after')).to.equal('1');
-        expect(answer.text).to.equal('Service Unavailable');
-        expect(logged.join('\n')).to.include('ServiceUnavailableError');
+        const answer = await get(`${served.url}/me`, { authorization: `Bearer ${tenant.sign()}` });
+        expect(answer.json).to.deep.equal({ sub: 'user-1' });
+        expect(hosts).to.deep.equal(['127.0.0.1']);
       } finally {
-        console.error = log;
+        await served.close();
       }
     });
-  });
 
-  it('rethrows errors that are not BearerErrors from authErrorHandler', async () => {
-    const application = new Koa<AuthState>();
-    const seen: unknown[] = [];
-    application.on('error', (err: unknown) => seen.push(err)); // replaces Koa's logging
-    application.use(authErrorHandler());
-    application.use(koaAuth({ issuers: () => Promise.reject(new Error('tenant store down')), audience: API }));
-    const failing = await listen(application);
-    try {
-      const answer = await get(`${failing.url}/me`, { authorization: `Bearer ${tenant.sign()}` });
-      expect(answer.status).to.equal(500);
-      expect(answer.text).to.equal('Internal Server Error');
-      expect(seen.map((err) => (err as Error).message)).to.deep.equal(['tenant store down']);
-    } finally {
-      await failing.close();
-    }
-  });
-
-  it('gives an issuer resolver the Koa context', async () => {
-    const hosts: string[] = [];
-    const application = new Koa<AuthState>();
-    application.use(
-      koaAuth<Koa.Context>({
-        issuers: (req) => {
-          hosts.push(req.ctx.hostname);
-          return req.ctx.hostname === '127.0.0.1' ? [{ issuer: tenant.issuer, jwksUri: tenant.jwksUri }] : [];
-        },
-        audience: API,
-      }),
-    );
-    application.use((ctx) => {
-      ctx.body = { sub: ctx.state.auth?.payload.sub };
+    it('reads the token from ctx.query and from the Cookie header when configured', async () => {
+      const served = await listen(
+        app(KoaApp, {
+          issuer: tenant.issuer,
+          jwksUri: tenant.jwksUri,
+          audience: API,
+          tokenQueryParameter: 'access_token',
+          tokenCookie: 'at',
+        }),
+      );
+      try {
+        const token = tenant.sign();
+        expect((await get(`${served.url}/me?access_token=${token}`)).json?.sub).to.equal('user-1');
+        expect((await get(`${served.url}/me`, { cookie: `theme=dark; at=${token}` })).json?.sub).to.equal('user-1');
+        const twice = await get(`${served.url}/me?access_token=${token}&access_token=${token}`);
+        expect([twice.status, twice.json?.error_description]).to.deep.equal([
+          400,
+          'The query parameter must be sent once',
+        ]);
+        const both = await get(`${served.url}/me?access_token=${token}`, { authorization: `Bearer ${token}` });
+        expect(both.status).to.equal(400);
+      } finally {
+        await served.close();
+      }
     });
-    const served = await listen(application);
-    try {
-      const answer = await get(`${served.url}/me`, { authorization: `Bearer ${tenant.sign()}` });
-      expect(answer.json).to.deep.equal({ sub: 'user-1' });
-      expect(hosts).to.deep.equal(['127.0.0.1']);
-    } finally {
-      await served.close();
-    }
-  });
 
-  it('reads the token from ctx.query and from the Cookie header when configured', async () => {
-    const served = await listen(
-      app({
+    it('shares one authenticator between several middleware', async () => {
+      const authenticator = new BearerAuthenticator<KoaRequest>({
         issuer: tenant.issuer,
         jwksUri: tenant.jwksUri,
         audience: API,
-        tokenQueryParameter: 'access_token',
-        tokenCookie: 'at',
-      }),
-    );
-    try {
-      const token = tenant.sign();
-      expect((await get(`${served.url}/me?access_token=${token}`)).json?.sub).to.equal('user-1');
-      expect((await get(`${served.url}/me`, { cookie: `theme=dark; at=${token}` })).json?.sub).to.equal('user-1');
-      const twice = await get(`${served.url}/me?access_token=${token}&access_token=${token}`);
-      expect([twice.status, twice.json?.error_description]).to.deep.equal([
-        400,
-        'The query parameter must be sent once',
-      ]);
-      const both = await get(`${served.url}/me?access_token=${token}`, { authorization: `Bearer ${token}` });
-      expect(both.status).to.equal(400);
-    } finally {
-      await served.close();
-    }
-  });
-
-  it('shares one authenticator between several middleware', async () => {
-    const authenticator = new BearerAuthenticator<KoaRequest>({
-      issuer: tenant.issuer,
-      jwksUri: tenant.jwksUri,
-      audience: API,
+      });
+      const served = await listen(app(KoaApp, authenticator));
+      try {
+        expect((await get(`${served.url}/me`, { authorization: `Bearer ${tenant.sign()}` })).status).to.equal(200);
+        expect((await get(`${served.url}/me`)).status).to.equal(401);
+      } finally {
+        await served.close();
+      }
     });
-    const served = await listen(app(authenticator));
-    try {
-      expect((await get(`${served.url}/me`, { authorization: `Bearer ${tenant.sign()}` })).status).to.equal(200);
-      expect((await get(`${served.url}/me`)).status).to.equal(401);
-    } finally {
-      await served.close();
-    }
-  });
 
-  it('refuses invalid options when the middleware is built', () => {
-    expect(thrownBy(() => koaAuth({ issuer: tenant.issuer, audience: '' }))).to.be.instanceOf(ConfigurationError);
-    expect(thrownBy(() => requiredScopes())).to.be.instanceOf(ConfigurationError);
+    it('refuses invalid options when the middleware is built', () => {
+      expect(thrownBy(() => koaAuth({ issuer: tenant.issuer, audience: '' }))).to.be.instanceOf(ConfigurationError);
+      expect(thrownBy(() => requiredScopes())).to.be.instanceOf(ConfigurationError);
+    });
   });
-});
+}
