@@ -1,3 +1,4 @@
+import type { JsonWebKey } from 'node:crypto';
 import type { Agent as HttpAgent } from 'node:http';
 import type { Agent as HttpsAgent } from 'node:https';
 import type { AxiosProxyConfig } from 'axios';
@@ -49,6 +50,15 @@ interface KeySet {
   readonly byKid: ReadonlyMap<string, readonly JwksKey[]>;
   /** The entries that were skipped, and why. */
   readonly unusable: readonly UnusableKey[];
+}
+
+/**
+ * A JSON Web Key Set (RFC 7517 §5) given in configuration rather than fetched, for {@link JwksFetcher}'s
+ * constructor: public keys as JWKs, e.g. `{ keys: [{ ...publicKey.export({ format: 'jwk' }), kid: 'k1' }] }`.
+ */
+export interface JsonWebKeySet {
+  /** The keys. */
+  readonly keys: readonly JsonWebKey[];
 }
 
 /** The consecutive failures of the key source and when the next attempt is allowed. */
@@ -152,6 +162,28 @@ function select(set: KeySet, kid: string | undefined, alg: JwsAlgorithm | undefi
   return candidates;
 }
 
+/**
+ * Imports a key set given in configuration, or says why it cannot be used: not a `{ keys: [...] }` object, or
+ * no entry usable (each entry's reason is given).
+ */
+function localKeySet(jwks: object, build: (entries: readonly unknown[]) => KeySet): KeySet {
+  const { keys } = jwks as { keys?: unknown };
+  if (!Array.isArray(keys)) {
+    throw new ConfigurationError('jwks must be a JWKS URL or a JSON Web Key Set: an object with a keys array', 'jwks');
+  }
+  const set = build(keys);
+  if (set.keys.length === 0) {
+    const reasons = set.unusable.map(
+      (entry) => `${entry.kid === undefined ? 'a key' : quote(entry.kid)}: ${entry.reason}`,
+    );
+    throw new ConfigurationError(
+      `The local key set has no usable key${reasons.length === 0 ? '' : ` (${reasons.join('; ')})`}`,
+      'jwks',
+    );
+  }
+  return set;
+}
+
 /** Tells whether every key of the list may verify `alg` (a loop: no closure on the verification hot path). */
 function allSuit(keys: readonly JwksKey[], alg: JwsAlgorithm): boolean {
   for (let i = 0; i < keys.length; i++) if (!(keys[i] as JwksKey).suits(alg)) return false;
@@ -183,15 +215,23 @@ function describe(key: JwksKey): string {
  * Requests go through the library transport without telemetry, with `timeout`, without 429 retries, following
  * same-origin redirects only, reading at most `maxResponseBytes`.
  *
+ * Given a {@link JsonWebKeySet} instead of a URL, it holds those keys for good and never makes a request (what
+ * jose's `createLocalJWKSet` does): for an issuer whose public keys come with the configuration. The same
+ * rules apply to the entries, and a `kid` it does not hold fails at once with {@link KeyNotFoundError}.
+ *
  * @throws {ConfigurationError} from the constructor for a URL that is not `https:` (or `http:` to a loopback
- *   host) and for invalid options.
+ *   host), for invalid options, and for a local key set that is not a key set, has no usable key, or comes
+ *   with options (they are about fetching).
  * @example
  * const jwks = new JwksFetcher('https://tenant.auth0.com/.well-known/jwks.json', { cacheTtl: 600 });
  * const key = await jwks.getKey('NjVBRjY5MDlCMUIwNzU4RTA2QzZFMDQ4QzQ2MDAyQjVDNjk1RTM2Qg', 'RS256');
  * crypto.verify('sha256', data, key.key, signature);
+ *
+ * // Keys from configuration, never fetched:
+ * const local = new JwksFetcher({ keys: [{ ...createPublicKey(pem).export({ format: 'jwk' }), kid: 'k1' }] });
  */
 export class JwksFetcher {
-  /** The JWKS URL. */
+  /** The JWKS URL; `''` for a local key set. */
   readonly url: string;
   /** Seconds a fetched key set stays fresh. */
   readonly cacheTtl: number;
@@ -201,14 +241,29 @@ export class JwksFetcher {
   readonly timeout: number;
   /** Seconds the last good keys are used for while refreshes fail. */
   readonly maxStale: number;
-  readonly #http: HttpClient;
+  /** The transport; none for a local key set, which never fetches. */
+  readonly #http: HttpClient | undefined;
   #set: KeySet | undefined;
   #inflight: Promise<KeySet> | undefined;
   #lastAttemptAt = Number.NEGATIVE_INFINITY;
   #failure: Failure | undefined;
   #fetchCount = 0;
 
-  constructor(jwksUrl: string, options: JwksFetcherOptions = {}) {
+  constructor(jwksUrl: string | JsonWebKeySet, options: JwksFetcherOptions = {}) {
+    if (typeof jwksUrl === 'object' && jwksUrl !== null) {
+      const given = Object.keys(options ?? {}).find((name) => options[name as keyof JwksFetcherOptions] !== undefined);
+      if (given !== undefined) {
+        throw new ConfigurationError(`${given} does not apply to a local key set: it is never fetched`, given);
+      }
+      this.url = '';
+      this.cacheTtl = Number.POSITIVE_INFINITY;
+      this.cooldown = Number.POSITIVE_INFINITY;
+      this.timeout = 0;
+      this.maxStale = Number.POSITIVE_INFINITY;
+      this.#http = undefined;
+      this.#set = localKeySet(jwksUrl, (entries) => this.#build(entries));
+      return;
+    }
     const url = checkRemoteUrl(jwksUrl, 'jwksUrl');
     this.url = url.href;
     const { cacheTtl, cooldown, timeout, maxStale, maxResponseBytes } = jwksSettings(options);
@@ -310,6 +365,7 @@ export class JwksFetcher {
 
   /** An unknown `kid`: wait for a fetch in flight, or refetch once if the cooldown and the backoff allow. */
   #unknown(kid: string | undefined, alg: JwsAlgorithm | undefined, now: number): Promise<readonly JwksKey[]> {
+    if (this.#http === undefined) return Promise.reject(notFound(kid, alg));
     const inflight = this.#inflight;
     const failure = this.#failure;
     const allowed =
@@ -325,12 +381,13 @@ export class JwksFetcher {
     });
   }
 
-  /** Starts a request, or joins the one in flight. */
+  /** Starts a request, or joins the one in flight; a local key set has nothing to fetch. */
   #fetch(): Promise<KeySet> {
+    if (this.#http === undefined) return Promise.resolve(this.#set as KeySet);
     if (this.#inflight !== undefined) return this.#inflight;
     this.#lastAttemptAt = Date.now();
     this.#fetchCount++;
-    const inflight = this.#download().then(
+    const inflight = this.#download(this.#http).then(
       (set) => {
         this.#inflight = undefined;
         this.#failure = undefined;
@@ -361,11 +418,11 @@ export class JwksFetcher {
     this.#set = set;
   }
 
-  async #download(): Promise<KeySet> {
+  async #download(http: HttpClient): Promise<KeySet> {
     const signal = AbortSignal.timeout(this.timeout);
     let response;
     try {
-      response = await this.#http.send({
+      response = await http.send({
         method: 'GET',
         url: this.url,
         headers: { Accept: 'application/jwk-set+json, application/json' },

@@ -12,6 +12,7 @@ import {
   UnauthorizedError,
 } from '../../lib/errors.js';
 import { BearerAuthenticator, type BearerAuthOptions } from '../../lib/middleware/bearer.js';
+import { type JsonWebKeySet, JwksFetcher } from '../../lib/token-verifier/jwks-fetcher.js';
 import { API, bearer, now, refusal, startTestIssuer, type TestIssuer } from '../helpers/issuer.js';
 import { DISCOVERY_PATH, JWKS_PATH } from '../helpers/jwks-server.js';
 import { expectNoSecrets, rejectionOf, thrownBy } from '../helpers/secrets.js';
@@ -240,6 +241,18 @@ describe('BearerAuthenticator', () => {
       const err = await rejectionOf(authenticator().authenticate(bearer(token)));
       expectNoSecrets(err, [token, token.split('.')[2]!]);
     });
+  });
+
+  it('verifies with a local key set given per issuer, never asking the issuer for keys', async () => {
+    const { keys } = (await (await fetch(tenant.jwksUri)).json()) as JsonWebKeySet;
+    tenant.reset();
+    const subject = new BearerAuthenticator({
+      issuers: [{ issuer: tenant.issuer, jwks: new JwksFetcher({ keys }) }],
+      audience: API,
+    });
+    expect((await subject.authenticate(bearer(tenant.sign())))?.payload.sub).to.equal('user-1');
+    await refusal(subject.authenticate(bearer(tenant.sign({}, { kid: 'unknown' }))), 'ERR_JWKS_KEY_NOT_FOUND');
+    expect(tenant.server.requests).to.deep.equal([]);
   });
 
   describe('when the key source is down', () => {

@@ -292,6 +292,26 @@ describe('AccessTokenVerifier', () => {
       expect(tenantA.count(JWKS_PATH)).to.equal(1);
     });
 
+    it('verifies with a local key set from configuration, without discovery or a JWKS request', async () => {
+      const local = new JwksFetcher({ keys: [publicJwk(keyA().publicKey, { kid: 'k1', alg: 'RS256' })] });
+      const subject = new AccessTokenVerifier({
+        issuers: [{ issuer: tenantA.issuer, jwks: local }],
+        audience: API,
+        clock: () => NOW,
+      });
+      expect((await subject.verify(tokenA())).sub).to.equal('user-1');
+      expect((await failure(subject, tokenA({ iss: tenantB.issuer }))).code).to.equal('ERR_TOKEN_ISS_MISMATCH');
+      const other = signJwt(
+        { iss: tenantA.issuer, sub: 'x', aud: API, iat: NOW, exp: NOW + 60 },
+        {
+          kid: 'k2',
+          key: keyA().privateKey,
+        },
+      );
+      expect(await rejectionOf(subject.verify(other))).to.be.instanceOf(KeyNotFoundError);
+      expect(tenantA.requests).to.deep.equal([]);
+    });
+
     it('reports a discovery document naming another issuer as a configuration error', async () => {
       tenantA.setDiscovery({ issuer: tenantA.origin, jwks_uri: tenantA.jwksUri });
       const subject = new AccessTokenVerifier({ issuer: tenantA.issuer, audience: API, clock: () => NOW });

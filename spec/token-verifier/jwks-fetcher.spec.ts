@@ -543,4 +543,50 @@ describe('JwksFetcher', () => {
       }
     });
   });
+
+  describe('a local key set (keys from configuration, never fetched)', () => {
+    const local = () => new JwksFetcher({ keys: [key1(), key2()] });
+
+    it('holds the keys given, for good, without a URL or a request', async () => {
+      const jwks = local();
+      expect((await jwks.getKey('test-key-2', 'RS256')).kid).to.equal('test-key-2');
+      expect(jwks.keys.map((key) => key.kid)).to.deep.equal(['test-key-1', 'test-key-2']);
+      expect([jwks.url, jwks.fresh, jwks.stale, jwks.fetchCount]).to.deep.equal(['', true, false, 0]);
+      clock = FakeTimers.install({ toFake: ['Date'], now: Date.now() });
+      clock.tick(400 * 86_400_000); // long past any TTL or maxStale
+      expect(jwks.candidates('test-key-1', 'RS256')).to.deep.equal([jwks.keys[0]]);
+      await jwks.reload();
+      expect(jwks.fetchCount).to.equal(0);
+    });
+
+    it('fails an unknown kid at once with KeyNotFoundError, every time, and names an unusable one', async () => {
+      const jwks = new JwksFetcher({ keys: [key1(), { kty: 'oct', kid: 'shared', k: 'c2VjcmV0' }] });
+      for (let i = 0; i < 2; i++) {
+        expect(await rejectionOf(jwks.getKey('rotated-in-later', 'RS256'))).to.be.instanceOf(KeyNotFoundError);
+      }
+      const unusable = (await rejectionOf(jwks.getKey('shared', 'RS256'))) as JwksError;
+      expect(unusable).to.be.instanceOf(JwksError);
+      expect(unusable.code).to.equal('ERR_JWKS_KEY_UNUSABLE');
+      expect(jwks.unusableKeys.map((entry) => entry.kid)).to.deep.equal(['shared']);
+      expect(jwks.fetchCount).to.equal(0);
+    });
+
+    it('refuses at construction what is not a key set, a set with no usable key, and fetch options', () => {
+      for (const jwks of [{}, { keys: 'k1' }, [key1()]]) {
+        const err = thrownBy(() => new JwksFetcher(jwks as never)) as ConfigurationError;
+        expect(err, JSON.stringify(jwks)).to.be.instanceOf(ConfigurationError);
+        expect(err.option).to.equal('jwks');
+      }
+      const weak = publicJwk(rsaKeys('weak', 1024).publicKey, { kid: 'weak' });
+      const none = thrownBy(() => new JwksFetcher({ keys: [weak, { kty: 'oct', k: 'c2VjcmV0' }] })) as Error;
+      expect(none).to.be.instanceOf(ConfigurationError);
+      expect(none.message).to.equal(
+        'The local key set has no usable key ("weak": RSA key of 1024 bits; at least 2048 are required; ' +
+          'a key: symmetric (oct) keys are never used to verify tokens)',
+      );
+      expect(thrownBy(() => new JwksFetcher({ keys: [] }))).to.be.instanceOf(ConfigurationError);
+      const options = thrownBy(() => new JwksFetcher({ keys: [key1()] }, { cacheTtl: 60 })) as ConfigurationError;
+      expect([options.constructor, options.option]).to.deep.equal([ConfigurationError, 'cacheTtl']);
+    });
+  });
 });
