@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { AuthnError, Auth0Error, ConfigurationError, TokenValidationError } from '../errors.js';
 
 /** What a command reads from and writes to: the process's streams and environment, or a test's. */
@@ -128,6 +129,22 @@ export function describeFailure(error: unknown): string {
   if (error instanceof TokenValidationError) return `${error.code}: ${error.message}`;
   if (error instanceof AuthnError) return error.message;
   return `unexpected failure: ${error instanceof Error ? String(error.message.split('\n')[0]) : String(error)}`;
+}
+
+/**
+ * The content of the file a flag names (UTF-8), or `undefined` without the flag.
+ *
+ * @throws {ConfigurationError} when the file cannot be read; the message names the path and the system's code.
+ */
+export function fileFlag(values: FlagValues, name: string): string | undefined {
+  const path = stringFlag(values, name);
+  if (path === undefined) return undefined;
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (failure) {
+    const code = String((failure as { code?: unknown }).code);
+    throw new ConfigurationError(`--${name} ${path} could not be read (${code})`, name);
+  }
 }
 
 /** The value of a string flag, or `undefined` when it is absent (or a boolean). */

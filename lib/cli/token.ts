@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { Agent as HttpsAgent } from 'node:https';
 import { type ClientAuthMethod, isMutualTls } from '../authentication/client-authentication.js';
 import { ConfigurationError } from '../errors.js';
@@ -7,6 +6,7 @@ import {
   type CliIo,
   type Command,
   EXIT,
+  fileFlag,
   type FlagValues,
   PROTOCOL_FLAG,
   protocolFlag,
@@ -23,18 +23,6 @@ const METHODS = [
   'tls_client_auth',
   'self_signed_tls_client_auth',
 ];
-
-/** The content of the file a flag names, or `undefined` without the flag. */
-function fileFlag(values: FlagValues, name: string): string | undefined {
-  const path = stringFlag(values, name);
-  if (path === undefined) return undefined;
-  try {
-    return readFileSync(path, 'utf8');
-  } catch (failure) {
-    const code = String((failure as { code?: unknown }).code);
-    throw new ConfigurationError(`--${name} ${path} could not be read (${code})`, name);
-  }
-}
 
 /**
  * The agent presenting the client certificate of `--cert-file` and `--key-file` (mutual TLS, RFC 8705),

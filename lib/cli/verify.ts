@@ -2,12 +2,14 @@ import { ConfigurationError, NetworkError } from '../errors.js';
 import { DiscoveryCache, discover, discoveryUrl } from '../oidc/discovery.js';
 import { AccessTokenVerifier } from '../token-verifier/access-token-verifier.js';
 import type { AsymmetricAlgorithm } from '../token-verifier/algorithms.js';
+import { JwksFetcher } from '../token-verifier/jwks-fetcher.js';
 import type { JwtPayload } from '../token-verifier/jwt.js';
 import { AsymmetricSignatureVerifier } from '../token-verifier/signature-verifier.js';
 import { TokenVerifier } from '../token-verifier/token-verifier.js';
 import {
   type Command,
   EXIT,
+  fileFlag,
   type FlagValues,
   stringFlag,
   timeoutFlag,
@@ -60,28 +62,60 @@ function audienceFlag(values: FlagValues, given: ReadonlySet<string>, idToken: b
   return value;
 }
 
+/**
+ * The keys of `--jwks-file`: a JSON Web Key Set, or one JWK, held as a local key set (nothing is fetched).
+ *
+ * @throws {ConfigurationError} when the file cannot be read, is not JSON, or holds no usable key.
+ */
+function jwksFileFlag(values: FlagValues): JwksFetcher | undefined {
+  const text = fileFlag(values, 'jwks-file');
+  if (text === undefined) return undefined;
+  if (stringFlag(values, 'jwks-uri') !== undefined) {
+    throw new ConfigurationError('give --jwks-file or --jwks-uri, not both', 'jwks-file');
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new ConfigurationError('--jwks-file must hold JSON: a JSON Web Key Set or one JWK', 'jwks-file');
+  }
+  const single = typeof parsed === 'object' && parsed !== null && Object.hasOwn(parsed, 'kty');
+  try {
+    return new JwksFetcher((single ? { keys: [parsed] } : parsed) as ConstructorParameters<typeof JwksFetcher>[0]);
+  } catch (failure) {
+    if (!(failure instanceof ConfigurationError)) throw failure;
+    throw new ConfigurationError(`--jwks-file: ${failure.message}`, 'jwks-file');
+  }
+}
+
 /** What the verifiers are built with, from the flags. */
 interface Settings {
   issuer: string;
   audience: string;
   jwksUri?: string;
+  /** The local key set of `--jwks-file`. */
+  jwks?: JwksFetcher;
   algorithms?: AsymmetricAlgorithm[];
   leeway?: number;
   timeout?: number;
 }
 
-/** An ID-token verifier: the JWKS from `--jwks-uri`, else from the issuer's discovery document. */
+/** An ID-token verifier: the keys of `--jwks-file` or `--jwks-uri`, else from the issuer's discovery document. */
 function idTokenVerifier(settings: Settings, nonce: string | undefined): (token: string) => Promise<JwtPayload> {
   const { issuer, audience, algorithms, leeway, timeout } = settings;
-  const build = (jwksUri: string) =>
+  const build = (jwks: string | JwksFetcher) =>
     new TokenVerifier({
-      signatureVerifier: new AsymmetricSignatureVerifier(jwksUri, { algorithm: algorithms, timeout }),
+      signatureVerifier: new AsymmetricSignatureVerifier(
+        jwks,
+        typeof jwks === 'string' ? { algorithm: algorithms, timeout } : { algorithm: algorithms },
+      ),
       issuer,
       audience,
       leeway,
     });
-  if (settings.jwksUri !== undefined) {
-    const verifier = build(settings.jwksUri);
+  const given = settings.jwks ?? settings.jwksUri;
+  if (given !== undefined) {
+    const verifier = build(given);
     return (token) => verifier.verify(token, { nonce });
   }
   discoveryUrl(issuer); // checks the issuer before any request
@@ -97,13 +131,14 @@ function idTokenVerifier(settings: Settings, nonce: string | undefined): (token:
   };
 }
 
-/** An access-token verifier: the JWKS from `--jwks-uri`, else from the issuer's discovery document. */
+/** An access-token verifier: the keys of `--jwks-file` or `--jwks-uri`, else from the discovery document. */
 function accessTokenVerifier(settings: Settings): (token: string) => Promise<JwtPayload> {
-  const { issuer, audience, jwksUri, algorithms, leeway, timeout } = settings;
+  const { issuer, audience, jwksUri, jwks, algorithms, leeway, timeout } = settings;
   const verifier = new AccessTokenVerifier({
     issuer,
     audience,
     jwksUri,
+    jwks,
     algorithms,
     leeway,
     jwksOptions: { timeout },
@@ -126,10 +161,11 @@ export const verifyCommand: Command = {
   summary: 'Verify a JWT (signature and claims) and print its claims',
   usage: 'verify (TOKEN | -) --issuer ISS --audience AUD [options]',
   description: [
-    "Verifies the signature of a JWT access token with the issuer's keys (from --jwks-uri, else found through the",
-    "issuer's discovery document) and checks its claims: iss, aud, exp, iat, nbf, typ. With --id-token, checks an",
-    'OpenID Connect ID token instead (aud is the client id; nonce, azp, at_hash…). Prints the claims as JSON on',
-    'stdout. Give - instead of the token to read it from stdin, so that it stays out of the shell history.',
+    "Verifies the signature of a JWT access token with the issuer's keys (from --jwks-file or --jwks-uri, else found",
+    "through the issuer's discovery document) and checks its claims: iss, aud, exp, iat, nbf, typ. With",
+    '--id-token, checks an OpenID Connect ID token instead (aud is the client id; nonce, azp, at_hash…). Prints the',
+    'claims as JSON on stdout. Give - instead of the token to read it from stdin, so that it stays out of the shell',
+    'history. With --jwks-file, nothing is fetched: the keys are those of the file.',
     'A rejected token prints the failed check (its code and message) on stderr and exits 1; so does a key source',
     'that cannot be reached ("could not fetch keys").',
   ].join('\n'),
@@ -143,6 +179,12 @@ export const verifyCommand: Command = {
       description: 'The expected aud (an API; the client id with --id-token)',
     },
     { name: 'jwks-uri', type: 'string', value: 'URL', description: 'JWKS URL (default: from the discovery document)' },
+    {
+      name: 'jwks-file',
+      type: 'string',
+      value: 'PATH',
+      description: 'JSON Web Key Set (or one JWK) to verify with, instead of fetching keys',
+    },
     {
       name: 'algorithms',
       type: 'string',
@@ -172,6 +214,7 @@ export const verifyCommand: Command = {
       issuer: required(values, 'issuer'),
       audience: audienceFlag(values, given, idToken),
       jwksUri: stringFlag(values, 'jwks-uri'),
+      jwks: jwksFileFlag(values),
       algorithms: stringFlag(values, 'algorithms')
         ?.split(',')
         .map((alg) => alg.trim())

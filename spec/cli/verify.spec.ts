@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { expect } from 'chai';
 import { commandRunner } from '../helpers/cli.js';
 import { loginAtDevServer, useDevServer } from '../helpers/dev-server.js';
@@ -210,6 +213,74 @@ describe('authn verify', () => {
     const disagree = await verify(args, env);
     expect(disagree.code).to.equal(2);
     expect(disagree.err).to.match(/both name the client and differ/);
+  });
+
+  describe('--jwks-file', () => {
+    let folder: string;
+    const file = (name: string, content: unknown) => {
+      const path = join(folder, name);
+      writeFileSync(path, typeof content === 'string' ? content : JSON.stringify(content));
+      return path;
+    };
+    const claims = ['--issuer', () => tenant.issuer, '--audience', API] as const;
+    const args = (...more: string[]) => [...claims.map((part) => (typeof part === 'string' ? part : part())), ...more];
+
+    before(() => {
+      folder = mkdtempSync(join(tmpdir(), 'authn-verify-jwks-file-'));
+    });
+    after(() => rmSync(folder, { recursive: true, force: true }));
+
+    it('verifies with the keys of a JWKS file, or of a one-JWK file, and fetches nothing', async () => {
+      const set = file('jwks.json', {
+        keys: [publicJwk(rsaKeys('cli-verify').publicKey, { kid: 'rs', alg: 'RS256' })],
+      });
+      const one = file('jwk.json', publicJwk(rsaKeys('cli-verify').publicKey, { kid: 'rs' }));
+      for (const path of [set, one]) {
+        const run = await verify([accessToken(), ...args('--jwks-file', path)]);
+        expect(run.code, run.err).to.equal(0);
+        expect(JSON.parse(run.out).sub).to.equal('user-1');
+      }
+      const id = await verify([
+        idToken(),
+        '--id-token',
+        '--issuer',
+        tenant.issuer,
+        '--client-id',
+        CLIENT,
+        '--jwks-file',
+        set,
+      ]);
+      expect(id.code, id.err).to.equal(0);
+      const unknown = await verify([
+        accessToken({}, 'ES256'),
+        ...args('--jwks-file', set, '--algorithms', 'RS256,ES256'),
+      ]);
+      expect(unknown.code).to.equal(1);
+      expect(unknown.err).to.match(/ERR_JWKS_KEY_NOT_FOUND/);
+      expect(tenant.requests).to.deep.equal([]);
+    });
+
+    it('exits 2 for a file that is missing, not JSON, without a usable key, or given with --jwks-uri', async () => {
+      const cases: [string, RegExp][] = [
+        [join(folder, 'missing.json'), /--jwks-file .*missing\.json could not be read \(ENOENT\)/],
+        [file('text.json', 'not json'), /--jwks-file must hold JSON/],
+        [
+          file('oct.json', { keys: [{ kty: 'oct', k: 'c2VjcmV0' }] }),
+          /--jwks-file: The local key set has no usable key/,
+        ],
+      ];
+      for (const [path, reason] of cases) {
+        const run = await verify([accessToken(), ...args('--jwks-file', path)]);
+        expect([run.code, run.out], path).to.deep.equal([2, '']);
+        expect(run.err).to.match(reason);
+      }
+      const both = await verify([
+        accessToken(),
+        ...args('--jwks-file', file('j.json', { keys: [] }), '--jwks-uri', tenant.jwksUri),
+      ]);
+      expect(both.err).to.match(/give --jwks-file or --jwks-uri, not both/);
+      expect(tenant.requests).to.deep.equal([]);
+    });
   });
 
   describe('exits 2 with a one-line reason on a usage error', () => {
