@@ -169,7 +169,10 @@ function select(set: KeySet, kid: string | undefined, alg: JwsAlgorithm | undefi
 function localKeySet(jwks: object, build: (entries: readonly unknown[]) => KeySet): KeySet {
   const { keys } = jwks as { keys?: unknown };
   if (!Array.isArray(keys)) {
-    throw new ConfigurationError('jwks must be a JWKS URL or a JSON Web Key Set: an object with a keys array', 'jwks');
+    throw new ConfigurationError(
+      'jwksUrl must be a JWKS URL or a JSON Web Key Set: an object with a keys array',
+      'jwksUrl',
+    );
   }
   const set = build(keys);
   if (set.keys.length === 0) {
@@ -178,7 +181,7 @@ function localKeySet(jwks: object, build: (entries: readonly unknown[]) => KeySe
     );
     throw new ConfigurationError(
       `The local key set has no usable key${reasons.length === 0 ? '' : ` (${reasons.join('; ')})`}`,
-      'jwks',
+      'jwksUrl',
     );
   }
   return set;

@@ -575,7 +575,7 @@ describe('JwksFetcher', () => {
       for (const jwks of [{}, { keys: 'k1' }, [key1()]]) {
         const err = thrownBy(() => new JwksFetcher(jwks as never)) as ConfigurationError;
         expect(err, JSON.stringify(jwks)).to.be.instanceOf(ConfigurationError);
-        expect(err.option).to.equal('jwks');
+        expect(err.option).to.equal('jwksUrl');
       }
       const weak = publicJwk(rsaKeys('weak', 1024).publicKey, { kid: 'weak' });
       const none = thrownBy(() => new JwksFetcher({ keys: [weak, { kty: 'oct', k: 'c2VjcmV0' }] })) as Error;
