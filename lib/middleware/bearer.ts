@@ -1,12 +1,19 @@
 import type { KeyObject } from 'node:crypto';
-import { ConfigurationError } from '../errors.js';
+import { ConfigurationError, TokenValidationError } from '../errors.js';
 import type { DiscoveryCache } from '../oidc/discovery.js';
 import type { VerifiedAccessToken } from '../token-verifier/access-token-verifier.js';
 import type { JwsAlgorithm } from '../token-verifier/algorithms.js';
 import type { JwksFetcherOptions } from '../token-verifier/jwks-fetcher.js';
 import type { VerifiedTokenCacheOptions } from '../token-verifier/token-cache.js';
 import { checkFlag } from '../token-verifier/claims.js';
-import { checkParameter, invalidRequest, isSafeParameter, toBearerError, unauthorized } from './challenge.js';
+import {
+  checkParameter,
+  invalidRequest,
+  invalidToken,
+  isSafeParameter,
+  toBearerError,
+  unauthorized,
+} from './challenge.js';
 import {
   type BearerRequest,
   extractToken,
@@ -96,6 +103,14 @@ export interface BearerAuthOptions<R = BearerRequest> {
    * ignored for ID tokens. @defaultValue false
    */
   strict?: boolean;
+  /**
+   * Accept tokens bound to a key (a `cnf` claim, RFC 7800: DPoP's `jkt`, RFC 8705's `x5t#S256`) as bearer
+   * tokens. Such a token is only good with a proof of possession of that key, which this middleware does not
+   * check; so by default it is refused (401 `invalid_token`), lest a stolen bound token work as a bearer one.
+   * Set it only when something in front checks the binding (a proxy that terminates mutual TLS and compares the
+   * certificate). @defaultValue false
+   */
+  acceptBoundTokens?: boolean;
   /** Longest token accepted, in characters. @defaultValue 16384 */
   maxTokenLength?: number;
   /** The current time in epoch seconds, for tests. @defaultValue `() => Date.now() / 1000` */
@@ -121,6 +136,19 @@ const REALMS = new WeakMap<object, string>();
 
 /** The default `realm`: a value used as it is, or `'api'`. */
 export const DEFAULT_REALM = 'api';
+
+/**
+ * 401 `invalid_token` for a token bound to a key (`cnf`) presented as a bearer token: RFC 9449 §7.1 and RFC 8705
+ * §3 make the resource server check the proof of possession, which a bearer presentation does not carry.
+ */
+function boundToken(realm: string): Error {
+  const cause = new TokenValidationError(
+    'Confirmation (cnf) claim binds the token to a key; it needs a proof of possession and cannot be used as a bearer token',
+    'ERR_TOKEN_CNF_BOUND',
+    'cnf',
+  );
+  return invalidToken(realm, 'The token is bound to a key and cannot be used as a bearer token', cause);
+}
 
 /**
  * The realm of the middleware that produced `auth` (or let `req` through without a token), for the challenges
@@ -231,7 +259,9 @@ export class BearerAuthenticator<R extends BearerRequest = BearerRequest> {
     this.#fail = (error) => {
       throw toBearerError(error, realm, retryAfter);
     };
+    const acceptBound = checkFlag(options.acceptBoundTokens, 'acceptBoundTokens');
     this.#remember = (auth) => {
+      if (auth.payload.cnf !== undefined && !acceptBound) throw boundToken(realm);
       (auth as Tagged)[REALM] = realm;
       return auth;
     };

@@ -45,6 +45,7 @@ describe('BearerAuthenticator', () => {
       );
       expect(refused({}).option).to.equal('issuer');
       expect(refused({ issuer: tenant.issuer, issuers: [tenant.issuer] }).option).to.equal('issuers');
+      expect(refused({ issuer: tenant.issuer, acceptBoundTokens: 'yes' }).option).to.equal('acceptBoundTokens');
       expect(refused({ jwksUri: tenant.jwksUri, issuers: [tenant.issuer] }).option).to.equal('issuer');
     });
 
@@ -240,6 +241,34 @@ describe('BearerAuthenticator', () => {
       const token = tenant.sign({ exp: now() - 3600 });
       const err = await rejectionOf(authenticator().authenticate(bearer(token)));
       expectNoSecrets(err, [token, token.split('.')[2]!]);
+    });
+  });
+
+  describe('a token bound to a key (cnf) presented as a bearer token', () => {
+    const bound = {
+      'DPoP (cnf.jkt, RFC 9449)': { jkt: '0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I' },
+      'mutual TLS (cnf.x5t#S256, RFC 8705)': { 'x5t#S256': 'bwcK0esc3ACC3DB2Y5_lESsXE8o9ltc05O89jdN-dg2' },
+    };
+    for (const [kind, cnf] of Object.entries(bound)) {
+      it(`refuses it with 401 invalid_token, also from the verified-token cache: ${kind}`, async () => {
+        const subject = authenticator({ cache: true });
+        const token = tenant.sign({ cnf });
+        for (let i = 0; i < 2; i++) {
+          const err = await refusal(subject.authenticate(bearer(token)), 'ERR_TOKEN_CNF_BOUND');
+          expect(err.headers['WWW-Authenticate']).to.equal(
+            `Bearer realm="${API}", error="invalid_token", error_description="The token is bound to a key and cannot be used as a bearer token"`,
+          );
+          expect((err.cause as TokenValidationError).claim).to.equal('cnf');
+        }
+        expect(await refusal(subject.verify(token), 'ERR_TOKEN_CNF_BOUND')).to.be.instanceOf(InvalidTokenError);
+      });
+    }
+
+    it('accepts it with acceptBoundTokens, for an API whose proxy checks the binding; tokens without cnf always', async () => {
+      const token = tenant.sign({ cnf: bound['DPoP (cnf.jkt, RFC 9449)'] });
+      const result = await authenticator({ acceptBoundTokens: true }).authenticate(bearer(token));
+      expect(result?.payload.cnf).to.deep.equal(bound['DPoP (cnf.jkt, RFC 9449)']);
+      expect((await authenticator().authenticate(bearer(tenant.sign())))?.payload.sub).to.equal('user-1');
     });
   });
 
