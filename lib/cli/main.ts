@@ -38,12 +38,13 @@ async function runCommand(command: Command, args: string[], io: CliIo): Promise<
     const { code, message: text } = failure as { code?: unknown; message?: unknown };
     const lines = String(text).split('\n');
     let message = lines[0];
-    if (code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL')
+    if (code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') {
       message = 'unexpected argument (this command takes only --flags)';
-    // A value that starts with a dash (a generated secret may): parseArgs' last line says how to pass it, with a
-    // placeholder rather than the value.
-    else if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && lines.length > 1)
+    } else if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && lines.length > 1) {
+      // A value that starts with a dash (a generated secret may): parseArgs' last line says how to pass it, with
+      // a placeholder rather than the value.
       message = `${lines[0]} ${lines.at(-1)}`;
+    }
     io.stderr.write(`authn ${command.name}: ${message}\nRun 'authn ${command.name} --help' for usage.\n`);
     return EXIT.usage;
   }

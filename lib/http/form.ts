@@ -1,3 +1,5 @@
+import { ConfigurationError } from '../errors.js';
+
 /**
  * Several values of one form field, sent as the field repeated once per value (`resource=a&resource=b`), as
  * RFC 8707 §2 (`resource`) and RFC 8693 §2.1 (`audience`, `resource`) ask; a plain array goes as JSON instead.
@@ -10,7 +12,14 @@ export class RepeatedField {
   /** The values, in the order they are sent. */
   readonly values: readonly string[];
 
+  /**
+   * @param values The values: at least one, each a string (copied, so later changes to the array do not count).
+   * @throws {ConfigurationError} for an empty list or a value that is not a string.
+   */
   constructor(values: readonly string[]) {
+    if (!Array.isArray(values) || values.length === 0 || !values.every((value) => typeof value === 'string')) {
+      throw new ConfigurationError('a RepeatedField needs a non-empty list of strings', 'values');
+    }
     this.values = Object.freeze([...values]);
   }
 }

@@ -86,7 +86,8 @@ export interface BearerAuthOptions<R = BearerRequest> {
   tokenCookie?: string;
   /**
    * Seconds in the `Retry-After` of a 503 when the key source is down and does not say when it will be tried
-   * again. A `JwksFetcher` does say: its answer is the time left in its backoff (1 s, then 2, 4… up to 30).
+   * again. A `JwksFetcher` does say: the time left in its backoff (1 s, then 2, 4… up to 30), or in its refetch
+   * cooldown when an unknown `kid` waits for that; so does a `DiscoveryCache`.
    * @defaultValue 5
    */
   retryAfter?: number;

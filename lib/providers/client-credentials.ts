@@ -188,7 +188,7 @@ export class ClientCredentialsSource implements TokenSource {
       audience,
       scope,
       organization,
-      resource instanceof RepeatedField ? JSON.stringify([...resource.values].sort()) : resource,
+      resource instanceof RepeatedField ? [...resource.values].sort() : resource,
     ]);
   }
 

@@ -91,12 +91,13 @@ const flights = new WeakMap<TokenStore, Map<string, Promise<StoredToken>>>();
 
 /**
  * Builds a cache key from the parts that identify a token (grant, endpoint, client id, audience, scope…): a
- * SHA-256 over them, so keys have one shape and no part can run into the next. Never pass a secret.
+ * SHA-256 over them, so keys have one shape and no part can run into the next. A part may be a list (several
+ * resources), which never keys alike with a string. Never pass a secret.
  *
  * @example
  * const key = tokenCacheKey(['client_credentials', 'https://idp.example.com/token', 'client-1', undefined]);
  */
-export function tokenCacheKey(parts: readonly (string | undefined)[]): string {
+export function tokenCacheKey(parts: readonly (string | readonly string[] | undefined)[]): string {
   return createHash('sha256').update(JSON.stringify(parts)).digest('base64url');
 }
 

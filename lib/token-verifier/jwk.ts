@@ -1,7 +1,7 @@
 import { constants, createPublicKey, type JsonWebKey, type KeyObject, verify } from 'node:crypto';
 import { ALGORITHMS, type AsymmetricAlgorithm, isAlgorithm, type JwsAlgorithm } from './algorithms.js';
 import { type Pkcs1Digest, pkcs1SignatureCheck } from './rsa-pkcs1.js';
-import { scratchBuffer } from './scratch.js';
+import { latin1Bytes } from './scratch.js';
 
 /** Smallest RSA modulus accepted, in bits (RFC 7518 §3.3). */
 export const MIN_RSA_BITS = 2048;
@@ -159,13 +159,9 @@ function safely(
   key: KeyObject | Parameters<typeof verify>[2],
   signature: Buffer,
 ): boolean {
-  // The signing input is ASCII (parseJwt refuses anything else); verify() is synchronous, so the shared scratch
-  // buffer can hold it for the call instead of a buffer allocated per token.
-  const scratch = scratchBuffer(data.length);
-  const bytes =
-    scratch === undefined ? Buffer.from(data, 'latin1') : scratch.subarray(0, scratch.write(data, 0, 'latin1'));
   try {
-    return verify(digest, bytes, key, signature);
+    // verify() is synchronous: the shared scratch buffer may hold the signing input for the call.
+    return verify(digest, latin1Bytes(data), key, signature);
   } catch {
     return false;
   }

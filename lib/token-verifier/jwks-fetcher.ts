@@ -375,13 +375,34 @@ export class JwksFetcher {
       now >= this.#lastAttemptAt + this.cooldown * 1000 && (failure === undefined || now >= failure.retryAt);
     if (inflight === undefined && !allowed) {
       // The keys in hand cannot decide: the source is failing (503), or it answered recently (401).
-      return Promise.reject(failure?.error ?? notFound(kid, alg));
+      return Promise.reject(failure === undefined ? notFound(kid, alg) : this.#sourceDown(failure));
     }
-    return (inflight ?? this.#fetch()).then((set) => {
-      const keys = select(set, kid, alg);
-      if (keys === undefined) throw notFound(kid, alg);
-      return keys;
-    });
+    return (inflight ?? this.#fetch()).then(
+      (set) => {
+        const keys = select(set, kid, alg);
+        if (keys === undefined) throw notFound(kid, alg);
+        return keys;
+      },
+      (error: unknown) => {
+        throw this.#failure === undefined ? error : this.#sourceDown(this.#failure);
+      },
+    );
+  }
+
+  /**
+   * The error of a failing key source for a `kid` the keys in hand lack. Such a `kid` is looked up again after
+   * the backoff and after the cooldown: when the cooldown ends later, a new error (the failure as its cause)
+   * says so in `retryAt`, for the middleware's `Retry-After`.
+   */
+  #sourceDown(failure: Failure): AuthnError {
+    const cooldownEnd = this.#lastAttemptAt + this.cooldown * 1000;
+    if (cooldownEnd <= failure.retryAt) return failure.error;
+    const waiting = new KeySourceUnavailableError(
+      `JWKS ${this.url} is failing; an unknown key ID is looked up again once the refetch cooldown is over`,
+      { cause: failure.error },
+    );
+    waiting.retryAt = cooldownEnd;
+    return waiting;
   }
 
   /** Starts a request, or joins the one in flight; a local key set has nothing to fetch. */

@@ -1,4 +1,5 @@
 import { constants, hash, type KeyObject, publicDecrypt } from 'node:crypto';
+import { latin1Bytes } from './scratch.js';
 
 /** The digests of the RS* algorithms. */
 export type Pkcs1Digest = 'sha256' | 'sha384' | 'sha512';
@@ -21,26 +22,28 @@ const DIGEST_INFO: Readonly<Record<Pkcs1Digest, string>> = {
  * Bleichenbacher's 2006 forgery).
  *
  * It accepts exactly the signatures `crypto.verify` accepts, and costs less: one `publicDecrypt` and one
- * `crypto.hash` instead of a sign job, a digest context and a key context per call. The difference is 1–4 µs per
- * token on a warm CPU and 6–13 µs on a cold one (inside a server under load), on a 2048-bit key.
+ * `crypto.hash` instead of a sign job, a digest context and a key context per call (figures in
+ * docs/performance.md). The signing input is hashed as its latin1 bytes, as the other signature checks read it.
  *
  * @param key An RSA public key.
  * @param digest The digest of the algorithm.
  * @param modulusBytes `k`, the length of the modulus in bytes; every signature must have exactly that length.
- * @returns A check of a signature over a signing input; false (never a throw) for any signature that is not valid.
+ * @returns A check of a signature over a signing input, false (never a throw) for any signature that is not
+ *   valid; `null` for a modulus too short to hold the encoding (RFC 8017 §9.2: `k ≥ tLen + 11`), which can verify
+ *   nothing.
  * @example
  * const check = pkcs1SignatureCheck(publicKey, 'sha256', 256);
- * check('eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiIxIn0', signature); // true or false
+ * check?.('eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiIxIn0', signature); // true or false
  */
 export function pkcs1SignatureCheck(
   key: KeyObject,
   digest: Pkcs1Digest,
   modulusBytes: number,
-): (data: string, signature: Buffer) => boolean {
+): ((data: string, signature: Buffer) => boolean) | null {
   const digestInfo = Buffer.from(DIGEST_INFO[digest], 'hex');
   const hashLength = digestInfo[digestInfo.length - 1] as number;
   const paddingLength = modulusBytes - 3 - digestInfo.length - hashLength;
-  if (paddingLength < 8) throw new RangeError(`an RSA modulus of ${modulusBytes} bytes is too small for ${digest}`);
+  if (paddingLength < 8) return null;
   // Everything of the encoding but the hash: 00 01, at least eight FF, 00, DigestInfo.
   const prefix = Buffer.concat([Buffer.from([0, 1]), Buffer.alloc(paddingLength, 0xff), Buffer.from([0]), digestInfo]);
   const rawPublicKey = { key, padding: constants.RSA_NO_PADDING };
@@ -55,7 +58,7 @@ export function pkcs1SignatureCheck(
     return (
       encoded.length === modulusBytes &&
       encoded.compare(prefix, 0, prefix.length, 0, prefix.length) === 0 &&
-      encoded.compare(hash(digest, data, 'buffer'), 0, hashLength, prefix.length, modulusBytes) === 0
+      encoded.compare(hash(digest, latin1Bytes(data), 'buffer'), 0, hashLength, prefix.length, modulusBytes) === 0
     );
   };
 }

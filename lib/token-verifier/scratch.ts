@@ -21,3 +21,16 @@ export function scratchBuffer(size: number): Buffer | undefined {
   scratch ??= Buffer.allocUnsafeSlow(MAX_SCRATCH_BYTES);
   return scratch;
 }
+
+/**
+ * The latin1 bytes of `text`: for a JWS signing input, which `parseJwt` keeps ASCII, exactly its bytes, and one
+ * byte per character whatever the text, so that every signature check reads the same bytes. In the shared
+ * scratch buffer when it fits (valid until the next call: use it synchronously), else in a buffer of their own.
+ *
+ * @example
+ * crypto.verify('sha256', latin1Bytes(signingInput), key, signature);
+ */
+export function latin1Bytes(text: string): Buffer {
+  const scratch = scratchBuffer(text.length);
+  return scratch === undefined ? Buffer.from(text, 'latin1') : scratch.subarray(0, scratch.write(text, 0, 'latin1'));
+}

@@ -8,7 +8,7 @@ import {
   type SymmetricAlgorithm,
 } from './algorithms.js';
 import { invalid } from './failure.js';
-import { scratchBuffer } from './scratch.js';
+import { latin1Bytes } from './scratch.js';
 import type { JwksKey } from './jwk.js';
 import { JwksFetcher, type JwksFetcherOptions } from './jwks-fetcher.js';
 import {
@@ -202,12 +202,10 @@ export class SymmetricSignatureVerifier extends SignatureVerifier {
     this.checkAlgorithm(alg);
     const spec = ALGORITHMS[alg];
     if (jwt.signature.length !== spec.signatureLength) invalidSignature();
-    // The signing input is ASCII (parseJwt refuses anything else): its latin1 bytes are its bytes, and HMAC takes
-    // bytes faster than a string it must encode. createHmac() is synchronous, so the shared scratch buffer does.
-    const input = jwt.signingInput;
-    const scratch = scratchBuffer(input.length);
+    // HMAC takes bytes faster than a string it must encode; createHmac() is synchronous, so the shared scratch
+    // buffer may hold them.
     const mac = createHmac(spec.digest as string, this.#secret)
-      .update(scratch === undefined ? input : scratch.subarray(0, scratch.write(input, 0, 'latin1')))
+      .update(latin1Bytes(jwt.signingInput))
       .digest();
     if (!timingSafeEqual(mac, jwt.signature)) invalidSignature();
     return SECRET_HANDLE;

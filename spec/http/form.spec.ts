@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { ConfigurationError } from '../../lib/errors.js';
 import { compact, encodeForm, RepeatedField } from '../../lib/http/form.js';
 
 describe('form', () => {
@@ -30,7 +31,18 @@ describe('form', () => {
     const form = encodeForm({ resource: new RepeatedField(values), audience: ['x', 'y'] });
     expect(form.getAll('resource')).to.deep.equal(['https://b.example/', 'https://a.example/']);
     expect(form.getAll('audience')).to.deep.equal(['["x","y"]']);
+    const field = new RepeatedField(values);
     values.push('https://c.example/');
+    expect(encodeForm({ resource: field }).getAll('resource')).to.deep.equal([
+      'https://b.example/',
+      'https://a.example/',
+    ]);
     expect(encodeForm({ resource: new RepeatedField(['only']) }).toString()).to.equal('resource=only');
+  });
+
+  it('refuses a RepeatedField of no value or of a value that is not a string', () => {
+    for (const values of [[], ['a', 1], 'ab', undefined]) {
+      expect(() => new RepeatedField(values as never), JSON.stringify(values)).to.throw(ConfigurationError);
+    }
   });
 });

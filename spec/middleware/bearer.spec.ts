@@ -337,10 +337,12 @@ describe('BearerAuthenticator', () => {
       expect(err.cause).to.be.instanceOf(TimeoutError);
     });
 
-    it('answers 503 when discovery is down, as the keys cannot be found', async () => {
+    it("answers 503 when discovery is down, as the keys cannot be found, with the discovery cache's 10 s", async () => {
       tenant.server.set(DISCOVERY_PATH, { status: 503, body: 'maintenance' });
-      const subject = new BearerAuthenticator({ issuer: tenant.issuer, audience: API });
-      expect(await rejectionOf(subject.authenticate(bearer(tenant.sign())))).to.be.instanceOf(ServiceUnavailableError);
+      const subject = new BearerAuthenticator({ issuer: tenant.issuer, audience: API, retryAfter: 30 });
+      const err = (await rejectionOf(subject.authenticate(bearer(tenant.sign())))) as ServiceUnavailableError;
+      expect(err).to.be.instanceOf(ServiceUnavailableError);
+      expect(err.headers['Retry-After']).to.be.oneOf(['10', '9']);
     });
 
     it('keeps verifying with the keys it has, and answers 503 only for a key it lacks', async () => {

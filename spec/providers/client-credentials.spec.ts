@@ -203,6 +203,7 @@ describe('ClientCredentialsProvider', () => {
     expect(key(['urn:a', 'urn:b'])).to.not.equal(key(['urn:a', 'urn:c']));
     expect(key(['urn:a', 'urn:b'])).to.not.equal(key('urn:a'));
     expect(key(['urn:a'])).to.equal(key('urn:a'));
+    expect(key(['urn:a', 'urn:b'])).to.not.equal(key('["urn:a","urn:b"]')); // a list never keys like a string
   });
 
   it('computes expiresAt from expires_in counted from when the grant was sent', async () => {

@@ -464,6 +464,27 @@ describe('JwksFetcher', () => {
       }
     });
 
+    it('puts the end of the refetch cooldown in retryAt when an unknown kid waits for it longer than the backoff', async () => {
+      const time = fakeDate();
+      server.setKeys([key1()]);
+      const jwks = fetcher({ cooldown: 5 });
+      await jwks.getKey('test-key-1');
+      server.set(JWKS_PATH, { status: 500, body: '' });
+      time.tick(6_000);
+      const cooldownEnd = Date.now() + 5_000; // the refetch below starts now; the backoff would end in 1 s
+      const first = (await rejectionOf(jwks.getKey('rotated-1'))) as NetworkError;
+      time.tick(1_200);
+      const second = (await rejectionOf(jwks.getKey('rotated-2'))) as NetworkError;
+      for (const err of [first, second]) {
+        expect(err).to.be.instanceOf(KeySourceUnavailableError);
+        expect(err.retryAt).to.equal(cooldownEnd);
+        expect(err.cause).to.equal(jwks.lastError);
+      }
+      expect(jwks.fetchCount).to.equal(2);
+      expect((jwks.lastError as NetworkError).retryAt).to.equal(cooldownEnd - 4_000);
+      expect((await jwks.getKey('test-key-1')).kid).to.equal('test-key-1'); // the keys in hand still work
+    });
+
     describe('stale-if-error', () => {
       it('keeps serving the last good keys when a refresh fails, and retries in the background with backoff', async () => {
         const time = fakeDate();
