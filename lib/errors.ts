@@ -299,6 +299,15 @@ export class InvalidTokenError extends BearerError {
   override readonly error: string = 'invalid_token';
 }
 
+/**
+ * 401 `invalid_dpop_proof` (RFC 9449 §7.1): a DPoP-bound token came with a proof that fails a check (signature,
+ * method, URL, age, replay, access-token hash), or that another key signed.
+ */
+export class InvalidDpopProofError extends BearerError {
+  static override readonly code: string = 'ERR_BEARER_INVALID_DPOP_PROOF';
+  override readonly error: string = 'invalid_dpop_proof';
+}
+
 /** 403 `insufficient_scope`: the token is valid but lacks a required scope or claim. */
 export class InsufficientScopeError extends BearerError {
   static override readonly code: string = 'ERR_BEARER_INSUFFICIENT_SCOPE';

@@ -1,19 +1,21 @@
 import type { KeyObject } from 'node:crypto';
-import { ConfigurationError, TokenValidationError } from '../errors.js';
+import { ConfigurationError, TokenValidationError, type UnauthorizedError } from '../errors.js';
 import type { DiscoveryCache } from '../oidc/discovery.js';
 import type { VerifiedAccessToken } from '../token-verifier/access-token-verifier.js';
 import type { JwsAlgorithm } from '../token-verifier/algorithms.js';
 import type { JwksFetcherOptions } from '../token-verifier/jwks-fetcher.js';
 import type { VerifiedTokenCacheOptions } from '../token-verifier/token-cache.js';
-import { checkFlag } from '../token-verifier/claims.js';
+import { checkClock, checkFlag, checkLeeway } from '../token-verifier/claims.js';
 import {
   checkParameter,
   invalidRequest,
   invalidToken,
   isSafeParameter,
   toBearerError,
+  toDpopError,
   unauthorized,
 } from './challenge.js';
+import { type DpopCredentials, dpopCredentials, type DpopOptions, DpopProofVerifier, dpopSettings } from './dpop.js';
 import {
   type BearerRequest,
   extractToken,
@@ -112,6 +114,12 @@ export interface BearerAuthOptions<R = BearerRequest> {
    * certificate). @defaultValue false
    */
   acceptBoundTokens?: boolean;
+  /**
+   * DPoP (RFC 9449): `true` accepts `Authorization: DPoP <token>` with its `DPoP` proof besides bearer tokens;
+   * an object tunes it (`required` refuses bearer tokens; `algorithms`, `proofMaxAge`, `url`,
+   * `maxReplayEntries`). A DPoP-bound token is only accepted with a valid proof of its key. @defaultValue false
+   */
+  dpop?: boolean | DpopOptions<R>;
   /** Longest token accepted, in characters. @defaultValue 16384 */
   maxTokenLength?: number;
   /** The current time in epoch seconds, for tests. @defaultValue `() => Date.now() / 1000` */
@@ -221,6 +229,9 @@ export class BearerAuthenticator<R extends BearerRequest = BearerRequest> {
   readonly #remember: (auth: AuthResult) => AuthResult;
   /** Tokens come from the Authorization header only: their b64token syntax is checked if verification fails. */
   readonly #headerOnly: boolean;
+  /** The DPoP proof checks, when DPoP is on. */
+  readonly #dpop: DpopProofVerifier<R> | undefined;
+  readonly #clock: () => number;
 
   constructor(options: BearerAuthOptions<R>) {
     if (typeof options !== 'object' || options === null) throw new ConfigurationError('options are required');
@@ -261,6 +272,9 @@ export class BearerAuthenticator<R extends BearerRequest = BearerRequest> {
       throw toBearerError(error, realm, retryAfter);
     };
     const acceptBound = checkFlag(options.acceptBoundTokens, 'acceptBoundTokens');
+    const dpop = dpopSettings<R>(options.dpop);
+    this.#dpop = dpop === undefined ? undefined : new DpopProofVerifier<R>(dpop, checkLeeway(options.leeway));
+    this.#clock = checkClock(options.clock);
     this.#remember = (auth) => {
       if (auth.payload.cnf !== undefined && !acceptBound) throw boundToken(realm);
       (auth as Tagged)[REALM] = realm;
@@ -276,8 +290,18 @@ export class BearerAuthenticator<R extends BearerRequest = BearerRequest> {
    *   discovery document naming another issuer, an issuer resolver's own error) is passed on as it is.
    */
   authenticate(req: R): Promise<AuthResult | undefined> {
+    const dpop = this.#dpop;
+    if (dpop !== undefined) {
+      const credentials = dpopCredentials(req);
+      if (credentials instanceof MalformedRequest) {
+        return Promise.reject(invalidRequest(this.realm, credentials.description));
+      }
+      if (credentials !== undefined) return this.#authenticateDpop(dpop, credentials, req);
+    }
     const found = extractToken(req, this.#locations, true);
     if (typeof found === 'string') {
+      // With DPoP required, a bearer token is a request without the credentials it needs (RFC 9449 §7.2).
+      if (dpop?.settings.required === true) return Promise.reject(this.#unauthorized());
       const verified = this.#router.verify(found, req);
       if (!this.#headerOnly) return verified.then(this.#remember, this.#fail);
       // A token that is not a b64token never passes verification (parsing refuses it before any I/O or
@@ -290,9 +314,35 @@ export class BearerAuthenticator<R extends BearerRequest = BearerRequest> {
       });
     }
     if (found instanceof MalformedRequest) return Promise.reject(invalidRequest(this.realm, found.description));
-    if (this.credentialsRequired) return Promise.reject(unauthorized(this.realm));
+    if (this.credentialsRequired) return Promise.reject(this.#unauthorized());
     REALMS.set(req, this.realm);
     return Promise.resolve(undefined);
+  }
+
+  /** 401 without credentials: the Bearer challenge, with or (DPoP required) instead of the DPoP one. */
+  #unauthorized(): UnauthorizedError {
+    const settings = this.#dpop?.settings;
+    return unauthorized(this.realm, settings?.algorithms, settings?.required);
+  }
+
+  /** A token presented with the DPoP scheme: verified as any token, then bound to the proof's key. */
+  #authenticateDpop(dpop: DpopProofVerifier<R>, credentials: DpopCredentials, req: R): Promise<AuthResult> {
+    const { realm, retryAfter } = this;
+    const algs = dpop.settings.algorithms;
+    return this.#router.verify(credentials.token, req).then(
+      (auth) => {
+        try {
+          dpop.verify(credentials.proof, credentials.token, auth.payload, req, this.#clock());
+        } catch (error) {
+          throw toDpopError(error, realm, retryAfter, algs);
+        }
+        (auth as Tagged)[REALM] = realm;
+        return auth;
+      },
+      (error: unknown) => {
+        throw toDpopError(error, realm, retryAfter, algs);
+      },
+    );
   }
 
   /**

@@ -4,12 +4,14 @@ import {
   ConfigurationError,
   InsufficientScopeError,
   InvalidRequestError,
+  InvalidDpopProofError,
   InvalidTokenError,
   NetworkError,
   ServiceUnavailableError,
   TokenValidationError,
   UnauthorizedError,
 } from '../errors.js';
+import { DpopProofFailure } from './dpop.js';
 
 /**
  * Characters allowed in a quoted `error_description`, `realm` or `scope` of a Bearer challenge (RFC 6750
@@ -73,9 +75,49 @@ export function challenge(realm: string, error?: string, description?: string, s
   return value;
 }
 
-/** 401 without an error code: the request carries no credentials (RFC 6750 §3.1). */
-export function unauthorized(realm: string): UnauthorizedError {
-  return new UnauthorizedError('Authentication required', { headers: { 'WWW-Authenticate': challenge(realm) } });
+/**
+ * The value of a `WWW-Authenticate: DPoP …` challenge (RFC 9449 §7.1): the accepted proof algorithms, and the
+ * error when there is one; every value is already safe.
+ */
+export function dpopChallenge(algs: readonly string[], error?: string, description?: string): string {
+  let value = `DPoP algs="${algs.join(' ')}"`;
+  if (error !== undefined) value += `, error="${error}"`;
+  if (description !== undefined) value += `, error_description="${description}"`;
+  return value;
+}
+
+/**
+ * 401 without an error code: the request carries no credentials (RFC 6750 §3.1). With DPoP (`dpopAlgs`), the
+ * DPoP challenge too, or alone when DPoP is `required`.
+ */
+export function unauthorized(realm: string, dpopAlgs?: readonly string[], dpopOnly = false): UnauthorizedError {
+  const value =
+    dpopAlgs === undefined
+      ? challenge(realm)
+      : dpopOnly
+        ? dpopChallenge(dpopAlgs)
+        : `${challenge(realm)}, ${dpopChallenge(dpopAlgs)}`;
+  return new UnauthorizedError('Authentication required', { headers: { 'WWW-Authenticate': value } });
+}
+
+/**
+ * The answer to a token presented with the DPoP scheme that failed: a refused token becomes 401
+ * `invalid_token` and a failed proof 401 `invalid_dpop_proof`, each with a DPoP challenge; a key source that is
+ * down is the usual 503.
+ */
+export function toDpopError(error: unknown, realm: string, retryAfter: number, algs: readonly string[]): unknown {
+  if (error instanceof DpopProofFailure) {
+    return new InvalidDpopProofError(error.message, {
+      cause: error,
+      headers: { 'WWW-Authenticate': dpopChallenge(algs, 'invalid_dpop_proof', error.message) },
+    });
+  }
+  const answer = toBearerError(error, realm, retryAfter);
+  if (!(answer instanceof InvalidTokenError)) return answer;
+  return new InvalidTokenError(answer.message, {
+    cause: answer.cause,
+    headers: { 'WWW-Authenticate': dpopChallenge(algs, 'invalid_token', answer.message) },
+  });
 }
 
 /** 400 `invalid_request`: malformed credentials. */

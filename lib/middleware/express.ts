@@ -155,3 +155,4 @@ export function authErrorHandler(): ErrorMiddleware {
 
 export { type AuthResult, BearerAuthenticator, type BearerAuthOptions } from './bearer.js';
 export type { ClaimValue, ScopeList } from './claim-checks.js';
+export type { DpopOptions } from './dpop.js';

@@ -108,7 +108,7 @@ export function headerTokenProblem(token: string): MalformedRequest | undefined 
 
 /** The bearer token of an `Authorization` header; `undefined` for another scheme. */
 function fromHeader(req: BearerRequest, header: HeaderValue): string | undefined | MalformedRequest {
-  if (typeof header !== 'string' || authorizationLines(req) > 1) return new MalformedRequest(REPEATED);
+  if (typeof header !== 'string' || headerLines(req, 'authorization') > 1) return new MalformedRequest(REPEATED);
   const space = header.indexOf(' ');
   const scheme = space === -1 ? header : header.slice(0, space);
   if (scheme.length !== 6 || scheme.toLowerCase() !== 'bearer') return undefined;
@@ -120,17 +120,20 @@ function fromHeader(req: BearerRequest, header: HeaderValue): string | undefined
 }
 
 /**
- * How many `Authorization` lines the request had (Node keeps only the first in `headers`). Counted in the raw
- * header lines: `headersDistinct` holds the same, but Node builds it on first access, an object and an array
- * per header, several µs per request on a busy server.
+ * How many lines of header `name` (lower case) the request had: Node keeps only the first `Authorization` in
+ * `headers`, and joins other repeated headers. Counted in the raw header lines: `headersDistinct` holds the same,
+ * but Node builds it on first access, an object and an array per header, several µs per request on a busy server.
+ *
+ * @example
+ * headerLines(req, 'authorization'); // 1
  */
-function authorizationLines(req: BearerRequest): number {
+export function headerLines(req: BearerRequest, name: string): number {
   const lines = req.rawHeaders ?? req.raw?.rawHeaders;
-  if (lines === undefined) return (req.headersDistinct ?? req.raw?.headersDistinct)?.authorization?.length ?? 0;
+  if (lines === undefined) return (req.headersDistinct ?? req.raw?.headersDistinct)?.[name]?.length ?? 0;
   let count = 0;
   for (let i = 0; i < lines.length; i += 2) {
-    const name = lines[i] as string;
-    if (name.length === 13 && name.toLowerCase() === 'authorization') count++;
+    const line = lines[i] as string;
+    if (line.length === name.length && line.toLowerCase() === name) count++;
   }
   return count;
 }

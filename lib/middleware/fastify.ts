@@ -173,3 +173,4 @@ export function authErrorHandler(error: Error, _request: FastifyRequest, reply: 
 
 export { type AuthResult, BearerAuthenticator, type BearerAuthOptions } from './bearer.js';
 export type { ClaimValue, ScopeList } from './claim-checks.js';
+export type { DpopOptions } from './dpop.js';

@@ -13,6 +13,7 @@ export {
   requireScopes,
   type ScopeList,
 } from './claim-checks.js';
+export type { DpopOptions, DpopRequest } from './dpop.js';
 export type { BearerRequest, HeaderValue } from './extract.js';
 export type { IssuerList, IssuerResolver, PublicKeyUrl, TokenType } from './issuers.js';
 export { type AuthenticatedRequest, withAuth, type WithAuthOptions } from './node-http.js';

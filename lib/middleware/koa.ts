@@ -20,7 +20,7 @@ import {
   requireScopes,
   type ScopeList,
 } from './claim-checks.js';
-import type { BearerRequest } from './extract.js';
+import type { DpopRequest } from './dpop.js';
 
 /** What {@link koaAuth} puts in `ctx.state`: type an app `new Koa<AuthState>()` to read `ctx.state.auth`. */
 export interface AuthState {
@@ -39,6 +39,12 @@ export interface KoaContext {
   };
   /** The parsed query string, read only with `tokenQueryParameter`. */
   query: unknown;
+  /** The request method, for a DPoP proof's `htm`. */
+  readonly method: string;
+  /** The scheme (Koa reads `X-Forwarded-Proto` when `app.proxy` is set), for a DPoP proof's `htu`. */
+  readonly protocol: string;
+  /** The request target before any mount rewrote it, for a DPoP proof's `htu`. */
+  readonly originalUrl: string;
   /** Koa's per-request state, where `auth` is set (see {@link AuthState}). */
   state: object;
   /** The response status, set by {@link authErrorHandler}. */
@@ -56,10 +62,10 @@ export type KoaMiddleware<C = KoaContext> = (ctx: C, next: () => Promise<unknown
 
 /**
  * The request {@link koaAuth} hands to the authenticator, and to an issuer resolver: the headers and header lines
- * of `ctx.req`, `ctx.query`, and the context itself (`req.ctx`). Cookies (with `tokenCookie`) are read from the
- * `Cookie` header, as `ctx.cookies.get(name)` reads them.
+ * of `ctx.req`, `ctx.query`, the method, scheme and URL (for DPoP), and the context itself (`req.ctx`). Cookies
+ * (with `tokenCookie`) are read from the `Cookie` header, as `ctx.cookies.get(name)` reads them.
  */
-export interface KoaRequest<C extends KoaContext = KoaContext> extends BearerRequest {
+export interface KoaRequest<C extends KoaContext = KoaContext> extends DpopRequest {
   /** The Koa context of the request. */
   readonly ctx: C;
 }
@@ -75,6 +81,16 @@ function bearerRequest<C extends KoaContext>(ctx: C): KoaRequest<C> {
     // Koa parses the query string on first access: only when a token query parameter is configured.
     get query() {
       return ctx.query;
+    },
+    // Read only for a DPoP proof.
+    get method() {
+      return ctx.method;
+    },
+    get protocol() {
+      return ctx.protocol;
+    },
+    get originalUrl() {
+      return ctx.originalUrl;
     },
     ctx,
   };
@@ -196,3 +212,4 @@ export function authErrorHandler(): KoaMiddleware {
 
 export { type AuthResult, BearerAuthenticator, type BearerAuthOptions } from './bearer.js';
 export type { ClaimValue, ScopeList } from './claim-checks.js';
+export type { DpopOptions, DpopRequest } from './dpop.js';

@@ -3,6 +3,7 @@
 export type { AsymmetricAlgorithm, JwsAlgorithm, SymmetricAlgorithm } from './algorithms.js';
 export type { AccessTokenClaims, IdTokenClaims } from './claims.js';
 export { JwksKey, type UnusableKey } from './jwk.js';
+export { jwkThumbprint } from './jwk-thumbprint.js';
 export { type JsonWebKeySet, JwksFetcher, type JwksFetcherOptions } from './jwks-fetcher.js';
 export type { JwtHeader, JwtPayload, ParsedJwt } from './jwt.js';
 export {
