@@ -66,13 +66,18 @@ export function checkScopes(scopes: ReadonlyArray<string | readonly string[]>, o
   return list;
 }
 
+/** The `error` and `error_description` parameters of a challenge, each when given. */
+function errorParameters(error: string | undefined, description: string | undefined): string {
+  return (
+    (error === undefined ? '' : `, error="${error}"`) +
+    (description === undefined ? '' : `, error_description="${description}"`)
+  );
+}
+
 /** The value of a `WWW-Authenticate: Bearer …` challenge (RFC 6750 §3); every value is already safe. */
 export function challenge(realm: string, error?: string, description?: string, scope?: string): string {
-  let value = `Bearer realm="${realm}"`;
-  if (error !== undefined) value += `, error="${error}"`;
-  if (description !== undefined) value += `, error_description="${description}"`;
-  if (scope !== undefined) value += `, scope="${scope}"`;
-  return value;
+  const value = `Bearer realm="${realm}"${errorParameters(error, description)}`;
+  return scope === undefined ? value : `${value}, scope="${scope}"`;
 }
 
 /**
@@ -80,10 +85,7 @@ export function challenge(realm: string, error?: string, description?: string, s
  * error when there is one; every value is already safe.
  */
 export function dpopChallenge(algs: readonly string[], error?: string, description?: string): string {
-  let value = `DPoP algs="${algs.join(' ')}"`;
-  if (error !== undefined) value += `, error="${error}"`;
-  if (description !== undefined) value += `, error_description="${description}"`;
-  return value;
+  return `DPoP algs="${algs.join(' ')}"${errorParameters(error, description)}`;
 }
 
 /**

@@ -5,7 +5,7 @@ import { importJwk, JwksKey } from '../token-verifier/jwk.js';
 import { jwkThumbprint } from '../token-verifier/jwk-thumbprint.js';
 import { isNumericDate } from '../token-verifier/claims.js';
 import { parseJwt, type ParseOptions } from '../token-verifier/jwt.js';
-import { type BearerRequest, headerLines, MalformedRequest } from './extract.js';
+import { type BearerRequest, credentialsOf, headerLines, MalformedRequest } from './extract.js';
 
 /** Options of DPoP (RFC 9449) in the API middleware: the `dpop` option, when it is an object. */
 export interface DpopOptions<R = BearerRequest> {
@@ -80,12 +80,9 @@ const MAX_JTI_LENGTH = 256;
  */
 export function dpopCredentials(req: BearerRequest): DpopCredentials | MalformedRequest | undefined {
   const header = req.headers.authorization;
-  if (typeof header !== 'string') return undefined;
-  const space = header.indexOf(' ');
-  const scheme = space === -1 ? header : header.slice(0, space);
-  if (scheme.length !== 4 || scheme.toLowerCase() !== 'dpop') return undefined;
+  const token = typeof header === 'string' ? credentialsOf(header, 'dpop') : undefined;
+  if (token === undefined) return undefined;
   if (headerLines(req, 'authorization') > 1) return new MalformedRequest('The Authorization header must be sent once');
-  const token = space === -1 ? '' : header.slice(space + 1).trim();
   if (!TOKEN68.test(token))
     return new MalformedRequest("The Authorization header must be 'DPoP' followed by the token");
   const proof = req.headers.dpop;

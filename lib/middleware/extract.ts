@@ -106,17 +106,29 @@ export function headerTokenProblem(token: string): MalformedRequest | undefined 
   return B64TOKEN.test(token) ? undefined : new MalformedRequest(BAD_HEADER);
 }
 
+/**
+ * What follows `scheme` (lower case) in an `Authorization` header value, after the spaces: `''` when nothing
+ * does; `undefined` when the header names another scheme (matched case-insensitively).
+ *
+ * @example
+ * credentialsOf('Bearer  eyJ…', 'bearer'); // 'eyJ…'
+ */
+export function credentialsOf(header: string, scheme: string): string | undefined {
+  const space = header.indexOf(' ');
+  const named = space === -1 ? header : header.slice(0, space);
+  if (named.length !== scheme.length || named.toLowerCase() !== scheme) return undefined;
+  if (space === -1) return '';
+  let start = space + 1;
+  while (header.charCodeAt(start) === 32) start++;
+  return header.slice(start);
+}
+
 /** The bearer token of an `Authorization` header; `undefined` for another scheme. */
 function fromHeader(req: BearerRequest, header: HeaderValue): string | undefined | MalformedRequest {
   if (typeof header !== 'string' || headerLines(req, 'authorization') > 1) return new MalformedRequest(REPEATED);
-  const space = header.indexOf(' ');
-  const scheme = space === -1 ? header : header.slice(0, space);
-  if (scheme.length !== 6 || scheme.toLowerCase() !== 'bearer') return undefined;
-  if (space === -1) return new MalformedRequest(BAD_HEADER);
-  let start = space + 1;
-  while (header.charCodeAt(start) === 32) start++;
+  const token = credentialsOf(header, 'bearer');
   // Its b64token syntax is checked by extractToken, now or (headerSyntaxLater) when verification fails.
-  return start === header.length ? new MalformedRequest(BAD_HEADER) : header.slice(start);
+  return token === '' ? new MalformedRequest(BAD_HEADER) : token;
 }
 
 /**
