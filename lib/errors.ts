@@ -11,7 +11,8 @@
  * │  └─ RateLimitError               ERR_RATE_LIMITED           429, or an OAuth `slow_down`
  * ├─ NetworkError                    ERR_NETWORK                no usable answer: refused, reset, DNS…
  * │  ├─ TimeoutError                 ERR_TIMEOUT                no answer within the timeout
- * │  └─ KeySourceUnavailableError    ERR_KEY_SOURCE_UNAVAILABLE a JWKS/discovery document that is down or unusable
+ * │  ├─ KeySourceUnavailableError    ERR_KEY_SOURCE_UNAVAILABLE a JWKS/discovery document that is down or unusable
+ * │  └─ StoreUnavailableError        ERR_STORE_UNAVAILABLE      a shared store (Redis) failed or did not answer in time
  * ├─ AuthorizationExpiredError       ERR_AUTHORIZATION_EXPIRED  a CIBA request expired before the user approved it
  * ├─ TokenValidationError            ERR_TOKEN_INVALID          the token is not acceptable (per-check `code`)
  * │  └─ JwksError                    ERR_JWKS                   no usable key for this token (weak, wrong type)
@@ -182,6 +183,20 @@ export class TimeoutError extends NetworkError {
  */
 export class KeySourceUnavailableError extends NetworkError {
   static override readonly code: string = 'ERR_KEY_SOURCE_UNAVAILABLE';
+}
+
+/**
+ * A shared store (a Redis token, transaction, session or replay store) failed a command or did not answer within
+ * its `storeTimeout`. What the caller does then is documented by each user of a store: a token provider asks the
+ * token endpoint itself, for instance.
+ *
+ * @example
+ * const provider = new ClientCredentialsProvider({ ...options, store, onError: (err) => {
+ *   if (err instanceof StoreUnavailableError) metrics.increment('redis.unavailable');
+ * } });
+ */
+export class StoreUnavailableError extends NetworkError {
+  static override readonly code: string = 'ERR_STORE_UNAVAILABLE';
 }
 
 /**

@@ -37,4 +37,5 @@ export type { PrivateKeyInput } from './private-key.js';
 export { DEFAULT_EXPIRES_IN } from './token-endpoint.js';
 export type { StoredToken, TokenStore, TokenStoreLock } from './stores/token-store.js';
 export { MemoryTokenStore, type MemoryTokenStoreOptions } from './stores/memory.js';
-export { type RedisClientLike, RedisTokenStore, type RedisTokenStoreOptions } from './stores/redis.js';
+export { RedisTokenStore, type RedisTokenStoreOptions } from './stores/redis.js';
+export type { RedisClientLike } from '../stores/redis-client.js';

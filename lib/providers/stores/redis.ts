@@ -1,22 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ConfigurationError, NetworkError } from '../../errors.js';
+import { isRedisClient, type RedisClientLike } from '../../stores/redis-client.js';
 import type { StoredToken, TokenStore, TokenStoreLock } from './token-store.js';
-
-/**
- * The commands {@link RedisTokenStore} needs from a Redis client. An `ioredis` `Redis` (or `Cluster`, when all
- * keys of one token hash to one slot) instance fits; the type is written here so that the library does not
- * depend on `ioredis` — it is an optional peer dependency, imported by you, never by us.
- */
-export interface RedisClientLike {
-  /** `GET key`: the value, or `null`. */
-  get(key: string): Promise<string | null>;
-  /** `SET key value PX ms [NX]`: resolves to `'OK'`, or `null` when `NX` found the key taken. */
-  set(key: string, value: string, millisecondsToken: 'PX', milliseconds: number, nx?: 'NX'): Promise<unknown>;
-  /** `DEL key`: the number of keys removed. */
-  del(key: string): Promise<number>;
-  /** `EVAL script numkeys …`: runs a Lua script atomically (compare-and-delete, compare-and-renew). */
-  eval(script: string, numkeys: number, ...args: (string | number)[]): Promise<unknown>;
-}
 
 /** Options of a {@link RedisTokenStore}. */
 export interface RedisTokenStoreOptions {
@@ -85,13 +70,7 @@ export class RedisTokenStore implements TokenStore {
   readonly #redis: RedisClientLike;
 
   constructor(client: RedisClientLike, options: RedisTokenStoreOptions = {}) {
-    const usable =
-      client !== null &&
-      typeof client === 'object' &&
-      ['get', 'set', 'del', 'eval'].every(
-        (name) => typeof (client as unknown as Record<string, unknown>)[name] === 'function',
-      );
-    if (!usable) {
+    if (!isRedisClient(client)) {
       throw new ConfigurationError('RedisTokenStore needs an ioredis client (get, set, del, eval)', 'client');
     }
     const { prefix = 'authn:token:', lockTtl = 5000 } = options;
