@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { startDevServer } from '../../lib/dev-server/dev-server.js';
+import { headlessLogin } from '../../lib/dev-server/headless-login.js';
 import { endpointsOf, routesOf, STANDARD_ROUTES } from '../../lib/dev-server/profile.js';
 import { ClientCredentialsProvider } from '../../lib/providers/client-credentials.js';
 import { AccessTokenVerifier } from '../../lib/token-verifier/access-token-verifier.js';
@@ -126,6 +127,46 @@ describe('the standard profile', function () {
     const verifier = new AccessTokenVerifier({ issuer: server.issuer, audience: server.audience });
     const claims = await verifier.verify(await tokens.authToken());
     expect(claims).to.include({ iss: server.issuer, sub: 'm2m-secret' });
+  });
+
+  it('serves PAR, CIBA and userinfo under the issuer path', async () => {
+    const { server } = provider;
+    const web = server.client('web-app');
+    const auth = { client_id: web.clientId, client_secret: web.clientSecret! };
+    const pushed = await postForm(server.endpoints.pushedAuthorization, {
+      response_type: 'code',
+      redirect_uri: web.redirectUris[0]!,
+      scope: 'openid',
+      ...auth,
+    });
+    expect(pushed.status).to.equal(201);
+    const url = new URL(server.endpoints.authorization);
+    url.search = new URLSearchParams({
+      client_id: web.clientId,
+      request_uri: String(pushed.body.request_uri),
+    }).toString();
+    const { code } = await headlessLogin(url, { redirectUri: web.redirectUris[0] });
+    expect(code).to.be.a('string');
+
+    const started = await postForm(server.endpoints.backchannelAuthentication, {
+      scope: 'openid email',
+      login_hint: 'user-123',
+      ...auth,
+    });
+    const polled = await postForm(server.endpoints.token, {
+      grant_type: 'urn:openid:params:grant-type:ciba',
+      auth_req_id: String(started.body.auth_req_id),
+      ...auth,
+    });
+    expect(polled.status, JSON.stringify(polled.body)).to.equal(200);
+    const userinfo = await fetch(server.endpoints.userinfo, {
+      headers: { authorization: `Bearer ${String(polled.body.access_token)}` },
+    });
+    expect(await userinfo.json()).to.deep.equal({
+      sub: 'user-123',
+      email: 'user-123@example.com',
+      email_verified: true,
+    });
   });
 
   it('introspects an opaque token (RFC 7662), and says inactive once it is revoked', async () => {
