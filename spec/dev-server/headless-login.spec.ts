@@ -187,14 +187,18 @@ describe('headlessLogin', () => {
         req.on('end', () => redirect(res, `${callback}?code=c`));
         return;
       }
-      page(res, '<form method="post"><input name="username"><input type="password" name="password"></form>');
+      page(
+        res,
+        '<form method="post"><input type="hidden" name="csrf" value="t1"><input name="username">' +
+          '<input type="password" name="password"></form>',
+      );
     };
     const result = await headlessLogin(`${origin}/login`, {
       redirectUri: callback,
       credentials: { username: 'ada', password: 'pw' },
     });
     expect(result.code).to.equal('c');
-    expect(posted).to.equal('username=ada&password=pw');
+    expect(posted).to.equal('csrf=t1&username=ada&password=pw');
   });
 
   describe('headlessLogout', () => {
