@@ -2,6 +2,29 @@ import { expect } from 'chai';
 import { type DevServer, startDevServer } from '../../lib/dev-server/dev-server.js';
 import { fastOptions } from '../helpers/dev-server.js';
 
+/**
+ * Starts a login of the SPA at `server`; resolves to the response of the authorization endpoint, the interaction's
+ * URL it redirects to, and the cookies to send there.
+ */
+async function startLogin(server: DevServer, loginHint?: string) {
+  const authorize = new URL(server.endpoints.authorization);
+  authorize.search = new URLSearchParams({
+    client_id: 'spa',
+    response_type: 'code',
+    redirect_uri: server.client('spa').redirectUris[0]!,
+    scope: 'openid',
+    code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+    code_challenge_method: 'S256',
+    ...(loginHint !== undefined && { login_hint: loginHint }),
+  }).toString();
+  const started = await fetch(authorize, { redirect: 'manual' });
+  const cookie = started.headers
+    .getSetCookie()
+    .map((line) => line.split(';')[0])
+    .join('; ');
+  return { started, url: new URL(started.headers.get('location')!, server.issuer), cookie };
+}
+
 describe('the automatic interactions', function () {
   this.timeout(20_000);
   let server: DevServer;
@@ -22,22 +45,9 @@ describe('the automatic interactions', function () {
   });
 
   it('answers 400 for an interaction uid that is not the one of the cookie', async () => {
-    const authorize = new URL(server.endpoints.authorization);
-    authorize.search = new URLSearchParams({
-      client_id: 'spa',
-      response_type: 'code',
-      redirect_uri: server.client('spa').redirectUris[0]!,
-      scope: 'openid',
-      code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
-      code_challenge_method: 'S256',
-    }).toString();
-    const started = await fetch(authorize, { redirect: 'manual' });
+    const { started, cookie } = await startLogin(server);
     expect(started.status).to.equal(303);
     expect(started.headers.get('location')).to.match(/^\/interaction\/[\w-]+$/);
-    const cookie = started.headers
-      .getSetCookie()
-      .map((line) => line.split(';')[0])
-      .join('; ');
     const response = await fetch(new URL('/interaction/another-uid', server.issuer), {
       redirect: 'manual',
       headers: { cookie },
@@ -46,25 +56,8 @@ describe('the automatic interactions', function () {
   });
 
   it('logs the user in and redirects back to the authorization endpoint', async () => {
-    const authorize = new URL(server.endpoints.authorization);
-    authorize.search = new URLSearchParams({
-      client_id: 'spa',
-      response_type: 'code',
-      redirect_uri: server.client('spa').redirectUris[0]!,
-      scope: 'openid',
-      login_hint: 'carol',
-      code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
-      code_challenge_method: 'S256',
-    }).toString();
-    const started = await fetch(authorize, { redirect: 'manual' });
-    const cookie = started.headers
-      .getSetCookie()
-      .map((line) => line.split(';')[0])
-      .join('; ');
-    const answered = await fetch(new URL(started.headers.get('location')!, server.issuer), {
-      redirect: 'manual',
-      headers: { cookie },
-    });
+    const { url, cookie } = await startLogin(server, 'carol');
+    const answered = await fetch(url, { redirect: 'manual', headers: { cookie } });
     expect(answered.status).to.equal(303);
     expect(answered.headers.get('location')).to.match(new RegExp(`^${server.endpoints.authorization}/[\\w-]+$`));
   });
@@ -85,32 +78,12 @@ describe('the login form (interactions: form)', function () {
 
   after(() => server?.stop());
 
-  /** Starts a login of the SPA; resolves to the interaction's URL and the cookies to send there. */
-  async function startLogin(loginHint?: string) {
-    const authorize = new URL(server.endpoints.authorization);
-    authorize.search = new URLSearchParams({
-      client_id: 'spa',
-      response_type: 'code',
-      redirect_uri: server.client('spa').redirectUris[0]!,
-      scope: 'openid',
-      code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
-      code_challenge_method: 'S256',
-      ...(loginHint !== undefined && { login_hint: loginHint }),
-    }).toString();
-    const started = await fetch(authorize, { redirect: 'manual' });
-    const cookie = started.headers
-      .getSetCookie()
-      .map((line) => line.split(';')[0])
-      .join('; ');
-    return { url: new URL(started.headers.get('location')!, server.issuer), cookie };
-  }
-
   async function submit(url: URL, cookie: string, form: Record<string, string>) {
     return fetch(url, { method: 'POST', redirect: 'manual', headers: { cookie }, body: new URLSearchParams(form) });
   }
 
   it('shows a login form for the client, with the login hint filled in and the text escaped', async () => {
-    const { url, cookie } = await startLogin('ada@example.com');
+    const { url, cookie } = await startLogin(server, 'ada@example.com');
     const page = await fetch(url, { headers: { cookie } });
     expect(page.status).to.equal(200);
     expect(page.headers.get('content-type')).to.match(/^text\/html/);
@@ -130,7 +103,7 @@ describe('the login form (interactions: form)', function () {
       [{ username: 'someone-else', password: 'correct horse' }, 'someone-else'],
       [{ username: 'user-123', password: 'x'.repeat(17 * 1024) }, ''],
     ] as const) {
-      const { url, cookie } = await startLogin();
+      const { url, cookie } = await startLogin(server);
       const page = await submit(url, cookie, form);
       expect(page.status).to.equal(200);
       const html = await page.text();
@@ -141,7 +114,7 @@ describe('the login form (interactions: form)', function () {
 
   it('logs the test user in with its sub or its e-mail and the password, and gives consent at once', async () => {
     for (const username of ['user-123', 'user-123@example.com']) {
-      const { url, cookie } = await startLogin();
+      const { url, cookie } = await startLogin(server);
       const answered = await submit(url, cookie, { username, password: 'correct horse' });
       expect(answered.status, username).to.equal(303);
       expect(answered.headers.get('location')).to.match(new RegExp(`^${server.endpoints.authorization}/[\\w-]+$`));
