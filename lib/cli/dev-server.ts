@@ -5,8 +5,8 @@ import { type Command, stringFlag } from './command.js';
 export type DevServerLoader = () => Promise<{ runDevServer: typeof runDevServer }>;
 
 /**
- * `authn dev-server`: the embedded OpenID Provider of `lib/dev-server` (see docs/dev-server.md), run until SIGINT
- * or SIGTERM. Its module, and `oidc-provider` with it, is imported only when this command runs (by `load`), so
+ * `authn dev-server`: the embedded OpenID Provider of `lib/dev-server` (see docs/dev-server.md), run until SIGINT,
+ * SIGTERM or SIGHUP, or until the npm process that started it ends. Its module, and `oidc-provider` with it, is imported only when this command runs (by `load`), so
  * that the other commands never load them.
  *
  * @example
@@ -14,17 +14,29 @@ export type DevServerLoader = () => Promise<{ runDevServer: typeof runDevServer 
  */
 export const devServerCommand = (load: DevServerLoader = () => import('../dev-server/cli.js')): Command => ({
   name: 'dev-server',
-  summary: 'Run an Auth0-like OpenID Provider on this machine, for development and tests',
-  usage: 'dev-server [--port P] [--host H] [--config FILE]',
+  summary: 'Run an OpenID Provider (Auth0-like, or standard) on this machine, for development and tests',
+  usage:
+    'dev-server [--port P] [--host H] [--profile auth0|standard] [--issuer-path PATH] [--interactions auto|form] [--config FILE]',
   description: [
-    'Starts an embedded OpenID Provider (node-oidc-provider) set up like an Auth0 tenant, prints its issuer, its',
-    "clients and a ready 'authn token' command line, and runs until Ctrl+C. It logs in anyone who asks: it listens",
-    'on loopback addresses only; never expose it. Needs the optional package oidc-provider (npm install -D',
-    'oidc-provider). The configuration file is described in docs/dev-server.md.',
+    'Starts an embedded OpenID Provider (node-oidc-provider) set up like an Auth0 tenant (--profile auth0, the',
+    'default) or like any OpenID Provider under an issuer path (--profile standard --issuer-path /realms/demo),',
+    "prints its issuer, its clients, its process id and a ready 'authn token' command line, and runs until Ctrl+C,",
+    'SIGTERM or SIGHUP, or until the npm process that started it (npx) ends. With --interactions form, logins go',
+    'through a login page (the test user and its password are printed) instead of at once. It logs in anyone who',
+    'asks: it listens on loopback addresses only; never expose it. Needs the optional package oidc-provider',
+    '(npm install -D oidc-provider). The configuration file is described in docs/dev-server.md.',
   ].join('\n'),
   flags: [
     { name: 'port', type: 'string', value: 'P', description: 'TCP port (default 0: any free port)' },
     { name: 'host', type: 'string', value: 'H', description: 'Loopback address to listen on (default 127.0.0.1)' },
+    { name: 'profile', type: 'string', value: 'NAME', description: 'auth0 (default) or standard' },
+    {
+      name: 'issuer-path',
+      type: 'string',
+      value: 'PATH',
+      description: "The issuer's path, e.g. /realms/demo (standard profile)",
+    },
+    { name: 'interactions', type: 'string', value: 'MODE', description: 'auto (default) or form (a login page)' },
     {
       name: 'config',
       type: 'string',
@@ -33,11 +45,16 @@ export const devServerCommand = (load: DevServerLoader = () => import('../dev-se
     },
   ],
   failure: 'the server could not start',
-  examples: ['authn dev-server --port 4000', 'AUTHN_CONFIG=dev-server.json authn dev-server'],
+  examples: [
+    'npx authn dev-server --port 4000',
+    'npx authn dev-server --profile standard --issuer-path /realms/demo',
+    'npx authn dev-server --interactions form   # log in through a page, in a browser',
+    'AUTHN_CONFIG=dev-server.json npx authn dev-server',
+  ],
 
   async run({ values }, io) {
     const argv: string[] = [];
-    for (const name of ['port', 'host', 'config']) {
+    for (const name of ['port', 'host', 'profile', 'issuer-path', 'interactions', 'config']) {
       const value = stringFlag(values, name);
       if (value !== undefined) argv.push(`--${name}`, value);
     }

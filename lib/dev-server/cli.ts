@@ -2,7 +2,9 @@ import { parseArgs } from 'node:util';
 import { AuthnError } from '../errors.js';
 import { loadDevServerConfig } from './config-file.js';
 import { type DevServer, startDevServer } from './dev-server.js';
-import type { DevServerOptions } from './options.js';
+import { watchLauncher } from './launcher-watch.js';
+import type { DevServerInteractions, DevServerOptions } from './options.js';
+import type { DevServerProfile } from './profile.js';
 
 /** Where `authn dev-server` writes, reads its environment, and learns when to stop. */
 export interface DevServerCliIo {
@@ -24,15 +26,21 @@ export interface DevServerCliIo {
   onStarted?: (server: DevServer) => void;
 }
 
-const USAGE = `Usage: authn dev-server [--port P] [--host H] [--config FILE]
+const USAGE = `Usage: authn dev-server [--port P] [--host H] [--profile auth0|standard] [--issuer-path PATH]
+                        [--interactions auto|form] [--config FILE]
 
-Starts an embedded OpenID Provider set up like an Auth0 tenant, for local development and tests.
+Starts an embedded OpenID Provider for local development and tests: set up like an Auth0 tenant (the auth0
+profile), or like any OpenID Provider under an issuer path (the standard profile). Stops on Ctrl+C, SIGTERM or
+SIGHUP, and when the npm process that started it (npx, an npm script) ends.
 
-  --port P        TCP port (0 = any free port)        [env AUTHN_PORT, default 0]
-  --host H        loopback address to listen on      [env AUTHN_HOST, default 127.0.0.1]
-  --config FILE   JSON configuration (API, scopes, user, clients, keys; see docs/dev-server.md)
-                                                       [env AUTHN_CONFIG]
-  -h, --help      show this help
+  --port P              TCP port (0 = any free port)                    [env AUTHN_PORT, default 0]
+  --host H              loopback address to listen on                   [env AUTHN_HOST, default 127.0.0.1]
+  --profile NAME        auth0 or standard                               [env AUTHN_PROFILE, default auth0]
+  --issuer-path PATH    the issuer's path, e.g. /realms/demo (standard) [env AUTHN_ISSUER_PATH]
+  --interactions MODE   auto (log in at once) or form (a login page)    [env AUTHN_INTERACTIONS, default auto]
+  --config FILE         JSON configuration (API, scopes, user, clients, keys; see docs/dev-server.md)
+                                                                        [env AUTHN_CONFIG]
+  -h, --help            show this help
 `;
 
 /** Exit code of a command line that could not be understood. */
@@ -42,24 +50,47 @@ function shellQuote(value: string): string {
   return /^[\w@%+=:,./-]+$/.test(value) ? value : `'${value.replaceAll("'", `'\\''`)}'`;
 }
 
-/** The banner: where the server is, what it holds, and a ready `authn token` command line. */
-export function describeDevServer(server: DevServer): string {
+/** The command line that gets an M2M access token, as printed: the secret in the environment, not as a flag. */
+function tokenCommandLine(server: DevServer, clientId: string, secret: string): string {
+  const target =
+    server.profile === 'auth0'
+      ? [`--domain ${server.domain}`, '--protocol http', `--client-id ${shellQuote(clientId)}`, '--audience']
+      : [`--discovery-uri ${shellQuote(server.issuer)}`, `--client-id ${shellQuote(clientId)}`, '--resource'];
+  return [`AUTHN_CLIENT_SECRET=${shellQuote(secret)} npx authn token`, ...target, shellQuote(server.audience)].join(
+    ' ',
+  );
+}
+
+/**
+ * The banner: where the server is, what it holds, its process id, and a ready `authn token` command line (the
+ * secret given in `AUTHN_CLIENT_SECRET`, as `npx` runs it in a local install).
+ *
+ * @example
+ * process.stdout.write(describeDevServer(await startDevServer()));
+ */
+export function describeDevServer(server: DevServer, pid: number = process.pid): string {
   const width = Math.max(...server.clients.map((client) => client.clientId.length));
   const clientLines = server.clients.map((client) => {
-    const grants = client.grantTypes.map((grant) => (grant.startsWith('urn:') ? 'ciba' : grant)).join(' ');
+    const grants = client.grantTypes.map((grant) => grant.replace(/^urn:.*[:/]/, '')).join(' ');
     const parts = [`${client.clientId.padEnd(width)}  ${grants} (${client.authMethod})`];
     if (client.clientSecret !== undefined) parts.push(`secret: ${client.clientSecret}`);
     if (client.privateKey !== undefined)
       parts.push('private key: generated (set privateKeyFile in --config to use yours)');
     if (client.redirectUris.length > 0) parts.push(`redirect: ${client.redirectUris.join(' ')}`);
+    if (client.backchannelLogoutUri !== undefined) parts.push(`back-channel logout: ${client.backchannelLogoutUri}`);
     return `    ${parts.join('\n    '.padEnd(width + 7))}`;
   });
   const m2m = server.clients.find(
     (client) => client.grantTypes.includes('client_credentials') && client.clientSecret !== undefined,
   );
   const email = typeof server.user.email === 'string' ? ` (${server.user.email})` : '';
+  const what = server.profile === 'auth0' ? 'an Auth0-like OpenID Provider' : 'an OpenID Provider (standard profile)';
+  const logins =
+    server.interactions === 'form'
+      ? `a login form: username ${server.user.sub}, password ${server.password}`
+      : 'answered at once, without a page';
   const lines = [
-    'authn dev-server: an Auth0-like OpenID Provider for local development. Anyone who reaches it is logged in:',
+    `authn dev-server: ${what} for local development. Anyone who reaches it is logged in:`,
     'never expose it beyond this machine.',
     '',
     `  issuer     ${server.issuer}`,
@@ -67,20 +98,14 @@ export function describeDevServer(server: DevServer): string {
     `  jwks       ${server.endpoints.jwks}`,
     `  audience   ${server.audience}  (scopes: ${server.scopes.join(' ')})`,
     `  user       ${server.user.sub}${email}`,
+    `  logins     ${logins}`,
+    `  pid        ${pid}  (stop with Ctrl+C or kill ${pid})`,
     '',
     '  clients',
     ...clientLines,
   ];
   if (m2m !== undefined) {
-    const command = [
-      'authn token',
-      `--domain ${server.domain}`,
-      '--protocol http',
-      `--client-id ${shellQuote(m2m.clientId)}`,
-      // With `=`: a generated secret starts with `-` once in 64, which parseArgs would not take as a value.
-      `--client-secret=${shellQuote(m2m.clientSecret ?? '')}`,
-      `--audience ${shellQuote(server.audience)}`,
-    ].join(' ');
+    const command = tokenCommandLine(server, m2m.clientId, m2m.clientSecret ?? '');
     lines.push('', '  get an access token:', `    ${command}`);
   }
   lines.push(
@@ -92,12 +117,25 @@ export function describeDevServer(server: DevServer): string {
   return `${lines.join('\n')}\n`;
 }
 
+const PROFILE_NAMES: readonly string[] = ['auth0', 'standard'];
+const INTERACTION_MODES: readonly string[] = ['auto', 'form'];
+
+function choice<T extends string>(value: string | undefined, choices: readonly string[], flag: string): T | undefined {
+  if (value !== undefined && !choices.includes(value)) {
+    throw new UsageError(`--${flag} must be ${choices.join(' or ')} (got "${value}")`);
+  }
+  return value as T | undefined;
+}
+
 function parse(argv: readonly string[], env: Record<string, string | undefined>) {
   const { values } = parseArgs({
     args: [...argv],
     options: {
       port: { type: 'string' },
       host: { type: 'string' },
+      profile: { type: 'string' },
+      'issuer-path': { type: 'string' },
+      interactions: { type: 'string' },
       config: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -110,27 +148,42 @@ function parse(argv: readonly string[], env: Record<string, string | undefined>)
     help: values.help === true,
     port: port === undefined ? undefined : Number(port),
     host: values.host ?? env.AUTHN_HOST,
+    profile: choice<DevServerProfile>(values.profile ?? env.AUTHN_PROFILE, PROFILE_NAMES, 'profile'),
+    issuerPath: values['issuer-path'] ?? env.AUTHN_ISSUER_PATH,
+    interactions: choice<DevServerInteractions>(
+      values.interactions ?? env.AUTHN_INTERACTIONS,
+      INTERACTION_MODES,
+      'interactions',
+    ),
     config: values.config ?? env.AUTHN_CONFIG,
   };
 }
 
 class UsageError extends Error {}
 
-/** Resolves on SIGINT, SIGTERM or `signal`; `cancel()` removes the listeners. */
-function stopRequest(signal: AbortSignal | undefined): { requested: Promise<void>; cancel: () => void } {
+const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+/**
+ * Resolves on SIGINT, SIGTERM, SIGHUP (the terminal closed), `signal`, or when the npm process that started this
+ * one ended; `cancel()` removes the listeners.
+ */
+function stopRequest(
+  signal: AbortSignal | undefined,
+  env: Record<string, string | undefined>,
+): { requested: Promise<void>; cancel: () => void } {
   let cancel = (): void => undefined;
   const requested = new Promise<void>((resolve) => {
     const stop = () => {
       cancel();
       resolve();
     };
+    const unwatch = watchLauncher({ env, onGone: stop });
     cancel = () => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
+      for (const name of STOP_SIGNALS) process.off(name, stop);
       signal?.removeEventListener('abort', stop);
+      unwatch();
     };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
+    for (const name of STOP_SIGNALS) process.on(name, stop);
     if (signal?.aborted) stop();
     else signal?.addEventListener('abort', stop, { once: true });
   });
@@ -138,10 +191,12 @@ function stopRequest(signal: AbortSignal | undefined): { requested: Promise<void
 }
 
 /**
- * Runs `authn dev-server`: parses `--port`, `--host` and `--config` (each also read from `AUTHN_PORT`,
- * `AUTHN_HOST`, `AUTHN_CONFIG`; flags win, then the environment, then the config file), starts the server, prints
- * its issuer, clients and a ready `authn token` command line, and resolves with the exit code once SIGINT or
- * SIGTERM (or `io.signal`) stopped it cleanly: 0, or 2 for a bad command line, 1 when the server cannot start.
+ * Runs `authn dev-server`: parses `--port`, `--host`, `--profile`, `--issuer-path`, `--interactions` and
+ * `--config` (each also read from `AUTHN_PORT`, `AUTHN_HOST`, `AUTHN_PROFILE`, `AUTHN_ISSUER_PATH`,
+ * `AUTHN_INTERACTIONS`, `AUTHN_CONFIG`; flags win, then the environment, then the config file), starts the server,
+ * prints its issuer, clients, process id and a ready `authn token` command line, and resolves with the exit code
+ * once SIGINT, SIGTERM, SIGHUP, `io.signal` or the end of the npm process that started it stopped it cleanly: 0,
+ * or 2 for a bad command line, 1 when the server cannot start.
  *
  * @example
  * process.exitCode = await runDevServer(process.argv.slice(3));
@@ -161,7 +216,8 @@ export async function runDevServer(argv: readonly string[], io: DevServerCliIo =
     return 0;
   }
   // Listen for the stop request before starting, so that Ctrl+C during start-up is not lost.
-  const stop = stopRequest(io.signal);
+  const env = io.env ?? process.env;
+  const stop = stopRequest(io.signal, env);
   let server: DevServer;
   try {
     const fromFile: DevServerOptions = args.config === undefined ? {} : await loadDevServerConfig(args.config);
@@ -169,6 +225,9 @@ export async function runDevServer(argv: readonly string[], io: DevServerCliIo =
       ...fromFile,
       ...(args.port !== undefined && { port: args.port }),
       ...(args.host !== undefined && { host: args.host }),
+      ...(args.profile !== undefined && { profile: args.profile }),
+      ...(args.issuerPath !== undefined && { issuerPath: args.issuerPath }),
+      ...(args.interactions !== undefined && { interactions: args.interactions }),
       onError: (error) => stderr.write(`authn dev-server: server error: ${(error as Error)?.message ?? error}\n`),
     };
     server = await startDevServer(options);

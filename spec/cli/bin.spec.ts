@@ -1,7 +1,8 @@
 // The `authn` executable as users run it: a child process, its exit code, its stdout and stderr.
+import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { expect } from 'chai';
-import { BUILT_BIN, ROOT, runAuthn as authn } from '../helpers/cli.js';
+import { BUILT_BIN, ROOT, runAuthn as authn, SOURCE_BIN } from '../helpers/cli.js';
 import { startTokenServer, type TokenServer } from '../helpers/token-server.js';
 
 describe('the authn executable', function () {
@@ -62,5 +63,18 @@ describe('the authn executable', function () {
     expect(run).to.deep.equal({ code: 0, stdout: 'token-1\n', stderr: '' });
     const pkg = JSON.parse(readFileSync(`${ROOT}package.json`, 'utf8')) as { bin: Record<string, string> };
     expect(pkg.bin).to.deep.equal({ authn: `./${BUILT_BIN}` });
+  });
+
+  it('ends with its own exit code and no stack trace when the reader of its output went away (EPIPE)', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', SOURCE_BIN, 'dev-server', '--help'], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH ?? '', NODE_V8_COVERAGE: '' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    expect({ code, stderr }).to.deep.equal({ code: 0, stderr: '' });
   });
 });

@@ -1,10 +1,20 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { expect } from 'chai';
 import { devServerCommand } from '../../lib/cli/dev-server.js';
 import { runCli } from '../../lib/cli/main.js';
 import { runDevServer } from '../../lib/dev-server/cli.js';
-import { type AuthnProcess, memoryIo, ROOT, runAuthn, spawnAuthn } from '../helpers/cli.js';
+import {
+  type AuthnProcess,
+  BUILT_BIN,
+  localInstall,
+  memoryIo,
+  printedTokenCommand,
+  ROOT,
+  runAuthn,
+  spawnAuthn,
+  spawnShell,
+} from '../helpers/cli.js';
 
 const BUILT_MAIN = 'dist/cjs/cli/main.js';
 
@@ -42,7 +52,8 @@ describe('authn dev-server', function () {
       const { runCli } = require('./${BUILT_MAIN}');
       const io = { stdout: { write() {} }, stderr: { write() {} }, stdin: [], env: {} };
       // lib/dev-server/* and oidc-provider (not lib/cli/dev-server.js, the command itself).
-      const loaded = () => Object.keys(require.cache).filter((file) => /[\\/]dev-server[\\/]|[\\/]oidc-provider[\\/]/.test(file)).length;
+      // (Matched below the build folder: the checkout's own folder may be called dev-server.)
+      const loaded = () => Object.keys(require.cache).filter((file) => /[\\/]cjs[\\/]dev-server[\\/]|[\\/]oidc-provider[\\/]/.test(file)).length;
       (async () => {
         const before = [];
         for (const argv of [['--help'], ['decode', 'a.b.c'], ['verify', '--help'], ['token', '--client-id', 'c']]) {
@@ -58,33 +69,104 @@ describe('authn dev-server', function () {
   });
 
   describe('as users run it', () => {
-    let server: AuthnProcess | undefined;
+    const started: AuthnProcess[] = [];
+    const printedPids: number[] = [];
     after(() => {
-      if (server?.child.exitCode === null) server.child.kill('SIGKILL');
+      for (const process_ of started) if (process_.child.exitCode === null) process_.child.kill('SIGKILL');
+      // A provider left running by a failed test (its launcher gone) is stopped by the id it printed.
+      for (const pid of printedPids) {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          // Already gone.
+        }
+      }
     });
 
-    it('prints an authn token line that gets a JWT access token, which authn verify accepts; SIGTERM stops it', async () => {
-      server = spawnAuthn(['dev-server', '--port', '0']);
-      const [, line = ''] = await server.waitFor(/get an access token:\n\s+(authn token [^\n]+)\n/);
-      const [, issuer = ''] = /issuer\s+(\S+)/.exec(server.stdout())!;
-      const [, audience = ''] = /audience\s+(\S+)/.exec(server.stdout())!;
-      expect(line).to.not.match(/['"\\]/); // a plain line: split at spaces as a shell would
-      const args = line.split(' ').slice(1);
-      expect(args.slice(0, 3)).to.deep.equal(['token', '--domain', new URL(issuer).host]);
-      expect(args).to.include('--protocol');
+    /** Waits for the banner; returns the issuer, audience and process id it printed. */
+    async function banner(running: AuthnProcess) {
+      await running.waitFor(/Press Ctrl\+C to stop\.\n/);
+      const text = running.stdout();
+      const pid = Number(/pid\s+(\d+)/.exec(text)![1]);
+      printedPids.push(pid);
+      return { issuer: /issuer\s+(\S+)/.exec(text)![1]!, audience: /audience\s+(\S+)/.exec(text)![1]!, pid };
+    }
 
-      const token = await runAuthn(args);
-      expect(token.code, token.stderr).to.equal(0);
+    /** Resolves once nothing answers at `url` any more (the provider stopped); rejects after 5 s. */
+    async function stopsAnswering(url: string): Promise<void> {
+      const deadline = Date.now() + 5000;
+      for (;;) {
+        try {
+          await (await fetch(url)).text();
+        } catch {
+          return;
+        }
+        if (Date.now() > deadline) throw new Error(`${url} still answers`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    }
+
+    it('prints its process id and an authn token line whose JWT authn verify accepts, and stops at once on SIGTERM', async () => {
+      const server = spawnAuthn(['dev-server', '--port', '0']);
+      started.push(server);
+      const { issuer, audience, pid } = await banner(server);
+      expect(pid).to.equal(server.child.pid);
+      const { env, args, line } = printedTokenCommand(server.stdout());
+      expect(line).to.not.match(/['"\\]/); // a plain line: split at spaces as a shell would
+      expect(args.slice(0, 3)).to.deep.equal(['token', '--domain', new URL(issuer).host]);
+      expect(args).to.include('--protocol').and.not.include('--client-secret');
+
+      const token = await runAuthn(args, env);
+      expect(token).to.deep.include({ code: 0, stderr: '' });
       expect(token.stdout).to.match(/^[\w-]+\.[\w-]+\.[\w-]+\n$/);
-      expect(token.stderr).to.match(/^authn: warning: a secret given with --client-secret/);
 
       const verified = await runAuthn(['verify', '-', '--issuer', issuer, '--audience', audience], {}, token.stdout);
       expect(verified.code, verified.stderr).to.equal(0);
       expect(JSON.parse(verified.stdout)).to.include({ iss: issuer, aud: audience, client_id: 'm2m-secret' });
 
+      const sent = Date.now();
       server.child.kill('SIGTERM');
       expect(await server.exited).to.equal(0);
+      expect(Date.now() - sent, 'milliseconds from SIGTERM to exit').to.be.below(1000);
       expect(server.stdout()).to.match(/authn dev-server: stopped\n$/);
+    });
+
+    describe('through npx in a local install', () => {
+      let folder: string | undefined;
+
+      before(function () {
+        if (!existsSync(`${ROOT}${BUILT_BIN}`)) {
+          console.warn('    SKIPPED: no build yet (npm test builds before it runs the specs)');
+          this.skip();
+        }
+        folder = localInstall();
+      });
+
+      after(() => {
+        if (folder !== undefined) rmSync(folder, { recursive: true, force: true });
+      });
+
+      it('prints an authn token line that works as printed', async () => {
+        const server = spawnShell('npx authn dev-server --port 0', folder!);
+        started.push(server);
+        await banner(server);
+        const { line } = printedTokenCommand(server.stdout());
+        const token = spawnShell(line, folder!);
+        expect(await token.exited, token.stderr()).to.equal(0);
+        expect(token.stdout()).to.match(/^[\w-]+\.[\w-]+\.[\w-]+\n$/);
+        expect(token.stderr()).to.equal('');
+      });
+
+      for (const signal of ['SIGTERM', 'SIGKILL'] as const) {
+        it(`stops when the npx that started it is killed with ${signal}`, async () => {
+          const server = spawnShell('exec npx authn dev-server --port 0', folder!);
+          started.push(server);
+          const { issuer, pid } = await banner(server);
+          expect(pid).to.not.equal(server.child.pid); // the provider runs below npx's shell
+          server.child.kill(signal);
+          await stopsAnswering(`${issuer}.well-known/openid-configuration`);
+        });
+      }
     });
   });
 });

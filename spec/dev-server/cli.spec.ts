@@ -6,7 +6,7 @@ import { expect } from 'chai';
 import { runDevServer } from '../../lib/dev-server/cli.js';
 import type { DevServer } from '../../lib/dev-server/dev-server.js';
 import { runCli } from '../../lib/cli/main.js';
-import { memoryIo } from '../helpers/cli.js';
+import { memoryIo, printedTokenCommand } from '../helpers/cli.js';
 import { rsaKeys } from '../helpers/keys.js';
 
 /** Collects what a command writes. */
@@ -78,9 +78,12 @@ describe('runDevServer', function () {
     expect(stdout).to.include("secret: it's-pinned");
     expect(stdout).to.include(`secret: ${server!.client('web-app').clientSecret}`);
     expect(stdout).to.include(
-      `authn token --domain 127.0.0.1:${server!.port} --protocol http --client-id m2m-secret ` +
-        `--client-secret='it'\\''s-pinned' --audience https://orders.example.com/`,
+      `    AUTHN_CLIENT_SECRET='it'\\''s-pinned' npx authn token --domain 127.0.0.1:${server!.port} --protocol http ` +
+        '--client-id m2m-secret --audience https://orders.example.com/\n',
     );
+    expect(printedTokenCommand(stdout).env.AUTHN_CLIENT_SECRET).to.equal("it's-pinned");
+    expect(stdout).to.include(`  pid        ${process.pid}  (stop with Ctrl+C or kill ${process.pid})\n`);
+    expect(stdout).to.include('  logins     answered at once, without a page\n');
     expect(stdout).to.match(/stopped\n$/);
     await fetch(server!.endpoints.discovery).then(
       () => expect.fail('the server still answers'),
@@ -88,7 +91,7 @@ describe('runDevServer', function () {
     );
   });
 
-  it('prints an authn token line that works with a client secret starting with a dash', async () => {
+  it('prints an authn token line that gives the secret in AUTHN_CLIENT_SECRET, which works even when it starts with a dash', async () => {
     writeFileSync(
       join(folder, 'dash.json'),
       JSON.stringify({ clients: [{ clientId: 'm2m-secret', clientSecret: '-starts-with-a-dash' }] }),
@@ -96,13 +99,51 @@ describe('runDevServer', function () {
     let exit: number | undefined;
     const io = memoryIo();
     const { code } = await run(['--config', join(folder, 'dash.json')], {}, async (_server, printed) => {
-      const [, line = ''] = /get an access token:\n\s+authn (token [^\n]+)\n/.exec(printed) ?? [];
-      expect(line).to.include('--client-secret=-starts-with-a-dash');
-      exit = await runCli(line.split(' '), io);
+      const { env, args, line } = printedTokenCommand(printed);
+      expect(line).to.match(/^AUTHN_CLIENT_SECRET=-starts-with-a-dash npx authn token /);
+      expect(args).to.not.include('--client-secret');
+      Object.assign(io.env, env);
+      exit = await runCli(args, io);
     });
     expect(code).to.equal(0);
     expect(exit, io.err).to.equal(0);
     expect(io.out).to.match(/^[\w-]+\.[\w-]+\.[\w-]+\n$/);
+    expect(io.err, 'no warning about a secret on the command line').to.equal('');
+  });
+
+  it('starts the standard profile under an issuer path, whose printed authn token line works by discovery', async () => {
+    let token = '';
+    const { code, stdout, server } = await run(
+      ['--profile', 'standard', '--issuer-path', '/realms/demo'],
+      {},
+      async (_server, printed) => {
+        const { env, args } = printedTokenCommand(printed);
+        const io = memoryIo(env);
+        expect(await runCli(args, io), io.err).to.equal(0);
+        token = io.out.trim();
+      },
+    );
+    expect(code).to.equal(0);
+    expect(server!.profile).to.equal('standard');
+    expect(server!.issuer).to.equal(`http://127.0.0.1:${server!.port}/realms/demo`);
+    expect(stdout).to.include('authn dev-server: an OpenID Provider (standard profile) for local development.');
+    expect(printedTokenCommand(stdout).args.join(' ')).to.equal(
+      `token --discovery-uri ${server!.issuer} --client-id m2m-secret --resource https://api.example.com/`,
+    );
+    const payload = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as Record<string, unknown>;
+    expect(payload).to.include({ iss: server!.issuer, aud: 'https://api.example.com/' });
+  });
+
+  it('takes the profile, issuer path and interactions from AUTHN_*, and prints the login form credentials', async () => {
+    const { code, stdout, server } = await run([], {
+      AUTHN_PROFILE: 'standard',
+      AUTHN_ISSUER_PATH: '/oauth2/default',
+      AUTHN_INTERACTIONS: 'form',
+    });
+    expect(code).to.equal(0);
+    expect(server).to.deep.include({ profile: 'standard', interactions: 'form' });
+    expect(server!.issuer).to.match(/\/oauth2\/default$/);
+    expect(stdout).to.include('  logins     a login form: username user-123, password password\n');
   });
 
   it('takes the port from the flag over AUTHN_PORT, and the config from AUTHN_CONFIG', async () => {
@@ -127,6 +168,12 @@ describe('runDevServer', function () {
     ['an unknown flag', ['--verbose'], "Unknown option '--verbose'"],
     ['a port that is not a number', ['--port', 'eighty'], '--port must be a number (got "eighty")'],
     ['a stray argument', ['start'], "Unexpected argument 'start'"],
+    ['an unknown profile', ['--profile', 'okta'], '--profile must be auth0 or standard (got "okta")'],
+    [
+      'an unknown interactions mode',
+      ['--interactions', 'browser'],
+      '--interactions must be auto or form (got "browser")',
+    ],
   ] as const) {
     it(`exits 2 with the usage for ${label}`, async () => {
       const { code, stderr, server } = await run([...argv]);
@@ -145,13 +192,13 @@ describe('runDevServer', function () {
     expect(public_.stderr).to.include('host must be a loopback address');
   });
 
-  it('stops cleanly on SIGINT and on SIGTERM when run as a process', async function () {
+  it('stops cleanly on SIGINT, SIGTERM and SIGHUP when run as a process', async function () {
     this.timeout(30_000);
     const script = join(import.meta.dirname, 'fixtures', 'run-dev-server.ts');
     // Under c8, the child's coverage would be merged with this process's from another compilation of the same files,
     // garbling both: send it elsewhere (Node puts NODE_V8_COVERAGE back into a child's environment when removed).
     const env = { ...process.env, NODE_V8_COVERAGE: join(folder, 'child-coverage') };
-    for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
       const child = spawn(process.execPath, ['--import', 'tsx', script, '--port', '0'], {
         stdio: ['ignore', 'pipe', 'pipe'],
         env,

@@ -1,5 +1,8 @@
 // The `authn` command line in specs: in memory (runCli with a CliIo), or as users run it (a child process).
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import type { CliIo } from '../../lib/cli/command.js';
@@ -94,15 +97,19 @@ export interface AuthnProcess {
 
 /** Starts `authn ARGS` as a child process and leaves it running. Stop it (`child.kill()`) in an `after` hook. */
 export function spawnAuthn(args: string[], env: Record<string, string> = {}, bin = SOURCE_BIN): AuthnProcess {
-  const child = spawn(process.execPath, command(bin, args), { cwd: ROOT, env: childEnv(env), stdio: 'pipe' });
+  return watch(spawn(process.execPath, command(bin, args), { cwd: ROOT, env: childEnv(env), stdio: 'pipe' }));
+}
+
+/** Follows a child's output and end. */
+function watch(child: ChildProcess): AuthnProcess {
   let stdout = '';
   let stderr = '';
   const listeners = new Set<() => void>();
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
     stdout += chunk;
     for (const listener of listeners) listener();
   });
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
   const exited = new Promise<number | string>((resolve) => {
     child.on('exit', (code, signal) => {
       resolve(code ?? signal ?? -1);
@@ -123,11 +130,51 @@ export function spawnAuthn(args: string[], env: Record<string, string> = {}, bin
             resolve(match);
           } else if (child.exitCode !== null || child.signalCode !== null) {
             listeners.delete(check);
-            reject(new Error(`authn ended before printing ${pattern}: ${stderr}`));
+            reject(new Error(`the command ended before printing ${pattern}: ${stderr}`));
           }
         };
         listeners.add(check);
         check();
       }),
   };
+}
+
+/** The `authn token` command line the dev server prints, split as a shell would run it. */
+export interface PrintedTokenCommand {
+  /** The whole line, as printed. */
+  line: string;
+  /** `AUTHN_CLIENT_SECRET`, unquoted. */
+  env: { AUTHN_CLIENT_SECRET: string };
+  /** The arguments after `npx authn`, from `token` on (none of them quoted). */
+  args: string[];
+}
+
+/** Reads the `AUTHN_CLIENT_SECRET=… npx authn token …` line of a dev server's banner. */
+export function printedTokenCommand(banner: string): PrintedTokenCommand {
+  const match =
+    /get an access token:\n\s+(AUTHN_CLIENT_SECRET=('(?:[^']|'\\'')*'|\S+) npx authn (token [^\n]+))\n/.exec(banner);
+  if (match === null) throw new Error(`no authn token line in:\n${banner}`);
+  const [, line = '', quoted = '', command = ''] = match;
+  const secret = quoted.startsWith("'") ? quoted.slice(1, -1).replaceAll(`'\\''`, "'") : quoted;
+  return { line, env: { AUTHN_CLIENT_SECRET: secret }, args: command.split(' ') };
+}
+
+/**
+ * A project folder where `npx authn` runs this repository's build, as after `npm install authn-client`: the
+ * package linked into node_modules and its executable in node_modules/.bin, made executable as npm does. Only
+ * PATH is passed to the commands run there. Remove it with `rmSync(folder, { recursive: true })`.
+ */
+export function localInstall(): string {
+  const folder = mkdtempSync(join(tmpdir(), 'authn-local-install-'));
+  mkdirSync(join(folder, 'node_modules', '.bin'), { recursive: true });
+  writeFileSync(join(folder, 'package.json'), JSON.stringify({ name: 'app', version: '1.0.0', private: true }));
+  symlinkSync(ROOT, join(folder, 'node_modules', 'authn-client'));
+  symlinkSync(`../authn-client/${BUILT_BIN}`, join(folder, 'node_modules', '.bin', 'authn'));
+  chmodSync(join(ROOT, BUILT_BIN), 0o755);
+  return folder;
+}
+
+/** Starts `command` through `sh -c` in `cwd`, with PATH only (as {@link spawnAuthn} does for `authn`). */
+export function spawnShell(command: string, cwd: string): AuthnProcess {
+  return watch(spawn('sh', ['-c', command], { cwd, env: childEnv({}), stdio: 'pipe' }));
 }
