@@ -14,7 +14,7 @@ import { type AuthState, authErrorHandler as koaErrorHandler, koaAuth } from '..
 import { MalformedRequest } from '../../lib/middleware/extract.js';
 import { jwkThumbprint } from '../../lib/token-verifier/jwk-thumbprint.js';
 import { API, get, now, startTestIssuer, type TestIssuer } from '../helpers/issuer.js';
-import { signJwt } from '../helpers/jwt.js';
+import { pkcs1Encoding, signJwt, withSignature } from '../helpers/jwt.js';
 import { rsaKeys } from '../helpers/keys.js';
 import { thrownBy } from '../helpers/secrets.js';
 import { type Served, serve } from '../helpers/serve.js';
@@ -166,6 +166,21 @@ describe('DPoP (RFC 9449)', () => {
       const again = await call(server, token, once);
       expect([again.status, again.json?.error_description]).to.deep.equal([401, 'The DPoP proof was already used']);
     });
+  });
+
+  it('refuses a proof forged for an RSA key with public exponent 1, even with a token bound to that key', async () => {
+    const { n } = rsaKeys('dpop-client').publicKey.export({ format: 'jwk' });
+    const jwk = { kty: 'RSA', n, e: 'AQ' };
+    const token = boundToken(jwkThumbprint(jwk));
+    const unsigned = proof(`${server.url}/orders`, token, {
+      alg: 'RS256',
+      key: rsaKeys('dpop-client').privateKey,
+      header: { jwk },
+    });
+    const input = unsigned.slice(0, unsigned.lastIndexOf('.'));
+    // With e = 1 the "signature" is EMSA-PKCS1-v1_5 of the signing input itself: no private key is needed.
+    const answer = await call(server, token, withSignature(unsigned, pkcs1Encoding('sha256', input, 256)));
+    expect([answer.status, answer.json?.error_description]).to.deep.equal([401, 'The DPoP proof signature is invalid']);
   });
 
   it('remembers at most maxReplayEntries proofs, forgetting the oldest first', async () => {

@@ -4,11 +4,17 @@ import FakeTimers from '@sinonjs/fake-timers';
 import { expect } from 'chai';
 import { JwksError, KeyNotFoundError } from '../../lib/errors.js';
 import { JWKS_PATH } from '../helpers/jwks-server.js';
-import { b64url, signSegments } from '../helpers/jwt.js';
+import { b64url, pkcs1Encoding, signSegments, withSignature } from '../helpers/jwt.js';
 import { ecKeys, rsaKeys } from '../helpers/keys.js';
 import { catalogue, jwk, KID, KINDS, rejects, signer, T } from './fixtures.js';
 
 type Clock = ReturnType<typeof FakeTimers.install>;
+
+/** A JWK `e`: the exponent's unsigned big-endian bytes, base64url. */
+function exponent(e: number): string {
+  const hex = e.toString(16);
+  return Buffer.from(hex.length % 2 === 0 ? hex : `0${hex}`, 'hex').toString('base64url');
+}
 
 describe('security catalogue B: kid and key selection', () => {
   const c = catalogue();
@@ -175,6 +181,26 @@ describe('security catalogue B: kid and key selection', () => {
         c.server.setKeys([{ kty: 'RSA', kid: 'weak', n: padded, e }]);
         await rejects(s().verify(s().good({}, { kid: 'weak', key: weak.privateKey })), 'ERR_JWKS_KEY_UNUSABLE');
       });
+
+      it('N34: rejects a token forged for an RSA key with public exponent 1 (the signature is the encoded message)', async () => {
+        const { n } = signer().publicKey.export({ format: 'jwk' });
+        c.server.setKeys([{ kty: 'RSA', kid: 'e1', n, e: 'AQ' }]);
+        // With e = 1, s^e mod n = s: the "signature" is EMSA-PKCS1-v1_5 of the signing input, no private key needed.
+        const unsigned = s().good({}, { kid: 'e1' });
+        const input = unsigned.slice(0, unsigned.lastIndexOf('.'));
+        const forged = withSignature(unsigned, pkcs1Encoding('sha256', input, 256));
+        const err = await rejects(s().verify(forged), 'ERR_JWKS_KEY_UNUSABLE');
+        expect(err.message).to.include('public exponent 1');
+      });
+
+      for (const e of [0, 2, 4, 65_536]) {
+        it(`N34: rejects a token whose kid names an RSA key with public exponent ${e}`, async () => {
+          const { n } = signer().publicKey.export({ format: 'jwk' });
+          c.server.setKeys([{ kty: 'RSA', kid: KID, n, e: exponent(e) }]);
+          const err = await rejects(s().verify(s().good()), 'ERR_JWKS_KEY_UNUSABLE');
+          expect(err.message).to.include(`public exponent ${e}`);
+        });
+      }
 
       describe('N35: invalid EC keys are ignored', () => {
         const ec = () => ecKeys('P-256');

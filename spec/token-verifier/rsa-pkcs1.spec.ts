@@ -2,16 +2,12 @@ import { constants, createHash, generateKeyPairSync, type KeyObject, privateEncr
 import { expect } from 'chai';
 import fc from 'fast-check';
 import { type Pkcs1Digest, pkcs1SignatureCheck } from '../../lib/token-verifier/rsa-pkcs1.js';
+import { DIGEST_INFO } from '../helpers/jwt.js';
 import { rsaKeys, type TestKeyPair } from '../helpers/keys.js';
 
 const SEED = 20_261_123;
 const DATA = 'eyJhbGciOiJSUzI1NiIsImtpZCI6ImsxIn0.eyJzdWIiOiJhdXRoMHwxMjMiLCJpc3MiOiJodHRwczovL2lzc3Vlci8ifQ';
 const DIGESTS: readonly Pkcs1Digest[] = ['sha256', 'sha384', 'sha512'];
-const DIGEST_INFO: Record<Pkcs1Digest, string> = {
-  sha256: '3031300d060960864801650304020105000420',
-  sha384: '3041300d060960864801650304020205000430',
-  sha512: '3051300d060960864801650304020305000440',
-};
 
 const bytesOf = (keys: TestKeyPair) => Math.ceil((keys.publicKey.asymmetricKeyDetails?.modulusLength ?? 0) / 8);
 
