@@ -1,7 +1,7 @@
 // Packs the library as npm would publish it, installs the tarball in an empty folder, and uses it from there
 // the four ways users do: ESM import, CommonJS require, and TypeScript against both.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { expect } from 'chai';
@@ -10,6 +10,19 @@ const root = resolve(import.meta.dirname, '..');
 const npm = (args: string[], cwd: string) =>
   execFileSync('npm', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 const node = (args: string[], cwd: string) => execFileSync(process.execPath, args, { cwd, encoding: 'utf8' });
+
+describe('package-lock.json', () => {
+  it("records package.json's dependency ranges in package-lock.json, as a fresh npm install would", () => {
+    const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as Record<string, unknown>;
+    const lock = JSON.parse(readFileSync(join(root, 'package-lock.json'), 'utf8')) as {
+      packages: Record<string, Record<string, unknown>>;
+    };
+    const locked = lock.packages[''] as Record<string, unknown>;
+    const fields = ['name', 'version', 'license', 'engines', 'dependencies', 'devDependencies', 'peerDependencies'];
+    for (const field of [...fields, 'peerDependenciesMeta'])
+      expect(locked[field], field).to.deep.equal(manifest[field]);
+  });
+});
 
 describe('the published package', function () {
   this.timeout(180_000);
