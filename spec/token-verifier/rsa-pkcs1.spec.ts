@@ -1,4 +1,13 @@
-import { constants, createHash, generateKeyPairSync, type KeyObject, privateEncrypt, sign, verify } from 'node:crypto';
+import {
+  constants,
+  createHash,
+  generateKeyPairSync,
+  type KeyObject,
+  privateEncrypt,
+  publicDecrypt,
+  sign,
+  verify,
+} from 'node:crypto';
 import { expect } from 'chai';
 import fc from 'fast-check';
 import { type Pkcs1Digest, pkcs1SignatureCheck } from '../../lib/token-verifier/rsa-pkcs1.js';
@@ -121,6 +130,20 @@ describe('pkcs1SignatureCheck', () => {
       expect(check(DATA, signature)).to.equal(false);
       expect(reference(keys, 'sha256', DATA, signature)).to.equal(false);
     }
+  });
+
+  it('refuses a valid signature whose leading zero byte is dropped, which RSAVP1 alone would read as the same number', () => {
+    const check = checkOf(keys, 'sha256');
+    let data = DATA;
+    let signature = sign('sha256', Buffer.from(data, 'latin1'), keys.privateKey);
+    for (let i = 0; signature[0] !== 0; i++) {
+      data = `${DATA}${i}`;
+      signature = sign('sha256', Buffer.from(data, 'latin1'), keys.privateKey);
+    }
+    expect(check(data, signature)).to.equal(true);
+    const short = signature.subarray(1);
+    expect(publicDecrypt({ key: keys.publicKey, padding: constants.RSA_NO_PADDING }, short)).to.have.length(k);
+    expect([check(data, short), reference(keys, 'sha256', data, short)]).to.deep.equal([false, false]);
   });
 
   it('hashes the signing input as its latin1 bytes, one per character, as the other signature checks do', () => {
