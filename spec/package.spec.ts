@@ -12,17 +12,30 @@ const npm = (args: string[], cwd: string) =>
 const node = (args: string[], cwd: string) => execFileSync(process.execPath, args, { cwd, encoding: 'utf8' });
 
 describe('package-lock.json', () => {
-  it("records package.json's dependency ranges in package-lock.json, as a fresh npm install would", () => {
+  it("records package.json's root entry (dependency ranges, engines, bin) as a fresh npm install writes it", () => {
     const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as Record<string, unknown>;
     const lock = JSON.parse(readFileSync(join(root, 'package-lock.json'), 'utf8')) as {
       packages: Record<string, Record<string, unknown>>;
     };
     const locked = lock.packages[''] as Record<string, unknown>;
     const fields = ['name', 'version', 'license', 'engines', 'dependencies', 'devDependencies', 'peerDependencies'];
-    for (const field of [...fields, 'peerDependenciesMeta'])
+    for (const field of [...fields, 'peerDependenciesMeta']) {
       expect(locked[field], field).to.deep.equal(manifest[field]);
+    }
+    // npm records bin paths without their leading './'.
+    const bin = Object.entries(manifest.bin as Record<string, string>).map(([name, path]) => [name, path.slice(2)]);
+    expect(locked.bin).to.deep.equal(Object.fromEntries(bin));
   });
 });
+
+/** The files `npm pack` puts in the package (it builds first). */
+let packedPaths: string[] | undefined;
+function packed(): string[] {
+  packedPaths ??= (
+    JSON.parse(npm(['pack', '--dry-run', '--json'], root)) as [{ files: { path: string }[] }]
+  )[0].files.map((file) => file.path);
+  return packedPaths;
+}
 
 describe('the published package', function () {
   this.timeout(180_000);
@@ -39,8 +52,7 @@ describe('the published package', function () {
   after(() => rmSync(folder, { recursive: true, force: true }));
 
   it('holds only the build, the readme, the changelog and package.json', () => {
-    const files = npm(['pack', '--dry-run', '--json'], root);
-    const paths = (JSON.parse(files) as [{ files: { path: string }[] }])[0].files.map((file) => file.path);
+    const paths = packed();
     expect(paths).to.include.members([
       'package.json',
       'README.md',
@@ -54,6 +66,24 @@ describe('the published package', function () {
     expect(paths.some((path) => path.startsWith('dist/') && path.endsWith('.ts') && !path.endsWith('.d.ts'))).to.equal(
       false,
     );
+  });
+
+  it('loads one implementation for import and require: the same classes, so instanceof holds across them', () => {
+    const check = [
+      "import { createRequire } from 'node:module';",
+      'const require = createRequire(import.meta.url);',
+      "const pairs = [['authn-client', await import('authn-client'), require('authn-client')]];",
+      "for (const sub of ['dev-server', 'express', 'fastify', 'koa']) pairs.push([sub, await import(`authn-client/${sub}`), require(`authn-client/${sub}`)]);",
+      'const differ = [];',
+      'for (const [name, esm, cjs] of pairs) {',
+      "  const names = (o) => Object.keys(o).filter((k) => k !== 'default' && k !== '__esModule').sort();",
+      '  if (names(esm).join() !== names(cjs).join() || names(esm).some((k) => esm[k] !== cjs[k])) differ.push(name);',
+      '}',
+      "const err = new (await import('authn-client')).ConfigurationError('x');",
+      "console.log(JSON.stringify(differ), err instanceof require('authn-client').ConfigurationError, pairs[0][1].GetToken === pairs[0][2].GetToken);",
+    ].join('\n');
+    const out = node(['--input-type=module', '-e', check], folder);
+    expect(out.trim()).to.equal('[] true true');
   });
 
   it('can be imported as an ES module', () => {
