@@ -37,6 +37,17 @@ function packed(): string[] {
   return packedPaths;
 }
 
+/**
+ * The targets of the Markdown links of a text, outside code: inline `[text](target)` and reference definitions
+ * `[label]: target`.
+ */
+function linkTargets(text: string): string[] {
+  const markdown = text.replace(/^```[\s\S]*?^```/gm, '').replace(/`[^`\n]*`/g, '');
+  const inline = [...markdown.matchAll(/\]\(([^)\s]+)\)/g)].map((match) => match[1] as string);
+  const references = [...markdown.matchAll(/^\[[^\]]+\]:\s*(\S+)/gm)].map((match) => match[1] as string);
+  return [...inline, ...references];
+}
+
 describe('the published package', function () {
   this.timeout(180_000);
   let folder: string;
@@ -51,21 +62,51 @@ describe('the published package', function () {
 
   after(() => rmSync(folder, { recursive: true, force: true }));
 
-  it('holds only the build, the readme, the changelog and package.json', () => {
+  it('holds only the build, the guides, the readme, the changelog and package.json', () => {
     const paths = packed();
+    const guides = readdirSync(join(root, 'docs'))
+      .filter((name) => name.endsWith('.md'))
+      .map((name) => `docs/${name}`);
     expect(paths).to.include.members([
       'package.json',
       'README.md',
       'CHANGELOG.md',
       'dist/esm/index.js',
       'dist/cjs/index.js',
+      ...guides,
     ]);
     expect(
-      paths.filter((path) => !/^(dist\/|package\.json$|README\.md$|CHANGELOG\.md$|LICENSE$)/.test(path)),
+      paths.filter(
+        (path) => !/^(dist\/|docs\/[a-z-]+\.md$|package\.json$|README\.md$|CHANGELOG\.md$|LICENSE$)/.test(path),
+      ),
     ).to.deep.equal([]);
     expect(paths.some((path) => path.startsWith('dist/') && path.endsWith('.ts') && !path.endsWith('.d.ts'))).to.equal(
       false,
     );
+  });
+
+  it('links from its README only to pages on the web or to files of this very version on unpkg', () => {
+    const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
+    const targets = linkTargets(readFileSync(join(root, 'README.md'), 'utf8'));
+    expect(targets).to.have.length.of.at.least(10);
+    const prefix = `https://unpkg.com/authn-client@${version}/`;
+    for (const target of targets) {
+      // A relative link goes nowhere on the registry's page; a link to the package must name this version.
+      expect(target, target).to.match(/^https:\/\//);
+      if (target.includes('unpkg.com')) {
+        expect(target.startsWith(prefix), target).to.equal(true);
+        expect(packed(), target).to.include(target.slice(prefix.length).split('#')[0]);
+      }
+    }
+  });
+
+  it('links from its guides only to files it ships, so that the links work in node_modules', () => {
+    for (const guide of packed().filter((path) => path.startsWith('docs/'))) {
+      for (const target of linkTargets(readFileSync(join(root, guide), 'utf8'))) {
+        if (/^(https?:|#)/.test(target)) continue;
+        expect(packed(), `${guide} → ${target}`).to.include(join('docs', target.split('#')[0] as string));
+      }
+    }
   });
 
   it('loads one implementation for import and require: the same classes, so instanceof holds across them', () => {

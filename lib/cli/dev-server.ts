@@ -1,11 +1,12 @@
 import type { runDevServer } from '../dev-server/cli.js';
+import { guideUrl } from '../version.js';
 import { type Command, stringFlag } from './command.js';
 
 /** Loads the dev server's command line: `import('../dev-server/cli.js')`, unless a test gives another loader. */
 export type DevServerLoader = () => Promise<{ runDevServer: typeof runDevServer }>;
 
 /**
- * `authn dev-server`: the embedded OpenID Provider of `lib/dev-server` (see docs/dev-server.md), run until SIGINT
+ * `authn dev-server`: the embedded OpenID Provider of `lib/dev-server` (see {@link guideUrl}), run until SIGINT
  * or SIGTERM. Its module, and `oidc-provider` with it, is imported only when this command runs (by `load`), so
  * that the other commands never load them.
  *
@@ -20,7 +21,8 @@ export const devServerCommand = (load: DevServerLoader = () => import('../dev-se
     'Starts an embedded OpenID Provider (node-oidc-provider) set up like an Auth0 tenant, prints its issuer, its',
     "clients and a ready 'authn token' command line, and runs until Ctrl+C. It logs in anyone who asks: it listens",
     'on loopback addresses only; never expose it. Needs the optional package oidc-provider (npm install -D',
-    'oidc-provider). The configuration file is described in docs/dev-server.md.',
+    "oidc-provider). The configuration file is described in the package's docs/dev-server.md:",
+    guideUrl('dev-server.md'),
   ].join('\n'),
   flags: [
     { name: 'port', type: 'string', value: 'P', description: 'TCP port (default 0: any free port)' },

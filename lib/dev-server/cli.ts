@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { AuthnError } from '../errors.js';
+import { guideUrl } from '../version.js';
 import { loadDevServerConfig } from './config-file.js';
 import { type DevServer, startDevServer } from './dev-server.js';
 import type { DevServerOptions } from './options.js';
@@ -30,9 +31,12 @@ Starts an embedded OpenID Provider set up like an Auth0 tenant, for local develo
 
   --port P        TCP port (0 = any free port)        [env AUTHN_PORT, default 0]
   --host H        loopback address to listen on      [env AUTHN_HOST, default 127.0.0.1]
-  --config FILE   JSON configuration (API, scopes, user, clients, keys; see docs/dev-server.md)
+  --config FILE   JSON configuration (API, scopes, user, clients, keys)
                                                        [env AUTHN_CONFIG]
   -h, --help      show this help
+
+The configuration file is described in the package's docs/dev-server.md:
+${guideUrl('dev-server.md')}
 `;
 
 /** Exit code of a command line that could not be understood. */
