@@ -225,4 +225,51 @@ describe('the published package', function () {
     const types = ['--types', 'node', '--typeRoots', join(root, 'node_modules/@types')];
     expect(() => node([tsc, ...args, ...types, 'esm.mts', 'cjs.cts'], folder)).to.not.throw();
   });
+
+  it('gives the subpaths types with moduleResolution bundler and node16 too, and the root with the old node10', () => {
+    writeFileSync(
+      join(folder, 'subpaths.ts'),
+      [
+        "import { AccessTokenVerifier } from 'authn-client';",
+        "import { auth } from 'authn-client/express';",
+        "import { koaAuth } from 'authn-client/koa';",
+        "import { startDevServer } from 'authn-client/dev-server';",
+        "export const v = new AccessTokenVerifier({ issuer: 'https://t.example/', audience: 'a' });",
+        'export const all = [auth, koaAuth, startDevServer];',
+      ].join('\n'),
+    );
+    writeFileSync(
+      join(folder, 'root.ts'),
+      "import { AccessTokenVerifier } from 'authn-client';\nexport const v = new AccessTokenVerifier({ issuer: 'https://t.example/', audience: 'a' });\n",
+    );
+    const tsc = join(root, 'node_modules/typescript/bin/tsc');
+    const common = [
+      '--noEmit',
+      '--strict',
+      '--target',
+      'es2022',
+      '--types',
+      'node',
+      '--typeRoots',
+      join(root, 'node_modules/@types'),
+    ];
+    // The subpaths are found through package.json "exports", which TypeScript reads with these resolutions only;
+    // node10 (the default with module commonjs) finds the root alone (README, "TypeScript").
+    for (const [module, resolution, file] of [
+      ['preserve', 'bundler', 'subpaths.ts'],
+      ['node16', 'node16', 'subpaths.ts'],
+      ['commonjs', 'node10', 'root.ts'],
+    ]) {
+      const args = [
+        tsc,
+        ...common,
+        '--module',
+        module as string,
+        '--moduleResolution',
+        resolution as string,
+        file as string,
+      ];
+      expect(() => node(args, folder), `${module}/${resolution}`).to.not.throw();
+    }
+  });
 });
