@@ -1,7 +1,7 @@
 // Packs the library as npm would publish it, installs the tarball in an empty folder, and uses it from there
 // the four ways users do: ESM import, CommonJS require, and TypeScript against both.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { expect } from 'chai';
@@ -10,6 +10,43 @@ const root = resolve(import.meta.dirname, '..');
 const npm = (args: string[], cwd: string) =>
   execFileSync('npm', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 const node = (args: string[], cwd: string) => execFileSync(process.execPath, args, { cwd, encoding: 'utf8' });
+
+describe('package-lock.json', () => {
+  it("records package.json's root entry (dependency ranges, engines, bin) as a fresh npm install writes it", () => {
+    const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as Record<string, unknown>;
+    const lock = JSON.parse(readFileSync(join(root, 'package-lock.json'), 'utf8')) as {
+      packages: Record<string, Record<string, unknown>>;
+    };
+    const locked = lock.packages[''] as Record<string, unknown>;
+    const fields = ['name', 'version', 'license', 'engines', 'dependencies', 'devDependencies', 'peerDependencies'];
+    for (const field of [...fields, 'peerDependenciesMeta']) {
+      expect(locked[field], field).to.deep.equal(manifest[field]);
+    }
+    // npm records bin paths without their leading './'.
+    const bin = Object.entries(manifest.bin as Record<string, string>).map(([name, path]) => [name, path.slice(2)]);
+    expect(locked.bin).to.deep.equal(Object.fromEntries(bin));
+  });
+});
+
+/** The files `npm pack` puts in the package (it builds first). */
+let packedPaths: string[] | undefined;
+function packed(): string[] {
+  packedPaths ??= (
+    JSON.parse(npm(['pack', '--dry-run', '--json'], root)) as [{ files: { path: string }[] }]
+  )[0].files.map((file) => file.path);
+  return packedPaths;
+}
+
+/**
+ * The targets of the Markdown links of a text, outside code: inline `[text](target)` and reference definitions
+ * `[label]: target`.
+ */
+function linkTargets(text: string): string[] {
+  const markdown = text.replace(/^```[\s\S]*?^```/gm, '').replace(/`[^`\n]*`/g, '');
+  const inline = [...markdown.matchAll(/\]\(([^)\s]+)\)/g)].map((match) => match[1] as string);
+  const references = [...markdown.matchAll(/^\[[^\]]+\]:\s*(\S+)/gm)].map((match) => match[1] as string);
+  return [...inline, ...references];
+}
 
 describe('the published package', function () {
   this.timeout(180_000);
@@ -25,22 +62,69 @@ describe('the published package', function () {
 
   after(() => rmSync(folder, { recursive: true, force: true }));
 
-  it('holds only the build, the readme, the changelog and package.json', () => {
-    const files = npm(['pack', '--dry-run', '--json'], root);
-    const paths = (JSON.parse(files) as [{ files: { path: string }[] }])[0].files.map((file) => file.path);
+  it('holds only the build, the guides, the readme, the changelog and package.json', () => {
+    const paths = packed();
+    const guides = readdirSync(join(root, 'docs'))
+      .filter((name) => name.endsWith('.md'))
+      .map((name) => `docs/${name}`);
     expect(paths).to.include.members([
       'package.json',
       'README.md',
       'CHANGELOG.md',
       'dist/esm/index.js',
       'dist/cjs/index.js',
+      ...guides,
     ]);
     expect(
-      paths.filter((path) => !/^(dist\/|package\.json$|README\.md$|CHANGELOG\.md$|LICENSE$)/.test(path)),
+      paths.filter(
+        (path) => !/^(dist\/|docs\/[a-z-]+\.md$|package\.json$|README\.md$|CHANGELOG\.md$|LICENSE$)/.test(path),
+      ),
     ).to.deep.equal([]);
     expect(paths.some((path) => path.startsWith('dist/') && path.endsWith('.ts') && !path.endsWith('.d.ts'))).to.equal(
       false,
     );
+  });
+
+  it('links from its README only to pages on the web or to files of this very version on unpkg', () => {
+    const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
+    const targets = linkTargets(readFileSync(join(root, 'README.md'), 'utf8'));
+    expect(targets).to.have.length.of.at.least(10);
+    const prefix = `https://unpkg.com/authn-client@${version}/`;
+    for (const target of targets) {
+      // A relative link goes nowhere on the registry's page; a link to the package must name this version.
+      expect(target, target).to.match(/^https:\/\//);
+      if (target.includes('unpkg.com')) {
+        expect(target.startsWith(prefix), target).to.equal(true);
+        expect(packed(), target).to.include(target.slice(prefix.length).split('#')[0]);
+      }
+    }
+  });
+
+  it('links from its guides only to files it ships, so that the links work in node_modules', () => {
+    for (const guide of packed().filter((path) => path.startsWith('docs/'))) {
+      for (const target of linkTargets(readFileSync(join(root, guide), 'utf8'))) {
+        if (/^(https?:|#)/.test(target)) continue;
+        expect(packed(), `${guide} → ${target}`).to.include(join('docs', target.split('#')[0] as string));
+      }
+    }
+  });
+
+  it('loads one implementation for import and require: the same classes, so instanceof holds across them', () => {
+    const check = [
+      "import { createRequire } from 'node:module';",
+      'const require = createRequire(import.meta.url);',
+      "const pairs = [['authn-client', await import('authn-client'), require('authn-client')]];",
+      "for (const sub of ['dev-server', 'express', 'fastify', 'koa']) pairs.push([sub, await import(`authn-client/${sub}`), require(`authn-client/${sub}`)]);",
+      'const differ = [];',
+      'for (const [name, esm, cjs] of pairs) {',
+      "  const names = (o) => Object.keys(o).filter((k) => k !== 'default' && k !== '__esModule').sort();",
+      '  if (names(esm).join() !== names(cjs).join() || names(esm).some((k) => esm[k] !== cjs[k])) differ.push(name);',
+      '}',
+      "const err = new (await import('authn-client')).ConfigurationError('x');",
+      "console.log(JSON.stringify(differ), err instanceof require('authn-client').ConfigurationError, pairs[0][1].GetToken === pairs[0][2].GetToken);",
+    ].join('\n');
+    const out = node(['--input-type=module', '-e', check], folder);
+    expect(out.trim()).to.equal('[] true true');
   });
 
   it('can be imported as an ES module', () => {
@@ -140,5 +224,52 @@ describe('the published package', function () {
     ];
     const types = ['--types', 'node', '--typeRoots', join(root, 'node_modules/@types')];
     expect(() => node([tsc, ...args, ...types, 'esm.mts', 'cjs.cts'], folder)).to.not.throw();
+  });
+
+  it('gives the subpaths types with moduleResolution bundler and node16 too, and the root with the old node10', () => {
+    writeFileSync(
+      join(folder, 'subpaths.ts'),
+      [
+        "import { AccessTokenVerifier } from 'authn-client';",
+        "import { auth } from 'authn-client/express';",
+        "import { koaAuth } from 'authn-client/koa';",
+        "import { startDevServer } from 'authn-client/dev-server';",
+        "export const v = new AccessTokenVerifier({ issuer: 'https://t.example/', audience: 'a' });",
+        'export const all = [auth, koaAuth, startDevServer];',
+      ].join('\n'),
+    );
+    writeFileSync(
+      join(folder, 'root.ts'),
+      "import { AccessTokenVerifier } from 'authn-client';\nexport const v = new AccessTokenVerifier({ issuer: 'https://t.example/', audience: 'a' });\n",
+    );
+    const tsc = join(root, 'node_modules/typescript/bin/tsc');
+    const common = [
+      '--noEmit',
+      '--strict',
+      '--target',
+      'es2022',
+      '--types',
+      'node',
+      '--typeRoots',
+      join(root, 'node_modules/@types'),
+    ];
+    // The subpaths are found through package.json "exports", which TypeScript reads with these resolutions only;
+    // node10 (the default with module commonjs) finds the root alone (README, "TypeScript").
+    for (const [module, resolution, file] of [
+      ['preserve', 'bundler', 'subpaths.ts'],
+      ['node16', 'node16', 'subpaths.ts'],
+      ['commonjs', 'node10', 'root.ts'],
+    ]) {
+      const args = [
+        tsc,
+        ...common,
+        '--module',
+        module as string,
+        '--moduleResolution',
+        resolution as string,
+        file as string,
+      ];
+      expect(() => node(args, folder), `${module}/${resolution}`).to.not.throw();
+    }
   });
 });

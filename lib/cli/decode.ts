@@ -1,5 +1,6 @@
 import { decodeJwt } from '../token-verifier/jwt.js';
 import { type Command, EXIT, tokenArgument } from './command.js';
+import { tokenJson } from './json-output.js';
 
 /** The time claims shown in readable form on stderr. */
 const TIMES = ['iat', 'nbf', 'auth_time', 'exp'] as const;
@@ -21,7 +22,8 @@ function timeLines(payload: Record<string, unknown>, now: number): string[] {
  * `authn decode`: prints a JWT's header and payload as one JSON object (`{ "header": …, "payload": … }`) on
  * stdout, **without verifying anything**; the `UNVERIFIED` warning and the readable times go to stderr, so that
  * `authn decode T | jq .payload.sub` works. Decoding is the library's JWT parser's (no second parser): a token
- * that is not a well-formed compact JWS is exit 1 with the parser's reason.
+ * that is not a well-formed compact JWS is exit 1 with the parser's reason, and so is one too deep or too large
+ * to print (`tokenJson`).
  *
  * @example
  * await runCli(['decode', '-'], io);
@@ -37,14 +39,15 @@ export const decodeCommand: Command = {
   ].join('\n'),
   positionals: true,
   flags: [],
-  failure: 'the token is not a well-formed JWT',
+  failure: 'the token is not a well-formed JWT, or too deep or too large to print',
   examples: ['authn decode "$TOKEN" | jq .payload', 'pbpaste | authn decode - 2>/dev/null | jq -r .payload.sub'],
 
   async run(input, io) {
     const { header, payload } = decodeJwt(await tokenArgument(input, io));
+    const text = tokenJson({ header, payload });
     io.stderr.write('authn decode: UNVERIFIED: the signature and the claims were not checked\n');
     for (const line of timeLines(payload, Date.now())) io.stderr.write(line);
-    io.stdout.write(`${JSON.stringify({ header, payload }, null, 2)}\n`);
+    io.stdout.write(`${text}\n`);
     return EXIT.ok;
   },
 };

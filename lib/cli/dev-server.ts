@@ -1,13 +1,14 @@
 import type { runDevServer } from '../dev-server/cli.js';
+import { guideUrl } from '../version.js';
 import { type Command, stringFlag } from './command.js';
 
 /** Loads the dev server's command line: `import('../dev-server/cli.js')`, unless a test gives another loader. */
 export type DevServerLoader = () => Promise<{ runDevServer: typeof runDevServer }>;
 
 /**
- * `authn dev-server`: the embedded OpenID Provider of `lib/dev-server` (see docs/dev-server.md), run until SIGINT,
- * SIGTERM or SIGHUP, or until the npm process that started it ends. Its module, and `oidc-provider` with it, is imported only when this command runs (by `load`), so
- * that the other commands never load them.
+ * `authn dev-server`: the embedded OpenID Provider of `lib/dev-server` (see {@link guideUrl}), run until SIGINT,
+ * SIGTERM or SIGHUP, or until the npm process that started it ends. Its module, and `oidc-provider` with it, is
+ * imported only when this command runs (by `load`), so that the other commands never load them.
  *
  * @example
  * await runCli(['dev-server', '--port', '4000'], io, [devServerCommand()]); // resolves once Ctrl+C stopped it
@@ -24,7 +25,8 @@ export const devServerCommand = (load: DevServerLoader = () => import('../dev-se
     'SIGTERM or SIGHUP, or until the npm process that started it (npx) ends. With --interactions form, logins go',
     'through a login page (the test user and its password are printed) instead of at once. It logs in anyone who',
     'asks: it listens on loopback addresses only; never expose it. Needs the optional package oidc-provider',
-    '(npm install -D oidc-provider). The configuration file is described in docs/dev-server.md.',
+    "(npm install -D oidc-provider). The configuration file is described in the package's docs/dev-server.md:",
+    guideUrl('dev-server.md'),
   ].join('\n'),
   flags: [
     { name: 'port', type: 'string', value: 'P', description: 'TCP port (default 0: any free port)' },

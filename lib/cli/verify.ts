@@ -16,6 +16,7 @@ import {
   timeoutFlagOf,
   tokenArgument,
 } from './command.js';
+import { tokenJson } from './json-output.js';
 
 function required(values: FlagValues, name: string): string {
   const value = stringFlag(values, name);
@@ -232,7 +233,7 @@ export const verifyCommand: Command = {
       io.stderr.write(`authn verify: could not fetch keys (${error.code}): ${error.message}\n`);
       return EXIT.failure;
     }
-    io.stdout.write(`${JSON.stringify(claims, null, 2)}\n`);
+    io.stdout.write(`${tokenJson(claims)}\n`);
     return EXIT.ok;
   },
 };

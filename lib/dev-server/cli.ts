@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { AuthnError } from '../errors.js';
+import { guideUrl } from '../version.js';
 import { loadDevServerConfig } from './config-file.js';
 import { type DevServer, startDevServer } from './dev-server.js';
 import { watchLauncher } from './launcher-watch.js';
@@ -38,9 +39,12 @@ SIGHUP, and when the npm process that started it (npx, an npm script) ends.
   --profile NAME        auth0 or standard                               [env AUTHN_PROFILE, default auth0]
   --issuer-path PATH    the issuer's path, e.g. /realms/demo (standard) [env AUTHN_ISSUER_PATH]
   --interactions MODE   auto (log in at once) or form (a login page)    [env AUTHN_INTERACTIONS, default auto]
-  --config FILE         JSON configuration (API, scopes, user, clients, keys; see docs/dev-server.md)
+  --config FILE         JSON configuration (API, scopes, user, clients, keys)
                                                                         [env AUTHN_CONFIG]
   -h, --help            show this help
+
+The configuration file is described in the package's docs/dev-server.md:
+${guideUrl('dev-server.md')}
 `;
 
 /** Exit code of a command line that could not be understood. */

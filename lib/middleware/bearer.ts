@@ -273,8 +273,9 @@ export class BearerAuthenticator<R extends BearerRequest = BearerRequest> {
     };
     const acceptBound = checkFlag(options.acceptBoundTokens, 'acceptBoundTokens');
     const dpop = dpopSettings<R>(options.dpop);
-    this.#dpop = dpop === undefined ? undefined : new DpopProofVerifier<R>(dpop, checkLeeway(options.leeway));
     this.#clock = checkClock(options.clock);
+    this.#dpop =
+      dpop === undefined ? undefined : new DpopProofVerifier<R>(dpop, checkLeeway(options.leeway), this.#clock);
     this.#remember = (auth) => {
       if (auth.payload.cnf !== undefined && !acceptBound) throw boundToken(realm);
       (auth as Tagged)[REALM] = realm;
@@ -329,20 +330,16 @@ export class BearerAuthenticator<R extends BearerRequest = BearerRequest> {
   #authenticateDpop(dpop: DpopProofVerifier<R>, credentials: DpopCredentials, req: R): Promise<AuthResult> {
     const { realm, retryAfter } = this;
     const algs = dpop.settings.algorithms;
-    return this.#router.verify(credentials.token, req).then(
-      (auth) => {
-        try {
-          dpop.verify(credentials.proof, credentials.token, auth.payload, req, this.#clock());
-        } catch (error) {
-          throw toDpopError(error, realm, retryAfter, algs);
-        }
+    return this.#router
+      .verify(credentials.token, req)
+      .then(async (auth) => {
+        await dpop.verify(credentials.proof, credentials.token, auth.payload, req, this.#clock());
         (auth as Tagged)[REALM] = realm;
         return auth;
-      },
-      (error: unknown) => {
+      })
+      .catch((error: unknown) => {
         throw toDpopError(error, realm, retryAfter, algs);
-      },
-    );
+      });
   }
 
   /**

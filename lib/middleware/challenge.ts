@@ -8,6 +8,7 @@ import {
   InvalidTokenError,
   NetworkError,
   ServiceUnavailableError,
+  StoreUnavailableError,
   TokenValidationError,
   UnauthorizedError,
 } from '../errors.js';
@@ -105,9 +106,12 @@ export function unauthorized(realm: string, dpopAlgs?: readonly string[], dpopOn
 /**
  * The answer to a token presented with the DPoP scheme that failed: a refused token becomes 401
  * `invalid_token` and a failed proof 401 `invalid_dpop_proof`, each with a DPoP challenge; a key source that is
- * down is the usual 503.
+ * down is the usual 503, and so is a replay store that is down (a proof not checked for replay is not accepted).
  */
 export function toDpopError(error: unknown, realm: string, retryAfter: number, algs: readonly string[]): unknown {
+  if (error instanceof StoreUnavailableError) {
+    return unavailable(retryAfter, error, 'The DPoP proof cannot be checked now; the replay store is unavailable');
+  }
   if (error instanceof DpopProofFailure) {
     return new InvalidDpopProofError(error.message, {
       cause: error,
@@ -154,13 +158,18 @@ export function insufficientScope(
 }
 
 /**
- * 503 with `Retry-After`: the key source is down and no cached key could decide. The delay is the seconds until
- * the key source is tried again when the error says (`NetworkError.retryAt`, at least 1), else `retryAfter`.
+ * 503 with `Retry-After`: the key source (or, with `description` saying so, another source the check needs) is
+ * down and nothing cached could decide. The delay is the seconds until the source is tried again when the error
+ * says (`NetworkError.retryAt`, at least 1), else `retryAfter`.
  */
-export function unavailable(retryAfter: number, cause?: unknown): ServiceUnavailableError {
+export function unavailable(
+  retryAfter: number,
+  cause?: unknown,
+  description = 'The token cannot be verified now; the key source is unavailable',
+): ServiceUnavailableError {
   const retryAt = cause instanceof NetworkError ? cause.retryAt : undefined;
   const seconds = retryAt === undefined ? retryAfter : Math.max(1, Math.ceil((retryAt - Date.now()) / 1000));
-  return new ServiceUnavailableError('The token cannot be verified now; the key source is unavailable', {
+  return new ServiceUnavailableError(description, {
     cause,
     headers: { 'Retry-After': String(seconds) },
   });

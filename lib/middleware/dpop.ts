@@ -6,6 +6,7 @@ import { jwkThumbprint } from '../token-verifier/jwk-thumbprint.js';
 import { isNumericDate } from '../token-verifier/claims.js';
 import { parseJwt, type ParseOptions } from '../token-verifier/jwt.js';
 import { type BearerRequest, credentialsOf, headerLines, MalformedRequest } from './extract.js';
+import { MemoryReplayStore, type ReplayStore } from './replay-store.js';
 
 /** Options of DPoP (RFC 9449) in the API middleware: the `dpop` option, when it is an object. */
 export interface DpopOptions<R = BearerRequest> {
@@ -25,8 +26,18 @@ export interface DpopOptions<R = BearerRequest> {
    * in production, give this with a fixed origin (which also covers a proxy that changes scheme or host).
    */
   url?: (req: R) => string;
-  /** Proofs (`jti`) remembered to refuse a replay within their lifetime; the oldest go first. @defaultValue 10000 */
+  /**
+   * Proofs (`jti`) the default in-memory replay store remembers to refuse a replay within their lifetime; the
+   * oldest go first. Not with `replayStore`. @defaultValue 10000
+   */
   maxReplayEntries?: number;
+  /**
+   * Where accepted proofs are remembered. The default, a {@link MemoryReplayStore}, sees only this process: behind
+   * a load balancer a proof replayed to another replica passes, so give every replica one
+   * {@link RedisReplayStore}. A store that fails makes the middleware answer 503 (fail closed).
+   * @defaultValue a new `MemoryReplayStore({ maxEntries: maxReplayEntries })`
+   */
+  replayStore?: ReplayStore;
 }
 
 /** What the middleware reads of a request for DPoP, besides the headers. */
@@ -105,6 +116,8 @@ export interface DpopSettings<R> {
   readonly algorithms: readonly AsymmetricAlgorithm[];
   readonly proofMaxAge: number;
   readonly url: ((req: R) => string) | undefined;
+  /** The store given, or `undefined` for a memory store of `maxReplayEntries` on the middleware's clock. */
+  readonly replayStore: ReplayStore | undefined;
   readonly maxReplayEntries: number;
 }
 
@@ -129,11 +142,18 @@ export function dpopSettings<R>(value: unknown): DpopSettings<R> | undefined {
   if (!Number.isSafeInteger(maxReplayEntries) || maxReplayEntries < 1) {
     throw new ConfigurationError('dpop.maxReplayEntries must be a whole number above 0', 'dpop');
   }
+  const { replayStore } = options;
+  if (replayStore !== undefined && typeof replayStore?.remember !== 'function') {
+    throw new ConfigurationError('dpop.replayStore must be a ReplayStore (a remember method)', 'dpop');
+  }
+  if (replayStore !== undefined && options.maxReplayEntries !== undefined) {
+    throw new ConfigurationError('dpop.maxReplayEntries is for the default store; not with dpop.replayStore', 'dpop');
+  }
   if (options.url !== undefined && typeof options.url !== 'function') {
     throw new ConfigurationError('dpop.url must be a function of the request', 'dpop');
   }
   const algorithms = algorithmList<AsymmetricAlgorithm>(options.algorithms ?? DEFAULT_ALGORITHMS, false, 'dpop');
-  return { required, algorithms, proofMaxAge, url: options.url, maxReplayEntries };
+  return { required, algorithms, proofMaxAge, url: options.url, replayStore, maxReplayEntries };
 }
 
 /** The URL a request was sent to, without query or fragment, as `htu` must name it (RFC 9449 §4.3 step 9). */
@@ -158,19 +178,24 @@ function normalisedUrl(text: string): string | undefined {
 /**
  * Checks DPoP proofs (RFC 9449 §4.3) for one middleware: the proof's header (`typ: dpop+jwt`, an allowed
  * asymmetric `alg`, a public `jwk` that suits it) and signature; `htm`, `htu`, `iat` within `proofMaxAge` and
- * the leeway, `ath` equal to the hash of the access token, a `jti` not seen before within the proof's lifetime;
- * and that the token's `cnf.jkt` is the thumbprint of the proof's key (RFC 9449 §6).
+ * the leeway, `ath` equal to the hash of the access token, and that the token's `cnf.jkt` is the thumbprint of
+ * the proof's key (RFC 9449 §6); then, last, that its `jti` was not used before within the proof's lifetime, in
+ * the replay store.
  */
 export class DpopProofVerifier<R extends DpopRequest = DpopRequest> {
   readonly settings: DpopSettings<R>;
   readonly #leeway: number;
   readonly #parse: ParseOptions;
-  /** `jkt:jti` of the proofs seen, with the epoch seconds until which each could still be replayed. */
-  readonly #seen = new Map<string, number>();
+  /** Where `jkt:jti` of the proofs accepted are remembered. */
+  readonly #replays: ReplayStore;
 
-  constructor(settings: DpopSettings<R>, leeway: number) {
+  /** `clock`: the middleware's, epoch seconds; the default replay store runs on it. */
+  constructor(settings: DpopSettings<R>, leeway: number, clock: () => number) {
     this.settings = settings;
     this.#leeway = leeway;
+    this.#replays =
+      settings.replayStore ??
+      new MemoryReplayStore({ maxEntries: settings.maxReplayEntries, clock: () => clock() * 1000 });
     this.#parse = {
       algorithms: settings.algorithms,
       maxLength: MAX_PROOF_LENGTH,
@@ -183,9 +208,16 @@ export class DpopProofVerifier<R extends DpopRequest = DpopRequest> {
   /**
    * Verifies `proof` for a request that presented `token`, whose verified claims are `payload`.
    *
-   * @throws {DpopProofFailure} for a proof that fails a check, or a token not bound to the proof's key.
+   * @throws {DpopProofFailure} (rejects) for a proof that fails a check or was used before, or a token not bound
+   *   to the proof's key; the replay store's own failure (a `StoreUnavailableError`) as it is.
    */
-  verify(proof: string, token: string, payload: Readonly<Record<string, unknown>>, req: R, now: number): void {
+  async verify(
+    proof: string,
+    token: string,
+    payload: Readonly<Record<string, unknown>>,
+    req: R,
+    now: number,
+  ): Promise<void> {
     let jwt;
     try {
       jwt = parseJwt(proof, this.#parse);
@@ -222,20 +254,9 @@ export class DpopProofVerifier<R extends DpopRequest = DpopRequest> {
     if (jkt === undefined || typeof cnf !== 'object' || cnf === null || cnf.jkt !== jkt) {
       refuse('The token is not bound to the DPoP proof key', 'cnf');
     }
-    this.#remember(`${jkt}:${jti}`, until, now);
-  }
-
-  /** Refuses a proof seen before; remembers it until it could no longer be replayed. */
-  #remember(id: string, until: number, now: number): void {
-    const seen = this.#seen;
-    const known = seen.get(id);
-    if (known !== undefined && now < known) refuse('The DPoP proof was already used', 'jti');
-    if (seen.size >= this.settings.maxReplayEntries) {
-      for (const [entry, expiry] of seen) {
-        if (expiry <= now || seen.size >= this.settings.maxReplayEntries) seen.delete(entry);
-        else break;
-      }
+    // Remembered until the proof could no longer be accepted anyway.
+    if (!(await this.#replays.remember(`${jkt}:${jti}`, (until - now) * 1000))) {
+      refuse('The DPoP proof was already used', 'jti');
     }
-    seen.set(id, until);
   }
 }

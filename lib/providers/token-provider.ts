@@ -86,6 +86,17 @@ const MAX_POLLS = 600;
 const FIRST_BACKOFF = 1000;
 const MAX_BACKOFF = 60_000;
 
+/** What a look in the store gives when the store failed: the renewal then does without the store. */
+const STORE_FAILED = Symbol('store failed');
+/** What a look in the store found: a token, none, or {@link STORE_FAILED}. */
+type Look = StoredToken | undefined | typeof STORE_FAILED;
+
+/**
+ * How a renewal starts: `look` in the store first; the caller has just `looked` and found nothing; or `direct`,
+ * the store failed and is not asked again (no lock, no write): the token endpoint is.
+ */
+type RenewalStart = 'look' | 'looked' | 'direct';
+
 /** The processes' in-flight renewals, per store and key: providers sharing a store share one grant. */
 const flights = new WeakMap<TokenStore, Map<string, Promise<StoredToken>>>();
 
@@ -203,8 +214,10 @@ export class CachedTokenProvider implements AuthenticationProvider {
     return token.expiresAt - Math.min(this.#skew, lifetime / 2);
   }
 
-  #isFresh(token: StoredToken | undefined): token is StoredToken {
-    return token !== undefined && token.accessToken !== this.#rejected && this.#clock() < this.#refreshAtOf(token);
+  #isFresh(token: Look): token is StoredToken {
+    return (
+      typeof token === 'object' && token.accessToken !== this.#rejected && this.#clock() < this.#refreshAtOf(token)
+    );
   }
 
   #adopt(token: StoredToken): void {
@@ -260,24 +273,21 @@ export class CachedTokenProvider implements AuthenticationProvider {
 
   async #lookup(): Promise<StoredToken> {
     const stored = await this.#storeGet();
-    if (stored !== undefined && stored.accessToken !== this.#rejected && this.#clock() < stored.expiresAt) {
+    if (typeof stored === 'object' && stored.accessToken !== this.#rejected && this.#clock() < stored.expiresAt) {
       // Another process (or provider) holds a valid token: use it, and renew it in the background if it is due.
       this.#adopt(stored);
       this.#cached();
       return stored;
     }
-    const token = await this.#renew(true);
+    const token = await this.#renew(stored === STORE_FAILED ? 'direct' : 'looked');
     this.#adopt(token);
     this.#failures = 0;
     this.#retryAt = 0;
     return token;
   }
 
-  /**
-   * One renewal per store and key in this process, whichever provider asks. `looked`: the caller has just found
-   * no valid token in the store, so the first look can be skipped.
-   */
-  #renew(looked = false): Promise<StoredToken> {
+  /** One renewal per store and key in this process, whichever provider asks; `start` says how it begins. */
+  #renew(start: RenewalStart = 'look'): Promise<StoredToken> {
     const key = this.#source.cacheKey;
     let perStore = flights.get(this.#store);
     if (perStore === undefined) {
@@ -287,47 +297,56 @@ export class CachedTokenProvider implements AuthenticationProvider {
     let flight = perStore.get(key);
     if (flight === undefined) {
       const map = perStore;
-      flight = this.#coordinate(looked).finally(() => map.delete(key));
+      flight = this.#coordinate(start).finally(() => map.delete(key));
       perStore.set(key, flight);
     }
     return flight;
   }
 
-  /** Takes a fresh token from the store, or the store's lock and a grant, or waits for the lock's holder. */
-  async #coordinate(looked: boolean): Promise<StoredToken> {
+  /**
+   * Takes a fresh token from the store, or the store's lock and a grant, or waits for the lock's holder. Once a
+   * store call has failed (a store that is down answers each call only at its deadline), the renewal does without
+   * the store: it grants at once and does not store the token (availability wins over the grant quota).
+   */
+  async #coordinate(start: RenewalStart): Promise<StoredToken> {
     const store = this.#store;
     const key = this.#source.cacheKey;
-    let stored = looked ? undefined : await this.#storeGet();
+    let stored: Look = start === 'look' ? await this.#storeGet() : undefined;
+    if (start === 'direct' || stored === STORE_FAILED) return this.#grant(false);
     if (this.#isFresh(stored)) return stored;
-    if (store.lock === undefined) return this.#grant();
+    if (store.lock === undefined) return this.#grant(true);
     for (let polls = 0; ; polls++) {
       let lock;
       try {
         lock = await store.lock(key);
       } catch (failure) {
         this.#report(asAuthnError(failure, 'token store lock'));
-        return this.#grant();
+        return this.#grant(false);
       }
       if (lock !== undefined) {
         try {
           // Someone may have stored a token between our look and our lock.
           stored = await this.#storeGet();
           if (this.#isFresh(stored)) return stored;
-          return await this.#grant();
+          return await this.#grant(stored !== STORE_FAILED);
         } finally {
           await lock.release().catch((failure: unknown) => this.#report(asAuthnError(failure, 'lock release')));
         }
       }
       // A holder that neither stores a token nor lets its lock expire is not waited for forever.
-      if (polls >= MAX_POLLS) return this.#grant();
+      if (polls >= MAX_POLLS) return this.#grant(true);
       await sleep(POLL_INTERVAL * (0.5 + Math.random()));
       stored = await this.#storeGet();
+      if (stored === STORE_FAILED) return this.#grant(false);
       if (this.#isFresh(stored)) return stored;
     }
   }
 
-  /** Asks the source for a new token and stores it with a time to live that ends before it expires. */
-  async #grant(): Promise<StoredToken> {
+  /**
+   * Asks the source for a new token and, when `keep`, stores it with a time to live that ends before it
+   * expires.
+   */
+  async #grant(keep: boolean): Promise<StoredToken> {
     let token: StoredToken;
     try {
       token = await this.#source.fetchToken();
@@ -345,7 +364,7 @@ export class CachedTokenProvider implements AuthenticationProvider {
     }
     const lifetime = token.expiresAt - token.issuedAt;
     const ttl = token.expiresAt - now - Math.min(5000, lifetime / 10);
-    if (ttl > 0) {
+    if (keep && ttl > 0) {
       try {
         await this.#store.set(this.#source.cacheKey, token, ttl);
       } catch (failure) {
@@ -355,12 +374,13 @@ export class CachedTokenProvider implements AuthenticationProvider {
     return token;
   }
 
-  async #storeGet(): Promise<StoredToken | undefined> {
+  /** Looks in the store; a failure is reported and gives {@link STORE_FAILED}. */
+  async #storeGet(): Promise<Look> {
     try {
       return await this.#store.get(this.#source.cacheKey);
     } catch (failure) {
       this.#report(asAuthnError(failure, 'token store get'));
-      return undefined;
+      return STORE_FAILED;
     }
   }
 }

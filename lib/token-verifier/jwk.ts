@@ -180,7 +180,8 @@ function unusable(kid: string | undefined, reason: string): UnusableKey {
  * Imports one JWKS entry, or says why it cannot be used: not an object, a non-string `kid`, a key type other
  * than RSA / EC / OKP (an `oct` secret included), private key material, `use` other than `sig`, `key_ops`
  * without `verify`, an `alg` that is unknown or does not suit the key, an unsupported curve, invalid key
- * material (an EC point off its curve…), or an RSA modulus under 2048 bits.
+ * material (an EC point off its curve…), an RSA modulus under 2048 bits, or an RSA public exponent that is even or
+ * below 3 (RFC 8017 §3.1).
  *
  * @example
  * const result = importJwk({ kty: 'RSA', kid: 'k1', n, e: 'AQAB' });
@@ -228,6 +229,10 @@ export function importJwk(entry: unknown): JwksKey | UnusableKey {
   if (kty === 'RSA') {
     const bits = key.asymmetricKeyDetails?.modulusLength ?? 0;
     if (bits < MIN_RSA_BITS) return unusable(kid, `RSA key of ${bits} bits; at least ${MIN_RSA_BITS} are required`);
+    // RFC 8017 §3.1: e is odd and at least 3. With e = 1, s^e mod n = s, and anyone can "sign" anything.
+    const e = key.asymmetricKeyDetails?.publicExponent ?? 0n;
+    if (e < 3n || e % 2n === 0n)
+      return unusable(kid, `RSA key with public exponent ${e}; it must be odd and at least 3`);
   }
   const result = new JwksKey({
     kid,

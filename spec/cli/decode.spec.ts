@@ -48,6 +48,38 @@ describe('authn decode', () => {
     }
   });
 
+  /** An unsigned token whose payload nests `depth` arrays in its claim `a`. */
+  const nested = (depth: number) =>
+    `${b64url({ alg: 'none' })}.${b64url(`{"a":${'['.repeat(depth)}${']'.repeat(depth)}}`)}.`;
+
+  it('prints a payload nested 62 levels deep (64 with the wrapper object and the payload)', async () => {
+    const run = await decode([nested(62)]);
+    expect(run.code, run.err).to.equal(0);
+    expect(JSON.parse(run.out).payload.a.flat(Infinity)).to.deep.equal([]);
+  });
+
+  it('exits 1 with ERR_TOKEN_TOO_DEEP, on one line and with nothing on stdout, for a token nested deeper', async () => {
+    for (const depth of [63, 4_100, 100_000]) {
+      const run = await decode(['-'], {}, nested(depth));
+      expect(run.code).to.equal(1);
+      expect(run.out).to.equal('');
+      expect(run.err.split('\n').at(-2)).to.equal(
+        'authn decode: ERR_TOKEN_TOO_DEEP: The token nests arrays and objects more than 64 levels deep; it is not printed.',
+      );
+    }
+  });
+
+  it('exits 1 with ERR_TOKEN_TOO_LARGE before building the text when the JSON would exceed 1 MiB', async () => {
+    // 8 000 one-element arrays 40 levels deep: a 700 KB token whose indented JSON would be about 27 MB.
+    const deepList = `[${Array.from({ length: 8_000 }, () => `${'['.repeat(39)}${']'.repeat(39)}`).join(',')}]`;
+    const run = await decode(['-'], {}, `${b64url({ alg: 'none' })}.${b64url(`{"a":${deepList}}`)}.`);
+    expect(run.code).to.equal(1);
+    expect(run.out).to.equal('');
+    expect(run.err).to.match(
+      /authn decode: ERR_TOKEN_TOO_LARGE: The token as JSON would be [0-9]+ characters; at most 1048576 are printed\.\n$/,
+    );
+  });
+
   it('exits 2 without a token, or with two', async () => {
     for (const args of [[], [token, token], ['-']]) {
       const run = await decode(args);

@@ -15,6 +15,7 @@ import {
   spawnAuthn,
   spawnShell,
 } from '../helpers/cli.js';
+import { guideUrl, VERSION } from '../../lib/version.js';
 
 const BUILT_MAIN = 'dist/cjs/cli/main.js';
 
@@ -35,6 +36,13 @@ describe('authn dev-server', function () {
       expect(io.err).to.match(/^authn dev-server: --port must be a number \(got "eighty"\)/);
       expect(io.out).to.equal('');
     }
+  });
+
+  it('points its --help at the guide of this version, which ships in the package', async () => {
+    const io = memoryIo();
+    expect(await runCli(['dev-server', '--help'], io, commands)).to.equal(0);
+    expect(io.out).to.include(`docs/dev-server.md:\n${guideUrl('dev-server.md')}\n`);
+    expect(guideUrl('dev-server.md')).to.equal(`https://unpkg.com/authn-client@${VERSION}/docs/dev-server.md`);
   });
 
   it('exits 1 when the server cannot start', async () => {

@@ -54,6 +54,15 @@ describe('authn verify', () => {
     expect(tenant.count(JWKS_PATH)).to.equal(1);
   });
 
+  it('exits 1 with ERR_TOKEN_TOO_DEEP for a genuine token whose claims nest too deep to print', async () => {
+    const claims = JSON.stringify({ iss: tenant.issuer, sub: 'user-1', aud: API, iat: now(), exp: now() + 3600 });
+    const deep = `${claims.slice(0, -1)},"deep":${'['.repeat(5_000)}${']'.repeat(5_000)}}`;
+    const token = signJwt(deep, { kid: 'rs', key: rsaKeys('cli-verify').privateKey, typ: 'at+jwt' });
+    const run = await verify(['-', ...base()], {}, token);
+    expect([run.code, run.out]).to.deep.equal([1, '']);
+    expect(run.err).to.match(/^authn verify: ERR_TOKEN_TOO_DEEP: /);
+  });
+
   it('reads the token from stdin when it is -', async () => {
     const run = await verify(['-', ...base()], {}, `  ${accessToken()}\n`);
     expect(run.code).to.equal(0);

@@ -8,6 +8,7 @@ import type { DevServer } from '../../lib/dev-server/dev-server.js';
 import { runCli } from '../../lib/cli/main.js';
 import { memoryIo, printedTokenCommand } from '../helpers/cli.js';
 import { rsaKeys } from '../helpers/keys.js';
+import { VERSION } from '../../lib/version.js';
 
 /** Collects what a command writes. */
 function sink() {
@@ -158,10 +159,11 @@ describe('runDevServer', function () {
     expect(server!.audience).to.equal('https://orders.example.com/');
   });
 
-  it('prints the usage for --help', async () => {
+  it('prints the usage for --help, with the address of the guide of this version', async () => {
     const { code, stdout } = await run(['--help']);
     expect(code).to.equal(0);
     expect(stdout).to.match(/^Usage: authn dev-server \[--port P\]/);
+    expect(stdout).to.include(`docs/dev-server.md:\nhttps://unpkg.com/authn-client@${VERSION}/docs/dev-server.md\n`);
   });
 
   for (const [label, argv, message] of [

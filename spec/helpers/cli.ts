@@ -42,7 +42,7 @@ export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 /** The executable from the sources (run through tsx). */
 export const SOURCE_BIN = 'lib/cli/bin.ts';
 /** The executable as built (`npm test` builds before it runs the specs). */
-export const BUILT_BIN = 'dist/esm/cli/bin.js';
+export const BUILT_BIN = 'dist/cjs/cli/bin.js';
 
 /** A finished run of the executable. */
 export interface Run {

@@ -55,6 +55,24 @@ export interface SignJwtOptions {
   signAs?: string;
 }
 
+/** The DER `DigestInfo` prefix of each RS* digest (RFC 8017 §9.2, note 1), up to the hash itself. */
+export const DIGEST_INFO = {
+  sha256: '3031300d060960864801650304020105000420',
+  sha384: '3041300d060960864801650304020205000430',
+  sha512: '3051300d060960864801650304020305000440',
+} as const;
+
+/**
+ * EMSA-PKCS1-v1_5 of `input` (RFC 8017 §9.2), `k` bytes: `00 01 FF…FF 00 DigestInfo hash`. With a public exponent
+ * of 1 this block is its own signature.
+ */
+export function pkcs1Encoding(digest: keyof typeof DIGEST_INFO, input: string, k: number): Buffer {
+  const info = Buffer.from(DIGEST_INFO[digest], 'hex');
+  const hash = createHash(digest).update(input, 'latin1').digest();
+  const padding = Buffer.alloc(k - 3 - info.length - hash.length, 0xff);
+  return Buffer.concat([Buffer.from([0, 1]), padding, Buffer.from([0]), info, hash]);
+}
+
 /** Builds and signs a token from a header description and a payload (an object, or raw JSON text). */
 export function signJwt(payload: object | string, options: SignJwtOptions = {}): string {
   const alg = options.alg ?? 'RS256';

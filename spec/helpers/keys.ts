@@ -20,9 +20,14 @@ function pair(name: string, make: () => { privateKey: KeyObject; publicKey: KeyO
   return keys;
 }
 
-/** An RSA key pair (2048 bits unless asked otherwise), shared by the specs that ask for the same name. */
-export function rsaKeys(name = 'rsa', modulusLength = 2048): TestKeyPair {
-  return pair(`${name}:${modulusLength}`, () => generateKeyPairSync('rsa', { modulusLength }));
+/**
+ * An RSA key pair (2048 bits and exponent 65537 unless asked otherwise), shared by the specs that ask for the
+ * same name.
+ */
+export function rsaKeys(name = 'rsa', modulusLength = 2048, publicExponent = 65_537): TestKeyPair {
+  return pair(`${name}:${modulusLength}:${publicExponent}`, () =>
+    generateKeyPairSync('rsa', { modulusLength, publicExponent }),
+  );
 }
 
 /** An EC key pair on the given curve. */

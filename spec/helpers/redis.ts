@@ -5,7 +5,10 @@ import { createServer } from 'node:net';
 export interface RedisServer {
   port: number;
   url: string;
+  /** Stops the server (SIGTERM) and resolves once it has exited; nothing when it has already. */
   stop(): Promise<void>;
+  /** Kills the server at once (SIGKILL), as a crash would, and resolves once it has exited. */
+  kill(): Promise<void>;
 }
 
 /** The redis-server binary, or `undefined` when this machine has none. */
@@ -53,14 +56,11 @@ export async function startRedis(binary: string): Promise<RedisServer> {
     });
   });
   child.removeAllListeners('exit');
-  return {
-    port,
-    url: `redis://127.0.0.1:${port}`,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
-  };
+  const end = (signal: NodeJS.Signals) =>
+    new Promise<void>((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
+      child.once('exit', () => resolve());
+      child.kill(signal);
+    });
+  return { port, url: `redis://127.0.0.1:${port}`, stop: () => end('SIGTERM'), kill: () => end('SIGKILL') };
 }

@@ -5,16 +5,17 @@ import { expect } from 'chai';
 import express from 'express';
 import Fastify from 'fastify';
 import Koa from 'koa';
-import { ConfigurationError } from '../../lib/errors.js';
+import { ConfigurationError, StoreUnavailableError } from '../../lib/errors.js';
 import { type BearerAuthOptions, BearerAuthenticator } from '../../lib/middleware/bearer.js';
-import { dpopCredentials } from '../../lib/middleware/dpop.js';
+import { dpopCredentials, type DpopRequest } from '../../lib/middleware/dpop.js';
 import { auth, authErrorHandler } from '../../lib/middleware/express.js';
 import { authErrorHandler as fastifyErrorHandler, fastifyAuth } from '../../lib/middleware/fastify.js';
 import { type AuthState, authErrorHandler as koaErrorHandler, koaAuth } from '../../lib/middleware/koa.js';
 import { MalformedRequest } from '../../lib/middleware/extract.js';
+import { MemoryReplayStore, type ReplayStore } from '../../lib/middleware/replay-store.js';
 import { jwkThumbprint } from '../../lib/token-verifier/jwk-thumbprint.js';
 import { API, get, now, startTestIssuer, type TestIssuer } from '../helpers/issuer.js';
-import { signJwt } from '../helpers/jwt.js';
+import { pkcs1Encoding, signJwt, withSignature } from '../helpers/jwt.js';
 import { rsaKeys } from '../helpers/keys.js';
 import { thrownBy } from '../helpers/secrets.js';
 import { type Served, serve } from '../helpers/serve.js';
@@ -168,6 +169,21 @@ describe('DPoP (RFC 9449)', () => {
     });
   });
 
+  it('refuses a proof forged for an RSA key with public exponent 1, even with a token bound to that key', async () => {
+    const { n } = rsaKeys('dpop-client').publicKey.export({ format: 'jwk' });
+    const jwk = { kty: 'RSA', n, e: 'AQ' };
+    const token = boundToken(jwkThumbprint(jwk));
+    const unsigned = proof(`${server.url}/orders`, token, {
+      alg: 'RS256',
+      key: rsaKeys('dpop-client').privateKey,
+      header: { jwk },
+    });
+    const input = unsigned.slice(0, unsigned.lastIndexOf('.'));
+    // With e = 1 the "signature" is EMSA-PKCS1-v1_5 of the signing input itself: no private key is needed.
+    const answer = await call(server, token, withSignature(unsigned, pkcs1Encoding('sha256', input, 256)));
+    expect([answer.status, answer.json?.error_description]).to.deep.equal([401, 'The DPoP proof signature is invalid']);
+  });
+
   it('remembers at most maxReplayEntries proofs, forgetting the oldest first', async () => {
     const small = await serve(app({ dpop: { maxReplayEntries: 2 } }));
     try {
@@ -178,6 +194,54 @@ describe('DPoP (RFC 9449)', () => {
       expect((await call(small, token, proofs[0])).status).to.equal(200); // forgotten to make room
     } finally {
       await small.close();
+    }
+  });
+
+  it('refuses behind a load balancer a proof replayed to another replica when they share a replay store', async () => {
+    const replayStore = new MemoryReplayStore(); // stands for one RedisReplayStore (its own spec runs it on Redis)
+    // Both replicas serve one public origin; the load balancer sends the replayed proof to the other one.
+    const dpop = { replayStore, url: (req: DpopRequest) => `https://api.example.com${String(req.url)}` };
+    const replicas = await Promise.all([serve(app({ dpop })), serve(app({ dpop }))]);
+    try {
+      const [one, two] = replicas as [Served, Served];
+      const token = boundToken();
+      const once = proof('https://api.example.com/orders', token);
+      expect((await call(one, token, once)).status).to.equal(200);
+      const replayed = await call(two, token, once);
+      expect([replayed.status, replayed.json?.error_description]).to.deep.equal([
+        401,
+        'The DPoP proof was already used',
+      ]);
+    } finally {
+      await Promise.all(replicas.map((replica) => replica.close()));
+    }
+  });
+
+  it('answers 503 with Retry-After, and accepts nothing, while the replay store is down (fail closed)', async () => {
+    let calls = 0;
+    const down: ReplayStore = {
+      remember: () => {
+        calls += 1;
+        return Promise.reject(new StoreUnavailableError('Redis replay store: SET NX did not answer within 1000 ms'));
+      },
+    };
+    const replica = await serve(app({ dpop: { replayStore: down }, retryAfter: 7 }));
+    try {
+      const token = boundToken();
+      const answer = await call(replica, token, proof(`${replica.url}/orders`, token));
+      expect([answer.status, answer.headers.get('retry-after'), answer.json]).to.deep.equal([
+        503,
+        '7',
+        {
+          error: 'temporarily_unavailable',
+          error_description: 'The DPoP proof cannot be checked now; the replay store is unavailable',
+        },
+      ]);
+      const forged = await call(replica, token, proof(`${replica.url}/orders`, token, { key: dpopKey().privateKey }));
+      expect(forged.status).to.equal(401); // a bad proof is refused before the store is asked
+      expect(calls).to.equal(1);
+    } finally {
+      await replica.close();
     }
   });
 
@@ -296,7 +360,15 @@ describe('DPoP (RFC 9449)', () => {
   });
 
   it('refuses invalid dpop options at construction', () => {
-    for (const dpop of ['yes', { required: 'true' }, { proofMaxAge: 0 }, { algorithms: ['HS256'] }, { url: 'x' }]) {
+    for (const dpop of [
+      'yes',
+      { required: 'true' },
+      { proofMaxAge: 0 },
+      { algorithms: ['HS256'] },
+      { url: 'x' },
+      { replayStore: {} },
+      { replayStore: new MemoryReplayStore(), maxReplayEntries: 5 },
+    ]) {
       const err = thrownBy(
         () => new BearerAuthenticator({ issuer: tenant.issuer, audience: API, dpop } as BearerAuthOptions),
       );

@@ -246,19 +246,57 @@ describe('CachedTokenProvider', () => {
 
   it('falls back to the token endpoint when the store fails, and reports the failure', async () => {
     const reported: AuthnError[] = [];
+    const calls: string[] = [];
     const broken: TokenStore = {
       get: () => Promise.reject(new Error("READONLY You can't write against a read only replica.")),
       set: () => Promise.reject(new Error('connection lost')),
       delete: () => Promise.reject(new Error('connection lost')),
+      lock: () => {
+        calls.push('lock');
+        return Promise.resolve(undefined);
+      },
     };
     const source = new FakeSource(clock);
     const provider = new CachedTokenProvider(source, { clock, store: broken, onError: (err) => reported.push(err) });
     expect(await provider.authToken()).to.equal('token-1');
     await provider.invalidate();
-    expect(reported.map((err) => err.constructor)).to.deep.equal([NetworkError, NetworkError, NetworkError]);
-    expect(reported[0]!.message).to.equal(
+    expect(reported.map((err) => err.constructor)).to.deep.equal([NetworkError, NetworkError]);
+    expect(reported.map((err) => err.message)).to.deep.equal([
       "token store get failed: READONLY You can't write against a read only replica.",
-    );
+      'token store delete failed: connection lost',
+    ]);
+    expect(calls).to.deep.equal([]);
+  });
+
+  it('does without the store for the rest of a renewal once a store call failed: no lock, no write, no wait', async () => {
+    for (const failing of ['get', 'lock'] as const) {
+      const calls: string[] = [];
+      const store: TokenStore = {
+        get: () => {
+          calls.push('get');
+          return failing === 'get' ? Promise.reject(new Error('stalled')) : Promise.resolve(undefined);
+        },
+        set: () => {
+          calls.push('set');
+          return Promise.resolve();
+        },
+        delete: () => Promise.resolve(),
+        lock: () => {
+          calls.push('lock');
+          return Promise.reject(new Error('stalled'));
+        },
+      };
+      const source = new FakeSource(clock);
+      const provider = new CachedTokenProvider(source, { clock, store });
+      expect(await provider.authToken()).to.equal('token-1');
+      expect(calls, failing).to.deep.equal(failing === 'get' ? ['get'] : ['get', 'lock']);
+      now += HOUR - 1000; // due: the background renewal looks again, and does without the store again
+      expect(await provider.authToken()).to.equal('token-1');
+      await until(() => source.calls === 2);
+      await settle();
+      expect(calls, failing).to.deep.equal(failing === 'get' ? ['get', 'get'] : ['get', 'lock', 'get', 'lock']);
+      expect(await provider.authToken()).to.equal('token-2');
+    }
   });
 
   it('survives an onError listener that throws', async () => {

@@ -2,9 +2,13 @@
 import { createSecretKey, randomBytes } from 'node:crypto';
 import { deflateRawSync } from 'node:zlib';
 import { expect } from 'chai';
-import { ConfigurationError } from '../../lib/errors.js';
+import { ConfigurationError, TokenValidationError } from '../../lib/errors.js';
 import { AccessTokenVerifier } from '../../lib/token-verifier/access-token-verifier.js';
-import { SymmetricSignatureVerifier } from '../../lib/token-verifier/signature-verifier.js';
+import { DEFAULT_MAX_TOKEN_LENGTH, type ParsedJwt, type ParseOptions, parseJwt } from '../../lib/token-verifier/jwt.js';
+import {
+  AsymmetricSignatureVerifier,
+  SymmetricSignatureVerifier,
+} from '../../lib/token-verifier/signature-verifier.js';
 import { JWKS_PATH, type JwksServer, startJwksServer } from '../helpers/jwks-server.js';
 import { b64url, signSegments } from '../helpers/jwt.js';
 import { thrownBy } from '../helpers/secrets.js';
@@ -26,6 +30,26 @@ function publicKeyEncodings(): Array<[string, string | Buffer]> {
     ['the whole JWK JSON', JSON.stringify({ ...key, kid: KID })],
   ];
 }
+
+/** The `alg` values of row N14: missing, or not a string of the allowlist. */
+const N14_ALGS = [
+  ['missing', undefined],
+  ['null', null],
+  ['numeric', 256],
+  ['an array', ['RS256']],
+  ['the empty string', ''],
+  ['lower case', 'rs256'],
+  ['an object', { name: 'RS256' }],
+] as const;
+
+/** The strict parser's options for a token of any type, with an RS256 allowlist. */
+const PARSE_RS256: ParseOptions = {
+  algorithms: ['RS256'],
+  maxLength: DEFAULT_MAX_TOKEN_LENGTH,
+  kind: 'token',
+  types: null,
+  untyped: true,
+};
 
 describe('security catalogue B: header and algorithm', () => {
   const c = catalogue();
@@ -76,15 +100,7 @@ describe('security catalogue B: header and algorithm', () => {
         expect(c.jwksRequests()).to.equal(0);
       });
 
-      for (const [label, alg] of [
-        ['missing', undefined],
-        ['null', null],
-        ['numeric', 256],
-        ['an array', ['RS256']],
-        ['the empty string', ''],
-        ['lower case', 'rs256'],
-        ['an object', { name: 'RS256' }],
-      ] as const) {
+      for (const [label, alg] of N14_ALGS) {
         it(`N14: rejects an alg that is ${label}, even over a valid RS256 signature`, async () => {
           const header = alg === undefined ? { kid: KID } : { alg, kid: KID };
           const token = signSegments(b64url(header), b64url(s().claims()), 'RS256', signer().privateKey);
@@ -145,6 +161,8 @@ describe('security catalogue B: header and algorithm', () => {
           ['RS256 whose kid names an OKP Ed25519 key', { alg: 'RS256', kid: 'okp' }],
           ['ES256 whose kid names a P-384 key', { alg: 'ES256', kid: 'ec384', key: ecKeys('P-384').privateKey }],
           ['PS256 whose kid names a JWK with "alg":"RS256"', { alg: 'PS256', kid: 'rs-alg' }],
+          ['PS256 whose kid names an EC P-256 key', { alg: 'PS256', kid: 'ec256' }],
+          ['PS256 whose kid names an OKP Ed25519 key', { alg: 'PS256', kid: 'okp' }],
           ['EdDSA whose kid names an EC key', { alg: 'EdDSA', kid: 'ec256', key: edKeys().privateKey }],
         ] as const) {
           it(`N18: rejects ${label}`, async () => {
@@ -152,6 +170,12 @@ describe('security catalogue B: header and algorithm', () => {
             await rejects(s().verify(token, { algorithms: [...algorithms] }), 'ERR_JWKS_KEY_MISMATCH');
           });
         }
+
+        it('N18: rejects a token whose kid names a JWK whose own alg does not suit its key (RSA with "alg":"ES256")', async () => {
+          c.server.setKeys([jwk(signer(), { kid: KID, alg: 'ES256' })]);
+          const err = await rejects(s().verify(s().good(), { algorithms: [...algorithms] }), 'ERR_JWKS_KEY_UNUSABLE');
+          expect(err.message).to.include('does not suit a RSA key');
+        });
       });
 
       for (const [label, header] of [
@@ -280,6 +304,60 @@ describe('security catalogue B: header and algorithm', () => {
       await rejects(verifier.verify(c.at.good({ iss: hsIssuer })), 'ERR_TOKEN_ALG_NOT_ALLOWED');
       await rejects(verifier.verify(c.at.good({}, { alg: 'HS256', key: SECRET })), 'ERR_TOKEN_ALG_NOT_ALLOWED');
       expect(c.jwksRequests()).to.equal(0);
+    });
+  });
+
+  describe('N14: the header check and checkAlgorithm, each on its own', () => {
+    /** A token of the good key whose header has this alg (or none), signed RS256. */
+    const withAlg = (alg: unknown) =>
+      signSegments(
+        b64url(alg === undefined ? { kid: KID } : { alg, kid: KID }),
+        b64url(c.at.claims()),
+        'RS256',
+        signer().privateKey,
+      );
+
+    it('N14: the strict parser alone refuses every such alg, before any verifier sees the token', () => {
+      for (const [label, alg] of N14_ALGS) {
+        const err = thrownBy(() => parseJwt(withAlg(alg), PARSE_RS256)) as TokenValidationError;
+        expect([err.constructor, err.code], label).to.deep.equal([TokenValidationError, 'ERR_TOKEN_ALG_NOT_ALLOWED']);
+      }
+    });
+
+    it('N14: checkAlgorithm alone refuses every such alg in a token parsed under a wider policy', () => {
+      // A caller (the access-token verifier of several issuers) parses with the union of their allowlists; the
+      // signature verifier of the token's issuer must still refuse what it was not configured with.
+      const good = parseJwt(c.at.good(), PARSE_RS256);
+      const verifiers = [new AsymmetricSignatureVerifier(c.server.jwksUri), new SymmetricSignatureVerifier(SECRET)];
+      for (const [label, alg] of N14_ALGS) {
+        const parsed = { ...good, header: { ...good.header, alg } } as unknown as ParsedJwt;
+        for (const verifier of verifiers) {
+          const err = thrownBy(() => verifier.verifyParsed(parsed)) as TokenValidationError;
+          expect([err.constructor, err.code], label).to.deep.equal([TokenValidationError, 'ERR_TOKEN_ALG_NOT_ALLOWED']);
+        }
+      }
+      expect(c.jwksRequests()).to.equal(0);
+    });
+  });
+
+  describe('N16: no verifier of public keys takes an HMAC algorithm', () => {
+    it('N16: refuses HS256 in the allowlist of a JWKS verifier, and RS256 in that of a secret, at construction', () => {
+      for (const build of [
+        () => new AsymmetricSignatureVerifier(c.server.jwksUri, { algorithm: 'HS256' as never }),
+        () => new AsymmetricSignatureVerifier(c.server.jwksUri, { algorithm: ['RS256', 'HS256'] as never }),
+        () =>
+          new AccessTokenVerifier({
+            issuer: c.server.issuer,
+            jwksUri: c.server.jwksUri,
+            audience: API,
+            algorithms: ['HS256'],
+          }),
+        () => new SymmetricSignatureVerifier(SECRET, { algorithm: 'RS256' as never }),
+      ]) {
+        const err = thrownBy(build);
+        expect(err).to.be.instanceOf(ConfigurationError);
+        expect(err.message).to.match(/cannot be used by an? (a)?symmetric/);
+      }
     });
   });
 

@@ -1,14 +1,25 @@
 // Catalogue §2.7 B, second half: kid and key selection (N25–N35), against both verifiers, with JWKS request
 // counts. N28 fakes `Date` only, so that the cooldown can be crossed while HTTP keeps real timers.
+import { generateKeyPairSync } from 'node:crypto';
 import FakeTimers from '@sinonjs/fake-timers';
 import { expect } from 'chai';
 import { JwksError, KeyNotFoundError } from '../../lib/errors.js';
 import { JWKS_PATH } from '../helpers/jwks-server.js';
-import { b64url, signSegments } from '../helpers/jwt.js';
+import { b64url, pkcs1Encoding, publicJwk, signSegments, withSignature } from '../helpers/jwt.js';
 import { ecKeys, rsaKeys } from '../helpers/keys.js';
 import { catalogue, jwk, KID, KINDS, rejects, signer, T } from './fixtures.js';
 
 type Clock = ReturnType<typeof FakeTimers.install>;
+
+/** A secp256k1 key pair: a curve node:crypto imports, but no JWS algorithm of the verifiers uses. */
+let secp256k1: ReturnType<typeof generateKeyPairSync> | undefined;
+const k256 = () => (secp256k1 ??= generateKeyPairSync('ec', { namedCurve: 'secp256k1' }));
+
+/** A JWK `e`: the exponent's unsigned big-endian bytes, base64url. */
+function exponent(e: number): string {
+  const hex = e.toString(16);
+  return Buffer.from(hex.length % 2 === 0 ? hex : `0${hex}`, 'hex').toString('base64url');
+}
 
 describe('security catalogue B: kid and key selection', () => {
   const c = catalogue();
@@ -140,7 +151,8 @@ describe('security catalogue B: kid and key selection', () => {
       it('N33: never verifies with a JWKS oct key (nor turns it into an HMAC secret)', async () => {
         const k = Buffer.from('an-oct-key-in-the-jwks-of-32-bytes-or-more');
         c.server.setKeys([{ kty: 'oct', kid: KID, k: k.toString('base64url') }]);
-        await rejects(s().verify(s().good()), 'ERR_JWKS_KEY_UNUSABLE');
+        const err = await rejects(s().verify(s().good()), 'ERR_JWKS_KEY_UNUSABLE');
+        expect(err.message).to.include('symmetric (oct) keys are never used to verify tokens');
         await rejects(s().verify(s().good({}, { alg: 'HS256', key: k })), 'ERR_TOKEN_ALG_NOT_ALLOWED');
         await rejects(
           s().verify(s().good({}, { alg: 'HS256', key: k }), { algorithms: ['RS256', 'ES256'] }),
@@ -176,6 +188,26 @@ describe('security catalogue B: kid and key selection', () => {
         await rejects(s().verify(s().good({}, { kid: 'weak', key: weak.privateKey })), 'ERR_JWKS_KEY_UNUSABLE');
       });
 
+      it('N34: rejects a token forged for an RSA key with public exponent 1 (the signature is the encoded message)', async () => {
+        const { n } = signer().publicKey.export({ format: 'jwk' });
+        c.server.setKeys([{ kty: 'RSA', kid: 'e1', n, e: 'AQ' }]);
+        // With e = 1, s^e mod n = s: the "signature" is EMSA-PKCS1-v1_5 of the signing input, no private key needed.
+        const unsigned = s().good({}, { kid: 'e1' });
+        const input = unsigned.slice(0, unsigned.lastIndexOf('.'));
+        const forged = withSignature(unsigned, pkcs1Encoding('sha256', input, 256));
+        const err = await rejects(s().verify(forged), 'ERR_JWKS_KEY_UNUSABLE');
+        expect(err.message).to.include('public exponent 1');
+      });
+
+      for (const e of [0, 2, 4, 65_536]) {
+        it(`N34: rejects a token whose kid names an RSA key with public exponent ${e}`, async () => {
+          const { n } = signer().publicKey.export({ format: 'jwk' });
+          c.server.setKeys([{ kty: 'RSA', kid: KID, n, e: exponent(e) }]);
+          const err = await rejects(s().verify(s().good()), 'ERR_JWKS_KEY_UNUSABLE');
+          expect(err.message).to.include(`public exponent ${e}`);
+        });
+      }
+
       describe('N35: invalid EC keys are ignored', () => {
         const ec = () => ecKeys('P-256');
         const base = () => ec().publicKey.export({ format: 'jwk' });
@@ -190,6 +222,7 @@ describe('security catalogue B: kid and key selection', () => {
           ['crv "P-384" on P-256 coordinates', () => ({ ...base(), crv: 'P-384' })],
           ['a truncated x', () => ({ ...base(), x: String(base().x).slice(0, 20) })],
           ['no y', () => ({ ...base(), y: undefined })],
+          ['a valid point of an unsupported curve (secp256k1)', () => publicJwk(k256().publicKey)],
         ] as const) {
           it(`N35: rejects an ES256 token whose kid names an EC JWK with ${label}`, async () => {
             c.server.setKeys([{ ...entry(), kid: 'ec' }]);

@@ -1,6 +1,6 @@
 // Catalogue §2.7 C: the signature (N36–N43), against both verifiers, for RS256 and the other families where
 // the row's construction applies to them.
-import { constants, createSecretKey, sign as cryptoSign } from 'node:crypto';
+import { constants, createHash, createSecretKey, sign as cryptoSign } from 'node:crypto';
 import { expect } from 'chai';
 import { ConfigurationError } from '../../lib/errors.js';
 import { AccessTokenVerifier } from '../../lib/token-verifier/access-token-verifier.js';
@@ -21,6 +21,24 @@ function signatureOf(token: string): Buffer {
 
 function signingInput(token: string): string {
   return token.slice(0, token.lastIndexOf('.'));
+}
+
+/** The SHA-256 of a token's signing input, as a number. */
+function hashOf(token: string): bigint {
+  return BigInt(`0x${createHash('sha256').update(signingInput(token), 'latin1').digest('hex')}`);
+}
+
+/** The x < 2^k with x^3 ≡ h (mod 2^k), for an odd h: h to the inverse of 3 modulo 2^(k−1), the group's order. */
+function cubeRootMod2k(h: bigint, k: bigint): bigint {
+  const modulus = 2n ** k;
+  const order = 2n ** (k - 1n);
+  // 3 · (order + 1) / 3 or 3 · (2 · order + 1) / 3, whichever divides, is 1 more than a multiple of the order.
+  const inverse = order % 3n === 2n ? (order + 1n) / 3n : (2n * order + 1n) / 3n;
+  let result = 1n;
+  for (let base = h % modulus, e = inverse; e > 0n; e >>= 1n, base = (base * base) % modulus) {
+    if (e & 1n) result = (result * base) % modulus;
+  }
+  return result;
 }
 
 function bigEndian(value: bigint, length: number): Buffer {
@@ -91,6 +109,8 @@ describe('security catalogue C: signature', () => {
         const zero = Buffer.alloc(32);
         const n = bigEndian(P256_N, 32);
         const verify = s().verifier({ algorithms: ['ES256'] });
+        // The control: the same verifier accepts the genuine signature, so the refusals below are about the values.
+        expect(await verify(good)).to.have.property('sub');
         for (const signature of [
           Buffer.alloc(64),
           Buffer.concat([zero, sPart]),
@@ -107,6 +127,7 @@ describe('security catalogue C: signature', () => {
         const real = signatureOf(good);
         const der = cryptoSign('sha256', Buffer.from(signingInput(good)), { key: ec().privateKey, dsaEncoding: 'der' });
         const verify = s().verifier({ algorithms: ['ES256'] });
+        expect(await verify(good)).to.have.property('sub');
         for (const signature of [
           der,
           real.subarray(0, 63),
@@ -188,9 +209,36 @@ describe('security catalogue C: signature', () => {
         const good = s().good();
         const real = signatureOf(good);
         const verify = s().verifier();
+        expect(await verify(good)).to.have.property('sub');
         for (const signature of [Buffer.concat([Buffer.alloc(1), real]), real.subarray(1), real.subarray(0, 128)]) {
           await rejects(verify(withSignature(good, signature)), 'ERR_TOKEN_SIGNATURE_INVALID');
         }
+      });
+
+      it('N42: rejects a valid RS256 signature whose leading zero byte is dropped (the same number, one byte short)', async () => {
+        // RSAVP1 alone would take it (publicDecrypt reads k − 1 bytes as the same integer); RFC 8017 §8.2.2 step 1
+        // and crypto.verify refuse it. About one signature in 256 starts with a zero byte: sign until one does.
+        let good = s().good();
+        for (let jti = 0; signatureOf(good)[0] !== 0; jti++) good = s().good({ jti: String(jti) });
+        const verify = s().verifier();
+        expect(await verify(good)).to.have.property('sub');
+        await rejects(verify(withSignature(good, signatureOf(good).subarray(1))), 'ERR_TOKEN_SIGNATURE_INVALID');
+      });
+
+      it('N36: rejects an RS256 forgery for an e = 3 key whose cube ends with the hash but lacks the padding', async () => {
+        // With e = 3, anyone can find s < 2^256 whose cube ends with the 32 bytes of a hash (a cube root modulo
+        // 2^256 of an odd number), and s^3 < n needs no reduction. Only the padding before the hash tells it from a
+        // signature: the whole encoded block must be compared (Bleichenbacher 2006 and its variants).
+        const e3 = rsaKeys('e3', 2048, 3);
+        c.server.setKeys([jwk(e3, { kid: 'e3' })]);
+        let unsigned = s().good({}, { kid: 'e3', key: e3.privateKey });
+        for (let jti = 0; hashOf(unsigned) % 2n === 0n; jti++) {
+          unsigned = s().good({ jti: String(jti) }, { kid: 'e3', key: e3.privateKey });
+        }
+        const verify = s().verifier();
+        expect(await verify(unsigned)).to.have.property('sub'); // a genuine signature of the e = 3 key passes
+        const forged = bigEndian(cubeRootMod2k(hashOf(unsigned), 256n), 256);
+        await rejects(verify(withSignature(unsigned, forged)), 'ERR_TOKEN_SIGNATURE_INVALID');
       });
     });
   }

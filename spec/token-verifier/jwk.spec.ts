@@ -51,6 +51,15 @@ describe('importJwk', () => {
     expect(imported(publicJwk(rsaKeys('big', 4096).publicKey)).key.asymmetricKeyDetails?.modulusLength).to.equal(4096);
   });
 
+  it('accepts the RSA public exponents 3 and 65537, and one written with a leading zero byte', () => {
+    for (const e of ['Aw', 'AQAB', 'AAEAAQ']) {
+      expect(imported({ ...publicJwk(rsaKeys().publicKey), e }).key.asymmetricKeyDetails?.publicExponent).to.be.oneOf([
+        3n,
+        65_537n,
+      ]);
+    }
+  });
+
   it('keeps the kid and imports only the public members', () => {
     const key = imported({ ...publicJwk(rsaKeys().publicKey, { kid: 'k1' }), x5c: ['not a cert'], ext: true });
     expect(key.kid).to.equal('k1');
@@ -85,6 +94,9 @@ describe('importJwk', () => {
       ['RSA material without exponent', { kty: 'RSA', n: 'AQAB' }, /invalid/],
       ['a 1024-bit RSA key', publicJwk(rsaKeys('weak', 1024).publicKey, { kid: 'w' }), /1024 bits; at least 2048/],
       ['a 512-bit RSA key', publicJwk(rsaKeys('weaker', 512).publicKey, { kid: 'w' }), /512 bits/],
+      ['an RSA key with public exponent 1', { ...rsa(), e: 'AQ' }, /public exponent 1; it must be odd and at least 3/],
+      ['an RSA key with public exponent 0', { ...rsa(), e: 'AA' }, /public exponent 0;/],
+      ['an RSA key with an even public exponent', { ...rsa(), e: 'AQAA' }, /public exponent 65536;/],
     ] as const) {
       it(`skips ${name}`, () => {
         expect(reasonFor(entry)).to.match(reason);

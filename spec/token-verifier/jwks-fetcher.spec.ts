@@ -605,6 +605,10 @@ describe('JwksFetcher', () => {
         'The local key set has no usable key ("weak": RSA key of 1024 bits; at least 2048 are required; ' +
           'a key: symmetric (oct) keys are never used to verify tokens)',
       );
+      const forgeable = { ...publicJwk(rsaKeys().publicKey), kid: 'e1', e: 'AQ' };
+      expect((thrownBy(() => new JwksFetcher({ keys: [forgeable] })) as Error).message).to.equal(
+        'The local key set has no usable key ("e1": RSA key with public exponent 1; it must be odd and at least 3)',
+      );
       expect(thrownBy(() => new JwksFetcher({ keys: [] }))).to.be.instanceOf(ConfigurationError);
       const options = thrownBy(() => new JwksFetcher({ keys: [key1()] }, { cacheTtl: 60 })) as ConfigurationError;
       expect([options.constructor, options.option]).to.deep.equal([ConfigurationError, 'cacheTtl']);

@@ -1,17 +1,22 @@
-import { constants, createHash, generateKeyPairSync, type KeyObject, privateEncrypt, sign, verify } from 'node:crypto';
+import {
+  constants,
+  createHash,
+  generateKeyPairSync,
+  type KeyObject,
+  privateEncrypt,
+  publicDecrypt,
+  sign,
+  verify,
+} from 'node:crypto';
 import { expect } from 'chai';
 import fc from 'fast-check';
 import { type Pkcs1Digest, pkcs1SignatureCheck } from '../../lib/token-verifier/rsa-pkcs1.js';
+import { DIGEST_INFO } from '../helpers/jwt.js';
 import { rsaKeys, type TestKeyPair } from '../helpers/keys.js';
 
 const SEED = 20_261_123;
 const DATA = 'eyJhbGciOiJSUzI1NiIsImtpZCI6ImsxIn0.eyJzdWIiOiJhdXRoMHwxMjMiLCJpc3MiOiJodHRwczovL2lzc3Vlci8ifQ';
 const DIGESTS: readonly Pkcs1Digest[] = ['sha256', 'sha384', 'sha512'];
-const DIGEST_INFO: Record<Pkcs1Digest, string> = {
-  sha256: '3031300d060960864801650304020105000420',
-  sha384: '3041300d060960864801650304020205000430',
-  sha512: '3051300d060960864801650304020305000440',
-};
 
 const bytesOf = (keys: TestKeyPair) => Math.ceil((keys.publicKey.asymmetricKeyDetails?.modulusLength ?? 0) / 8);
 
@@ -125,6 +130,20 @@ describe('pkcs1SignatureCheck', () => {
       expect(check(DATA, signature)).to.equal(false);
       expect(reference(keys, 'sha256', DATA, signature)).to.equal(false);
     }
+  });
+
+  it('refuses a valid signature whose leading zero byte is dropped, which RSAVP1 alone would read as the same number', () => {
+    const check = checkOf(keys, 'sha256');
+    let data = DATA;
+    let signature = sign('sha256', Buffer.from(data, 'latin1'), keys.privateKey);
+    for (let i = 0; signature[0] !== 0; i++) {
+      data = `${DATA}${i}`;
+      signature = sign('sha256', Buffer.from(data, 'latin1'), keys.privateKey);
+    }
+    expect(check(data, signature)).to.equal(true);
+    const short = signature.subarray(1);
+    expect(publicDecrypt({ key: keys.publicKey, padding: constants.RSA_NO_PADDING }, short)).to.have.length(k);
+    expect([check(data, short), reference(keys, 'sha256', data, short)]).to.deep.equal([false, false]);
   });
 
   it('hashes the signing input as its latin1 bytes, one per character, as the other signature checks do', () => {

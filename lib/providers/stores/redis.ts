@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { ConfigurationError, NetworkError } from '../../errors.js';
+import { ConfigurationError } from '../../errors.js';
 import { isRedisClient, type RedisClientLike } from '../../stores/redis-client.js';
+import { checkStoreTimeout, storeCall } from '../../stores/store-call.js';
 import type { StoredToken, TokenStore, TokenStoreLock } from './token-store.js';
 
 /** Options of a {@link RedisTokenStore}. */
@@ -12,6 +13,12 @@ export interface RedisTokenStoreOptions {
    * runs), so a waiter takes over this long after a holder dies. @defaultValue 5000
    */
   lockTtl?: number;
+  /**
+   * Milliseconds one Redis command may take before the store stops waiting for it and the provider does without
+   * it, whatever the client's own retry settings (ioredis queues commands while it is disconnected).
+   * @defaultValue 1000
+   */
+  storeTimeout?: number;
 }
 
 /** Longest time to live Redis is given (`PX` takes up to 2^63, but a token kept a month is already odd). */
@@ -28,10 +35,8 @@ local ok, t = pcall(cjson.decode, v)
 if (not ok) or type(t) ~= 'table' or t.accessToken == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0`;
 
-function storeError(operation: string, failure: unknown): NetworkError {
-  const message = failure instanceof Error ? String(failure.message.split('\n')[0]).slice(0, 200) : 'unknown failure';
-  return new NetworkError(`Redis token store: ${operation} failed: ${message}`);
-}
+/** The name of the store in the messages of its failures. */
+const STORE = 'Redis token store';
 
 function parse(value: string | null): StoredToken | undefined {
   if (value === null) return undefined;
@@ -53,8 +58,9 @@ function parse(value: string | null): StoredToken | undefined {
  * value per holder, renewed while the grant runs and released only by its holder (compare-and-delete), so that
  * a fleet spends one grant per token lifetime and a holder that dies blocks the others for at most `lockTtl`.
  *
- * Pass a client you created (and will close); the store never closes it. Failures reject with a
- * `NetworkError`; the providers then ask the token endpoint themselves rather than fail.
+ * Pass a client you created (and will close); the store never closes it. Every command runs under the store's
+ * own deadline (`storeTimeout`); a failure, or no answer in time, rejects with a `StoreUnavailableError`, and the
+ * providers then ask the token endpoint themselves rather than fail or wait.
  *
  * @throws {ConfigurationError} when the client lacks the commands, or an option is invalid.
  * @example
@@ -67,6 +73,8 @@ export class RedisTokenStore implements TokenStore {
   readonly prefix: string;
   /** Milliseconds a lock outlives a holder that stopped renewing it. */
   readonly lockTtl: number;
+  /** Milliseconds one command may take. */
+  readonly storeTimeout: number;
   readonly #redis: RedisClientLike;
 
   constructor(client: RedisClientLike, options: RedisTokenStoreOptions = {}) {
@@ -78,17 +86,19 @@ export class RedisTokenStore implements TokenStore {
     if (!(Number.isInteger(lockTtl) && lockTtl >= 100 && lockTtl <= 600_000)) {
       throw new ConfigurationError('lockTtl must be an integer from 100 to 600000 milliseconds', 'lockTtl');
     }
+    this.storeTimeout = checkStoreTimeout(options.storeTimeout);
     this.#redis = client;
     this.prefix = prefix;
     this.lockTtl = lockTtl;
   }
 
+  /** Runs one command under the store's deadline. */
+  #call<T>(operation: string, command: () => Promise<T>): Promise<T> {
+    return storeCall(STORE, operation, this.storeTimeout, command);
+  }
+
   async get(key: string): Promise<StoredToken | undefined> {
-    try {
-      return parse(await this.#redis.get(this.prefix + key));
-    } catch (failure) {
-      throw storeError('GET', failure);
-    }
+    return parse(await this.#call('GET', () => this.#redis.get(this.prefix + key)));
   }
 
   async set(key: string, token: StoredToken, ttl: number): Promise<void> {
@@ -98,20 +108,14 @@ export class RedisTokenStore implements TokenStore {
       issuedAt: token.issuedAt,
     });
     const px = Math.max(1, Math.min(MAX_TTL, Math.floor(ttl)));
-    try {
-      await this.#redis.set(this.prefix + key, value, 'PX', px);
-    } catch (failure) {
-      throw storeError('SET', failure);
-    }
+    await this.#call('SET', () => this.#redis.set(this.prefix + key, value, 'PX', px));
   }
 
   async delete(key: string, accessToken?: string): Promise<void> {
-    try {
-      if (accessToken === undefined) await this.#redis.del(this.prefix + key);
-      else await this.#redis.eval(DELETE_IF, 1, this.prefix + key, accessToken);
-    } catch (failure) {
-      throw storeError('DEL', failure);
-    }
+    const name = this.prefix + key;
+    await this.#call('DEL', () =>
+      accessToken === undefined ? this.#redis.del(name) : this.#redis.eval(DELETE_IF, 1, name, accessToken),
+    );
   }
 
   async lock(key: string): Promise<TokenStoreLock | undefined> {
@@ -119,12 +123,7 @@ export class RedisTokenStore implements TokenStore {
     const holder = randomUUID();
     const redis = this.#redis;
     const ttl = this.lockTtl;
-    let taken: unknown;
-    try {
-      taken = await redis.set(name, holder, 'PX', ttl, 'NX');
-    } catch (failure) {
-      throw storeError('SET NX', failure);
-    }
+    const taken = await this.#call('SET NX', () => redis.set(name, holder, 'PX', ttl, 'NX'));
     if (taken !== 'OK') return undefined;
     // Keep the lock while the grant runs, however long the token endpoint takes; a dead holder stops renewing.
     const renewal = setInterval(
@@ -136,15 +135,11 @@ export class RedisTokenStore implements TokenStore {
     renewal.unref();
     let released = false;
     return {
-      async release(): Promise<void> {
+      release: async (): Promise<void> => {
         if (released) return;
         released = true;
         clearInterval(renewal);
-        try {
-          await redis.eval(RELEASE, 1, name, holder);
-        } catch (failure) {
-          throw storeError('lock release', failure);
-        }
+        await this.#call('lock release', () => redis.eval(RELEASE, 1, name, holder));
       },
     };
   }

@@ -2,10 +2,11 @@ import { type ChildProcess, fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import { Redis } from 'ioredis';
-import { ConfigurationError, NetworkError } from '../../../lib/errors.js';
+import { ConfigurationError, NetworkError, StoreUnavailableError } from '../../../lib/errors.js';
 import { ClientCredentialsProvider } from '../../../lib/providers/client-credentials.js';
 import { RedisTokenStore } from '../../../lib/providers/stores/redis.js';
 import type { RedisClientLike } from '../../../lib/stores/redis-client.js';
+import { DEFAULT_STORE_TIMEOUT } from '../../../lib/stores/store-call.js';
 import { type RedisServer, redisServerBinary, startRedis } from '../../helpers/redis.js';
 import { rejectionOf, thrownBy } from '../../helpers/secrets.js';
 import { startTokenServer, type TokenServer } from '../../helpers/token-server.js';
@@ -131,7 +132,7 @@ describe('RedisTokenStore (against a real redis-server)', function () {
       expect(await store.lock('k')).to.not.equal(undefined);
     });
 
-    it('rejects with a NetworkError when Redis cannot be reached', async () => {
+    it('rejects with a StoreUnavailableError (a NetworkError) when Redis cannot be reached', async () => {
       const closed = new Redis(server!.port, '127.0.0.1', { lazyConnect: true, maxRetriesPerRequest: 0 });
       closed.disconnect();
       const store = new RedisTokenStore(closed);
@@ -143,8 +144,37 @@ describe('RedisTokenStore (against a real redis-server)', function () {
         () => store.lock('k'),
       ]) {
         const err = await rejectionOf(operation());
-        expect(err).to.be.instanceOf(NetworkError);
-        expect(err.message).to.match(/^Redis token store: /);
+        expect(err).to.be.instanceOf(StoreUnavailableError).and.instanceOf(NetworkError);
+        expect(err.message).to.match(/^Redis token store: [A-Z ]+ failed: /);
+      }
+    });
+
+    it('stops waiting for a command after storeTimeout, whatever the client does, and releases a lock likewise', async () => {
+      const stalled: RedisClientLike = {
+        get: () => new Promise(() => undefined),
+        set: () => new Promise(() => undefined),
+        del: () => new Promise(() => undefined),
+        eval: () => new Promise(() => undefined),
+      };
+      const store = new RedisTokenStore(stalled, { storeTimeout: 50 });
+      expect([store.storeTimeout, new RedisTokenStore(redis).storeTimeout]).to.deep.equal([50, DEFAULT_STORE_TIMEOUT]);
+      for (const [operation, name] of [
+        [() => store.get('k'), 'GET'],
+        [() => store.set('k', token, 1000), 'SET'],
+        [() => store.delete('k', 'a'), 'DEL'],
+        [() => store.lock('k'), 'SET NX'],
+      ] as const) {
+        const started = Date.now();
+        const err = await rejectionOf(operation());
+        expect(err.message).to.equal(`Redis token store: ${name} did not answer within 50 ms`);
+        expect(Date.now() - started).to.be.below(1000);
+      }
+      const lock = await new RedisTokenStore(redis, { storeTimeout: 50 }).lock('k');
+      redis.disconnect();
+      try {
+        expect((await rejectionOf(lock!.release())).message).to.match(/^Redis token store: lock release /);
+      } finally {
+        redis.connect().catch(() => undefined);
       }
     });
 
@@ -153,6 +183,13 @@ describe('RedisTokenStore (against a real redis-server)', function () {
       expect(thrownBy(() => new RedisTokenStore(null as never))).to.be.instanceOf(ConfigurationError);
       expect(thrownBy(() => new RedisTokenStore(redis, { lockTtl: 10 }))).to.be.instanceOf(ConfigurationError);
       expect(thrownBy(() => new RedisTokenStore(redis, { prefix: 5 as never }))).to.be.instanceOf(ConfigurationError);
+      for (const storeTimeout of [0, 1.5, 60_001, '1000']) {
+        const err = thrownBy(() => new RedisTokenStore(redis, { storeTimeout: storeTimeout as never }));
+        expect([err.constructor, (err as ConfigurationError).option]).to.deep.equal([
+          ConfigurationError,
+          'storeTimeout',
+        ]);
+      }
     });
   });
 
@@ -204,6 +241,42 @@ describe('RedisTokenStore (against a real redis-server)', function () {
         expect(result.errors).to.equal(0);
         expect(result.calls).to.be.greaterThan(100);
         expect(result.tokens).to.include.members(['token-1', 'token-2', 'token-3']);
+      }
+    });
+
+    it('serves a fresh replica within the store timeout plus a grant once its redis-server is killed mid-run', async () => {
+      // A redis-server of this test only, and an ioredis client with its defaults, as the README shows: with
+      // the server gone it queues commands and retries them for tens of seconds.
+      const own = await startRedis(redisServerBinary()!);
+      const client = new Redis(own.url);
+      client.on('error', () => undefined);
+      const settings = { tokenEndpoint: tokens.tokenEndpoint, clientId: 'c', clientSecret: 's' };
+      try {
+        const first = new ClientCredentialsProvider({ ...settings, store: new RedisTokenStore(client) });
+        expect(await first.authToken()).to.equal('token-1');
+        await own.kill();
+        const errors: Error[] = [];
+        const fresh = new ClientCredentialsProvider({
+          ...settings,
+          store: new RedisTokenStore(client),
+          onError: (error) => errors.push(error),
+        });
+        const started = Date.now();
+        const answer = await Promise.race([
+          fresh.authToken(),
+          new Promise<string>((resolve) => setTimeout(() => resolve('still pending after 5 s'), 5_000)),
+        ]);
+        const took = Date.now() - started;
+        expect(answer).to.equal('token-2');
+        expect(took).to.be.within(DEFAULT_STORE_TIMEOUT - 50, DEFAULT_STORE_TIMEOUT + 2_000);
+        expect(tokens.grants).to.have.length(2);
+        expect(errors.map((error) => [error.constructor, error.message])).to.deep.equal([
+          [StoreUnavailableError, `Redis token store: GET did not answer within ${DEFAULT_STORE_TIMEOUT} ms`],
+        ]);
+        expect(await fresh.authToken()).to.equal('token-2'); // from memory, without waiting on Redis again
+      } finally {
+        client.disconnect();
+        await own.stop();
       }
     });
 
