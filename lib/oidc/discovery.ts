@@ -66,6 +66,16 @@ export interface DiscoveryOptions {
   proxy?: AxiosProxyConfig | false;
 }
 
+/** Options of {@link discover}: those of its request, and the issuer a discovery URL's document must name. */
+export interface DiscoverOptions extends DiscoveryOptions {
+  /**
+   * With a discovery URL: the issuer the document must name, exactly, instead of any issuer whose discovery URL
+   * it is. For a provider whose document is served elsewhere, such as Microsoft Entra ID's multi-tenant `common`
+   * document, which names the issuer template `https://login.microsoftonline.com/{tenantid}/v2.0`.
+   */
+  issuer?: string;
+}
+
 /** Options of a {@link DiscoveryCache}. */
 export interface DiscoveryCacheOptions extends DiscoveryOptions {
   /** Seconds a fetched document is reused. @defaultValue 600 */
@@ -136,7 +146,8 @@ export function discoveryUrl(issuer: string): string {
  * Given the discovery URL itself (a path ending in `/.well-known/openid-configuration`) instead of an issuer,
  * it fetches that URL and requires the document's `issuer` to be one whose discovery URL it is (§4.1, §4.3):
  * `https://t.auth0.com/` and `https://t.auth0.com` both belong at
- * `https://t.auth0.com/.well-known/openid-configuration`, any other issuer does not.
+ * `https://t.auth0.com/.well-known/openid-configuration`, any other issuer does not — unless `options.issuer`
+ * names the issuer the document must name.
  *
  * @throws {ConfigurationError} for an issuer that is not an `https:` URL, and when the document names another
  *   issuer (often a missing or extra trailing slash in the configuration).
@@ -146,7 +157,7 @@ export function discoveryUrl(issuer: string): string {
  * const metadata = await discover('https://tenant.auth0.com/');
  * console.log(metadata.jwks_uri); // 'https://tenant.auth0.com/.well-known/jwks.json'
  */
-export async function discover(issuer: string, options: DiscoveryOptions = {}): Promise<ProviderMetadata> {
+export async function discover(issuer: string, options: DiscoverOptions = {}): Promise<ProviderMetadata> {
   const byUrl = typeof issuer === 'string' && isDiscoveryUrl(issuer);
   const url = byUrl ? checkRemoteUrl(issuer, 'discoveryUri').href : discoveryUrl(issuer);
   const timeout = positive(options.timeout, 'timeout', DEFAULT_TIMEOUT);
@@ -176,7 +187,14 @@ export async function discover(issuer: string, options: DiscoveryOptions = {}): 
     throw new KeySourceUnavailableError(`OpenID Provider discovery ${url} did not answer with a JSON object`);
   }
   const metadata = document as Record<string, unknown>;
-  if (byUrl) {
+  if (byUrl && options.issuer !== undefined) {
+    if (metadata.issuer !== options.issuer) {
+      throw new ConfigurationError(
+        `the discovery document ${url} names the issuer ${JSON.stringify(String(metadata.issuer))}, not ${JSON.stringify(options.issuer)}`,
+        'issuer',
+      );
+    }
+  } else if (byUrl) {
     if (!servedAt(metadata.issuer, new URL(url))) {
       throw new ConfigurationError(
         `the discovery document ${url} names the issuer ${JSON.stringify(String(metadata.issuer))}, ` +

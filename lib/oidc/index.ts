@@ -5,6 +5,7 @@ export {
   DiscoveryCache,
   type DiscoveryCacheOptions,
   type DiscoveryOptions,
+  type DiscoverOptions,
   discover,
   discoveryUrl,
   type ProviderMetadata,

@@ -136,6 +136,15 @@ describe('discovery', () => {
         }
       });
 
+      it('accepts, with options.issuer, a document served elsewhere that names exactly that issuer', async () => {
+        const template = 'https://login.microsoftonline.com/{tenantid}/v2.0';
+        server.setDiscovery({ issuer: template, jwks_uri: server.jwksUri });
+        expect((await discover(url(), { issuer: template })).issuer).to.equal(template);
+        const err = await rejectionOf(discover(url(), { issuer: `${template}/` }));
+        expect(err).to.be.instanceOf(ConfigurationError).with.property('option', 'issuer');
+        expect(err.message).to.include('names the issuer');
+      });
+
       it('refuses a discovery URL that is plain http: to a remote host', async () => {
         const err = await rejectionOf(discover(`http://remote.example${DISCOVERY_PATH}`));
         expect(err).to.be.instanceOf(ConfigurationError).with.property('option', 'discoveryUri');
