@@ -1,6 +1,10 @@
 // The public surface of lib/oidc/: provider discovery and the relying-party helpers.
 export { buildAuthorizeUrl, type AuthorizeUrlOptions } from './authorize-url.js';
-export { parseAuthorizationResponse, type AuthorizationResponse } from './authorization-response.js';
+export {
+  type AuthorizationResponse,
+  type AuthorizationResponseInput,
+  parseAuthorizationResponse,
+} from './authorization-response.js';
 export {
   DiscoveryCache,
   type DiscoveryCacheOptions,
