@@ -16,3 +16,9 @@ export {
 } from './discovery.js';
 export { createPkcePair, pkceChallenge, randomPkceVerifier, type PkcePair } from './pkce.js';
 export { randomNonce, randomState } from './random.js';
+export { RedisTransactionStore, type RedisTransactionStoreOptions } from './redis-transaction-store.js';
+export {
+  MemoryTransactionStore,
+  type MemoryTransactionStoreOptions,
+  type TransactionStore,
+} from './transaction-store.js';
