@@ -14,6 +14,13 @@ export {
   discoveryUrl,
   type ProviderMetadata,
 } from './discovery.js';
+export { oidcConfigFromEnv, type OidcEnvConfig, type OidcProviderType } from './env.js';
+export type {
+  OidcClientAuthMethod,
+  OidcClientOptions,
+  OidcResponseMode,
+  OidcResponseType,
+} from './oidc-client-options.js';
 export { createPkcePair, pkceChallenge, randomPkceVerifier, type PkcePair } from './pkce.js';
 export { randomNonce, randomState } from './random.js';
 export { RedisTransactionStore, type RedisTransactionStoreOptions } from './redis-transaction-store.js';
