@@ -1,4 +1,5 @@
-// The public surface of lib/oidc/: provider discovery and the relying-party helpers.
+// The public surface of lib/oidc/: provider discovery, the relying-party helpers, login transactions and their
+// stores, and the OIDC_* configuration.
 export { buildAuthorizeUrl, type AuthorizeUrlOptions } from './authorize-url.js';
 export {
   type AuthorizationResponse,
@@ -24,6 +25,12 @@ export type {
 export { createPkcePair, pkceChallenge, randomPkceVerifier, type PkcePair } from './pkce.js';
 export { randomNonce, randomState } from './random.js';
 export { RedisTransactionStore, type RedisTransactionStoreOptions } from './redis-transaction-store.js';
+export {
+  isTransactionCookie,
+  type LoginTransaction,
+  TRANSACTION_COOKIE_PREFIX,
+  transactionName,
+} from './transaction.js';
 export {
   MemoryTransactionStore,
   type MemoryTransactionStoreOptions,
