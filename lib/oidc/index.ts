@@ -16,6 +16,10 @@ export {
   type ProviderMetadata,
 } from './discovery.js';
 export { oidcConfigFromEnv, type OidcEnvConfig, type OidcProviderType } from './env.js';
+export type { LogoutUrlOptions } from './logout-url.js';
+export type { LoginResult } from './finish-login.js';
+export { OidcClient, type RefreshOptions } from './oidc-client.js';
+export type { StartedLogin, StartLoginOptions } from './start-login.js';
 export type {
   OidcClientAuthMethod,
   OidcClientOptions,
@@ -24,6 +28,7 @@ export type {
 } from './oidc-client-options.js';
 export { createPkcePair, pkceChallenge, randomPkceVerifier, type PkcePair } from './pkce.js';
 export { randomNonce, randomState } from './random.js';
+export type { LoginTokens, OidcTokens, RefreshedTokens } from './tokens.js';
 export { RedisTransactionStore, type RedisTransactionStoreOptions } from './redis-transaction-store.js';
 export {
   isTransactionCookie,

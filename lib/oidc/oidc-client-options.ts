@@ -19,7 +19,7 @@ export type OidcClientAuthMethod =
   'client_secret_basic' | 'client_secret_post' | 'client_secret_jwt' | 'private_key_jwt' | 'tls_client_auth' | 'none';
 
 /**
- * Options of an `OidcClient`: where the provider is, who the client is, how users log in, and the secret
+ * Options of an {@link OidcClient}: where the provider is, who the client is, how users log in, and the secret
  * that seals login transactions. The transport options (`timeout`, `httpsAgent`, `proxy`…) apply to every request
  * to the provider.
  */
