@@ -227,7 +227,7 @@ interface OidcEnvReading {
  * @internal
  */
 export function readOidcEnv(env: NodeJS.ProcessEnv = process.env): OidcEnvReading {
-  const source = env ?? {};
+  const source = env;
   const typeName = read(source, 'OIDC_TYPE')?.toLowerCase() ?? 'custom';
   const type = TYPES[typeName] ?? fail(`OIDC_TYPE must be one of ${Object.keys(TYPES).join(', ')}`, 'OIDC_TYPE');
   const baseUrl = url(source, 'OIDC_SERVER_URL');

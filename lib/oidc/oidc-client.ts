@@ -184,7 +184,7 @@ export class OidcClient {
     const tokens = tokensOf(await api.getToken.refreshToken({ refreshToken }), settings.clock() * 1000);
     const result: RefreshedTokens = { ...tokens, refreshToken: tokens.refreshToken ?? refreshToken };
     if (tokens.idToken !== undefined) {
-      const { previousClaims } = options ?? {};
+      const { previousClaims } = options;
       result.idTokenClaims = await idTokens.verify(tokens.idToken, {
         ...(previousClaims === undefined ? { refreshed: true } : { original: previousClaims }),
         ...(tokens.accessToken !== undefined && { accessToken: tokens.accessToken }),

@@ -65,7 +65,7 @@ function maxAgeOf(value: string | undefined): number | undefined {
  */
 export async function startLogin(party: RelyingParty, options: StartLoginOptions = {}): Promise<StartedLogin> {
   const { settings, metadata } = party;
-  const { returnTo, ...given } = options ?? {};
+  const { returnTo, ...given } = options;
   const params = { ...settings.authorizationParams, ...checkAuthorizationParams(given, 'startLogin') };
   const scope = params.scope ?? settings.scope;
   delete params.scope;

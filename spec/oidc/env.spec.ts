@@ -97,6 +97,8 @@ describe('oidcConfigFromEnv', () => {
   it('derives the callback from OIDC_SERVER_URL when OIDC_CALLBACK is not set', () => {
     const env = { ...BASE, OIDC_CALLBACK: undefined, OIDC_SERVER_URL: 'https://app.example.com/base' };
     expect(oidcConfigFromEnv(env).redirectUri).to.equal('https://app.example.com/base/callback');
+    const slash = { ...env, OIDC_SERVER_URL: 'https://app.example.com/' };
+    expect(oidcConfigFromEnv(slash).redirectUri).to.equal('https://app.example.com/callback');
   });
 
   it('reads AUTHENTICATION_PUBLIC_KEYS as a JSON array or a comma-separated list too', () => {

@@ -109,8 +109,19 @@ describe('IdTokens', () => {
       expect(((await rejectionOf(idTokens.verify(odd, {}))) as TokenValidationError).code).to.equal(
         'ERR_TOKEN_ISS_MISMATCH',
       );
-      const garbage = await rejectionOf(idTokens.verify('not.a.token', {}));
-      expect((garbage as TokenValidationError).code).to.equal('ERR_TOKEN_MALFORMED');
+      for (const garbage of ['not.a.token', 'garbage']) {
+        const err = await rejectionOf(idTokens.verify(garbage, {}));
+        expect((err as TokenValidationError).code).to.equal('ERR_TOKEN_MALFORMED');
+      }
+    });
+
+    it('keeps the verifiers of at most 100 tenants, and verifies the tokens of any number', async () => {
+      const idTokens = templated();
+      for (let i = 0; i <= 100; i++) {
+        const tenant = `00000000-0000-0000-0000-${String(i).padStart(12, '0')}`;
+        const token = entraToken(tenant, `https://login.microsoftonline.com/${tenant}/v2.0`);
+        expect((await idTokens.verify(token, {})).tid).to.equal(tenant);
+      }
     });
 
     it('matches the iss of an authorization response against the template', () => {

@@ -11,6 +11,7 @@ import {
   idToken,
   ISSUER,
   METADATA,
+  opened,
   OPTIONS,
   ORIGIN,
   REFRESH_TOKEN,
@@ -102,6 +103,49 @@ describe('OidcClient', () => {
       record('GET', '/realms/demo/.well-known/openid-configuration', { body: METADATA }, ORIGIN);
       const web = await OidcClient.discover(OPTIONS);
       expect(web.metadata).to.deep.equal(METADATA);
+    });
+
+    it('logs in through a multi-tenant Entra ID app: the {tenantid} issuer template, filled with the tid', async () => {
+      const entra = 'https://login.microsoftonline.com';
+      const template = `${entra}/{tenantid}/v2.0`;
+      const tenant = '72f988bf-86f1-41af-91ab-2d7cd011db47';
+      record(
+        'GET',
+        '/common/v2.0/.well-known/openid-configuration',
+        {
+          body: {
+            issuer: template,
+            authorization_endpoint: `${entra}/common/oauth2/v2.0/authorize`,
+            token_endpoint: `${entra}/common/oauth2/v2.0/token`,
+            jwks_uri: METADATA.jwks_uri,
+          },
+        },
+        entra,
+      );
+      const web = await OidcClient.fromEnv({
+        OIDC_TYPE: 'azure',
+        OIDC_TENANT: 'common',
+        OIDC_CLIENT_ID: 'web',
+        OIDC_CLIENT_SECRET: CLIENT_SECRET,
+        OIDC_CALLBACK: CALLBACK,
+        AUTHN_SESSION_SECRET: SECRET,
+      });
+      expect(web.issuer).to.equal(template);
+      const login = await web.startLogin();
+      const { state, nonce } = opened(login);
+      const now = Math.floor(Date.now() / 1000);
+      const claims = {
+        iss: `${entra}/${tenant}/v2.0`,
+        tid: tenant,
+        sub: 's',
+        aud: 'web',
+        iat: now,
+        exp: now + 60,
+        nonce,
+      };
+      record('POST', '/common/oauth2/v2.0/token', { body: { id_token: signed(claims), token_type: 'Bearer' } }, entra);
+      const result = await web.finishLogin(`${CALLBACK}?code=c&state=${state}`, login.transaction.value);
+      expect(result.claims.iss).to.equal(`${entra}/${tenant}/v2.0`);
     });
 
     it('refuses bad options before any request', async () => {

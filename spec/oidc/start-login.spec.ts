@@ -92,6 +92,8 @@ describe('OidcClient.startLogin', () => {
       'orders',
       'javascript:alert(1)',
       '/\t/evil.example.com',
+      `/${'x'.repeat(3000)}`,
+      42 as never,
     ]) {
       const err = await rejectionOf(web.startLogin({ returnTo }));
       expect(err, returnTo).to.be.instanceOf(ConfigurationError).with.property('option', 'returnTo');
