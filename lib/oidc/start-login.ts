@@ -39,8 +39,8 @@ function checkReturnTo(returnTo: unknown, redirectUri: string): string | undefin
   if (returnTo === undefined) return undefined;
   const origin = new URL(redirectUri).origin;
   const text = typeof returnTo === 'string' && returnTo.length <= 2048 ? returnTo : '';
-  const path = text.startsWith('/') && !/^\/[/\\]/.test(text);
-  if (!(path || URL.canParse(text)) || URL.parse(text, origin)?.origin !== origin) {
+  // A path resolves on the origin; `//host`, `/\host` and their variants resolve elsewhere, and are refused.
+  if (!(text.startsWith('/') || URL.canParse(text)) || URL.parse(text, origin)?.origin !== origin) {
     throw new ConfigurationError(
       'returnTo must be a path of this application or a URL on the origin of the redirect URI',
       'returnTo',
