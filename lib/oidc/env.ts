@@ -100,15 +100,9 @@ function customParams(env: NodeJS.ProcessEnv): Record<string, string> | undefine
 }
 
 /** `AUTHN_SESSION_SECRET`: one secret, or a JSON array of them (the first seals, every one opens). */
-function secrets(env: NodeJS.ProcessEnv): string | string[] {
+function secrets(env: NodeJS.ProcessEnv): string | string[] | undefined {
   const value = read(env, 'AUTHN_SESSION_SECRET');
-  if (value === undefined) {
-    fail(
-      'AUTHN_SESSION_SECRET is required: it seals login transactions (e.g. openssl rand -base64 48)',
-      'AUTHN_SESSION_SECRET',
-    );
-  }
-  if (!value.startsWith('[')) return value;
+  if (value === undefined || !value.startsWith('[')) return value;
   try {
     const list: unknown = JSON.parse(value);
     if (Array.isArray(list) && list.every((item) => typeof item === 'string')) return list as string[];
@@ -148,11 +142,7 @@ function clockSkew(env: NodeJS.ProcessEnv): number | undefined {
 function provider(env: NodeJS.ProcessEnv, type: OidcProviderType): Pick<OidcClientOptions, 'issuer' | 'discoveryUri'> {
   const discoveryUri = url(env, 'OIDC_DISCOVERY_URI');
   if (type === 'google') return { discoveryUri: discoveryUri ?? GOOGLE_DISCOVERY };
-  if (type !== 'azure') {
-    return {
-      discoveryUri: discoveryUri ?? fail(`OIDC_DISCOVERY_URI is required for OIDC_TYPE ${type}`, 'OIDC_DISCOVERY_URI'),
-    };
-  }
+  if (type !== 'azure') return discoveryUri === undefined ? {} : { discoveryUri };
   const given = read(env, 'OIDC_TENANT');
   if (given === undefined && discoveryUri === undefined) {
     fail(
@@ -227,33 +217,32 @@ interface OidcEnvReading {
  * @internal
  */
 export function readOidcEnv(env: NodeJS.ProcessEnv = process.env): OidcEnvReading {
-  const source = env;
-  const typeName = read(source, 'OIDC_TYPE')?.toLowerCase() ?? 'custom';
+  const typeName = read(env, 'OIDC_TYPE')?.toLowerCase() ?? 'custom';
   const type = TYPES[typeName] ?? fail(`OIDC_TYPE must be one of ${Object.keys(TYPES).join(', ')}`, 'OIDC_TYPE');
-  const baseUrl = url(source, 'OIDC_SERVER_URL');
-  const disablePkce = bool(source, 'OIDC_DISABLE_PKCE');
-  const callback = url(source, 'OIDC_CALLBACK');
+  const baseUrl = url(env, 'OIDC_SERVER_URL');
+  const disablePkce = bool(env, 'OIDC_DISABLE_PKCE');
+  const callback = url(env, 'OIDC_CALLBACK');
   const config = {
     type,
-    ...provider(source, type),
-    clientId: read(source, 'OIDC_CLIENT_ID'),
-    clientSecret: read(source, 'OIDC_CLIENT_SECRET'),
-    clientType: read(source, 'AUTHENTICATION_CLIENT_TYPE'),
-    clientAuthMethod: read(source, 'OIDC_CLIENT_AUTH_METHOD'),
+    ...provider(env, type),
+    clientId: read(env, 'OIDC_CLIENT_ID'),
+    clientSecret: read(env, 'OIDC_CLIENT_SECRET'),
+    clientType: read(env, 'AUTHENTICATION_CLIENT_TYPE'),
+    clientAuthMethod: read(env, 'OIDC_CLIENT_AUTH_METHOD'),
     redirectUri:
       callback ??
       (baseUrl === undefined ? undefined : new URL('callback', baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`).href),
     postLogoutRedirectUri: baseUrl,
-    scope: read(source, 'OIDC_SCOPE'),
-    responseType: read(source, 'OIDC_RESPONSE_TYPE'),
+    scope: read(env, 'OIDC_SCOPE'),
+    responseType: read(env, 'OIDC_RESPONSE_TYPE'),
     usePkce: disablePkce === undefined ? undefined : !disablePkce,
-    useNonce: bool(source, 'OIDC_USE_NONCE'),
-    idTokenSigningAlg: read(source, 'OIDC_PREFERRED_JWS'),
-    clockTolerance: clockSkew(source),
-    authorizationParams: { ...presetParams(type), ...customParams(source) },
-    secret: secrets(source),
+    useNonce: bool(env, 'OIDC_USE_NONCE'),
+    idTokenSigningAlg: read(env, 'OIDC_PREFERRED_JWS'),
+    clockTolerance: clockSkew(env),
+    authorizationParams: { ...presetParams(type), ...customParams(env) },
+    secret: secrets(env),
     baseUrl,
-    publicKeyUrls: publicKeys(source),
+    publicKeyUrls: publicKeys(env),
   };
   const options = Object.fromEntries(Object.entries(config).filter(([, value]) => value !== undefined));
   return { options: options as unknown as OidcEnvConfig, name: (option) => VARIABLES[option] ?? option };

@@ -168,6 +168,9 @@ describe('OidcClient', () => {
       expect(missing).to.be.instanceOf(ConfigurationError).with.property('option', 'AUTHN_SESSION_SECRET');
       const overridden = await rejectionOf(OidcClient.fromEnv(env, { secret: 'short' }));
       expect(overridden).to.be.instanceOf(ConfigurationError).with.property('option', 'secret');
+      record('GET', '/realms/demo/.well-known/openid-configuration', { body: METADATA }, ORIGIN);
+      const supplied = await OidcClient.fromEnv({ ...env, AUTHN_SESSION_SECRET: undefined }, { secret: SECRET });
+      expect(supplied.clientId).to.equal('web');
     });
   });
 });
