@@ -13,7 +13,7 @@
  * │  ├─ TimeoutError                 ERR_TIMEOUT                no answer within the timeout
  * │  ├─ KeySourceUnavailableError    ERR_KEY_SOURCE_UNAVAILABLE a JWKS/discovery document that is down or unusable
  * │  └─ StoreUnavailableError        ERR_STORE_UNAVAILABLE      a shared store (Redis) failed or did not answer in time
- * ├─ AuthorizationExpiredError       ERR_AUTHORIZATION_EXPIRED  a CIBA request expired before the user approved it
+ * ├─ AuthorizationExpiredError       ERR_AUTHORIZATION_EXPIRED  a CIBA or device request expired before approval
  * ├─ TokenValidationError            ERR_TOKEN_INVALID          the token is not acceptable (per-check `code`)
  * │  └─ JwksError                    ERR_JWKS                   no usable key for this token (weak, wrong type)
  * │     └─ KeyNotFoundError          ERR_JWKS_KEY_NOT_FOUND     no key with the token's `kid`
@@ -200,9 +200,10 @@ export class StoreUnavailableError extends NetworkError {
 }
 
 /**
- * A back-channel (CIBA) authentication request reached the `expires_in` the server gave before the user approved
- * it: `GetToken.pollBackchannelLogin` stops there instead of polling in vain. `errorCode` is `expired_token`, as
- * on the `Auth0Error` the server answers with when it notices first, so one check covers both.
+ * A back-channel (CIBA) authentication request or a device authorization (RFC 8628) reached the `expires_in` the
+ * server gave before the user approved it: `GetToken.pollBackchannelLogin` and `GetToken.pollDeviceCode` stop
+ * there instead of polling in vain. `errorCode` is `expired_token`, as on the `Auth0Error` the server answers
+ * with when it notices first, so one check covers both.
  *
  * @example
  * try {
@@ -338,8 +339,9 @@ export class ServiceUnavailableError extends BearerError {
 
 /**
  * The token endpoint answered 2xx, but not with a usable token: no `access_token` (or, for Google, no
- * `id_token`), an `expires_in` that is not a positive number, or an `id_token` whose `exp` cannot be read.
- * The message names the member at fault and never quotes a token.
+ * `id_token`), an `expires_in` that is not a positive number, or an `id_token` whose `exp` cannot be read; or an
+ * introspection endpoint answered 2xx without a boolean `active`. The message names the member at fault and
+ * never quotes a token.
  *
  * @example
  * try {
