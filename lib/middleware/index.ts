@@ -15,5 +15,6 @@ export {
 } from './claim-checks.js';
 export type { DpopOptions, DpopRequest } from './dpop.js';
 export type { BearerRequest, HeaderValue } from './extract.js';
-export type { IssuerList, IssuerResolver, PublicKeyUrl, TokenType } from './issuers.js';
+export type { IntrospectedAccessToken, IntrospectionOptions } from './introspection.js';
+export type { IssuerEntry, IssuerList, IssuerResolver, PublicKeyUrl, RoutedResult, TokenType } from './issuers.js';
 export { type AuthenticatedRequest, withAuth, type WithAuthOptions } from './node-http.js';
