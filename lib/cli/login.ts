@@ -56,8 +56,10 @@ export const loginCommand: Command = {
       scope: stringFlag(values, 'scope') ?? 'openid',
       audience: stringFlag(values, 'audience'),
     });
+    // Google names it verification_url, as the drafts of RFC 8628 did.
+    const uri = started.verification_uri ?? started.verification_url;
     io.stderr.write(
-      `To sign in, open ${String(started.verification_uri)} and enter the code ${String(started.user_code)}\n` +
+      `To sign in, open ${String(uri)} and enter the code ${String(started.user_code)}\n` +
         (started.verification_uri_complete === undefined
           ? ''
           : `or open ${String(started.verification_uri_complete)}\n`) +

@@ -65,6 +65,20 @@ describe('authn login --device', () => {
     );
   });
 
+  it("shows Google's verification_url, the name of RFC 8628's drafts, when there is no verification_uri", async () => {
+    const uri = STARTED.verification_uri;
+    const google = {
+      ...STARTED,
+      verification_uri: undefined,
+      verification_uri_complete: undefined,
+      verification_url: uri,
+    };
+    nock(ORIGIN).post('/oauth/device/code').reply(200, google).post('/oauth/token').reply(200, TOKENS);
+    const run = await login(['--device', '--domain', DOMAIN, '--client-id', 'cli']);
+    expect(run.code, run.err).to.equal(0);
+    expect(run.err).to.equal(`To sign in, open ${uri} and enter the code WDJB-MJHT\nWaiting for the approval…\n`);
+  });
+
   it('exits 2 without --device, a location or a client id', async () => {
     for (const args of [
       ['--domain', DOMAIN, '--client-id', 'cli'],
