@@ -1,6 +1,10 @@
 import { expect } from 'chai';
 import nock from 'nock';
-import { commandRunner } from '../helpers/cli.js';
+import { runCli } from '../../lib/cli/main.js';
+import { headlessDeviceApproval } from '../../lib/dev-server/headless-login.js';
+import { commandRunner, memoryIo } from '../helpers/cli.js';
+import { decodeJwt } from '../helpers/dev-server.js';
+import { locationOf, PROFILES, profileOptions, useProvider } from '../helpers/integration.js';
 
 const DOMAIN = 'tenant.example.com';
 const ORIGIN = `https://${DOMAIN}`;
@@ -89,4 +93,32 @@ describe('authn login --device', () => {
       expect(run.code, args.join(' ')).to.equal(2);
     }
   });
+
+  for (const profile of PROFILES) {
+    describe(`against the dev server (${profile} profile)`, function () {
+      this.timeout(20_000);
+      const server = useProvider(profileOptions(profile));
+
+      it('logs the test user in once the device is approved in a (headless) browser', async () => {
+        const where = locationOf(server());
+        const flags =
+          where.domain === undefined
+            ? ['--issuer', server().issuer]
+            : ['--domain', server().domain, '--protocol', 'http'];
+        const io = memoryIo({ AUTHN_CLIENT_ID: 'device' });
+        const running = runCli(['login', '--device', ...flags, '--scope', 'openid offline_access'], io);
+        // Approve as the user would, from what the command printed.
+        for (let waited = 0; !io.err.includes('Waiting') && waited < 5000; waited += 20) {
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+        const complete = /or open (\S+)/.exec(io.err)?.[1];
+        expect(complete, io.err).to.be.a('string');
+        await headlessDeviceApproval(complete!);
+        expect(await running, io.err).to.equal(0);
+        const tokens = JSON.parse(io.out) as Record<string, string>;
+        expect(decodeJwt(tokens.id_token!).payload).to.include({ aud: 'device', sub: server().user.sub });
+        expect(tokens.refresh_token).to.be.a('string');
+      });
+    });
+  }
 });
