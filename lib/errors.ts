@@ -11,7 +11,7 @@
  * │  └─ RateLimitError               ERR_RATE_LIMITED           429, or an OAuth `slow_down`
  * ├─ NetworkError                    ERR_NETWORK                no usable answer: refused, reset, DNS…
  * │  ├─ TimeoutError                 ERR_TIMEOUT                no answer within the timeout
- * │  ├─ KeySourceUnavailableError    ERR_KEY_SOURCE_UNAVAILABLE a JWKS/discovery document that is down or unusable
+ * │  ├─ KeySourceUnavailableError    ERR_KEY_SOURCE_UNAVAILABLE a JWKS, discovery or introspection source down
  * │  └─ StoreUnavailableError        ERR_STORE_UNAVAILABLE      a shared store (Redis) failed or did not answer in time
  * ├─ AuthorizationExpiredError       ERR_AUTHORIZATION_EXPIRED  a CIBA or device request expired before approval
  * ├─ TokenValidationError            ERR_TOKEN_INVALID          the token is not acceptable (per-check `code`)
@@ -179,7 +179,8 @@ export class TimeoutError extends NetworkError {
 
 /**
  * A JWKS or discovery document could not be had: HTTP 5xx, an HTML page, invalid JSON, a key set that is not a
- * key set. The token may be fine; API middleware answers 503, not 401.
+ * key set; or the introspection endpoint the API middleware asks about an opaque token failed or answered
+ * nonsense. The token may be fine; API middleware answers 503, not 401.
  */
 export class KeySourceUnavailableError extends NetworkError {
   static override readonly code: string = 'ERR_KEY_SOURCE_UNAVAILABLE';

@@ -2,7 +2,7 @@ import { ConfigurationError } from '../errors.js';
 import type { Body } from '../http/form.js';
 import { AuthenticationBase, type RequestOptions } from './base.js';
 import { type ExtraParams, extraParams, optionalString, optionalStrings, paramsOf, requireString } from './params.js';
-import { pollSchedule, pollUntilApproved } from './poll.js';
+import { type PollSchedule, pollSchedule, pollUntilApproved } from './poll.js';
 import type { TokenResponse } from './types.js';
 import type {
   ExtraParamsOption,
@@ -236,8 +236,7 @@ export class GetToken extends AuthenticationBase {
   async pollBackchannelLogin(params: PollBackchannelLoginParams, options: RequestOptions = {}): Promise<TokenResponse> {
     const p = paramsOf(params, 'pollBackchannelLogin');
     const form = this.#form(GRANT.ciba, { auth_req_id: requireString(p.authReqId, 'authReqId') }, p);
-    const poll = () => this.#send(form, options, undefined, false);
-    return pollUntilApproved(poll, pollSchedule(p), options.signal, 'the back-channel authentication request');
+    return this.#poll(form, p, options, 'the back-channel authentication request');
   }
 
   /**
@@ -275,8 +274,7 @@ export class GetToken extends AuthenticationBase {
   async pollDeviceCode(params: PollDeviceCodeParams, options: RequestOptions = {}): Promise<TokenResponse> {
     const p = paramsOf(params, 'pollDeviceCode');
     const form = this.#form(GRANT.deviceCode, { device_code: requireString(p.deviceCode, 'deviceCode') }, p);
-    const poll = () => this.#send(form, options, undefined, false);
-    return pollUntilApproved(poll, pollSchedule(p), options.signal, 'the device authorization');
+    return this.#poll(form, p, options, 'the device authorization');
   }
 
   /**
@@ -420,6 +418,16 @@ export class GetToken extends AuthenticationBase {
     headers?: Record<string, string>,
   ): Promise<TokenResponse> {
     return this.#send(this.#form(grantType, body, params), options, headers);
+  }
+
+  /** Sends `form` until the user approves, without the transport's 429 retries (the loop waits itself). */
+  #poll(form: Body, schedule: PollSchedule, options: RequestOptions, what: string): Promise<TokenResponse> {
+    return pollUntilApproved(
+      () => this.#send(form, options, undefined, false),
+      pollSchedule(schedule),
+      options.signal,
+      what,
+    );
   }
 
   /** The form of a grant, its extra parameters checked (so that a bad one is refused before any request). */
