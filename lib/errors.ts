@@ -11,9 +11,9 @@
  * │  └─ RateLimitError               ERR_RATE_LIMITED           429, or an OAuth `slow_down`
  * ├─ NetworkError                    ERR_NETWORK                no usable answer: refused, reset, DNS…
  * │  ├─ TimeoutError                 ERR_TIMEOUT                no answer within the timeout
- * │  ├─ KeySourceUnavailableError    ERR_KEY_SOURCE_UNAVAILABLE a JWKS/discovery document that is down or unusable
+ * │  ├─ KeySourceUnavailableError    ERR_KEY_SOURCE_UNAVAILABLE a JWKS, discovery or introspection source down
  * │  └─ StoreUnavailableError        ERR_STORE_UNAVAILABLE      a shared store (Redis) failed or did not answer in time
- * ├─ AuthorizationExpiredError       ERR_AUTHORIZATION_EXPIRED  a CIBA request expired before the user approved it
+ * ├─ AuthorizationExpiredError       ERR_AUTHORIZATION_EXPIRED  a CIBA or device request expired before approval
  * ├─ TokenValidationError            ERR_TOKEN_INVALID          the token is not acceptable (per-check `code`)
  * │  └─ JwksError                    ERR_JWKS                   no usable key for this token (weak, wrong type)
  * │     └─ KeyNotFoundError          ERR_JWKS_KEY_NOT_FOUND     no key with the token's `kid`
@@ -180,7 +180,8 @@ export class TimeoutError extends NetworkError {
 
 /**
  * A JWKS or discovery document could not be had: HTTP 5xx, an HTML page, invalid JSON, a key set that is not a
- * key set. The token may be fine; API middleware answers 503, not 401.
+ * key set; or the introspection endpoint the API middleware asks about an opaque token failed or answered
+ * nonsense. The token may be fine; API middleware answers 503, not 401.
  */
 export class KeySourceUnavailableError extends NetworkError {
   static override readonly code: string = 'ERR_KEY_SOURCE_UNAVAILABLE';
@@ -201,9 +202,10 @@ export class StoreUnavailableError extends NetworkError {
 }
 
 /**
- * A back-channel (CIBA) authentication request reached the `expires_in` the server gave before the user approved
- * it: `GetToken.pollBackchannelLogin` stops there instead of polling in vain. `errorCode` is `expired_token`, as
- * on the `Auth0Error` the server answers with when it notices first, so one check covers both.
+ * A back-channel (CIBA) authentication request or a device authorization (RFC 8628) reached the `expires_in` the
+ * server gave before the user approved it: `GetToken.pollBackchannelLogin` and `GetToken.pollDeviceCode` stop
+ * there instead of polling in vain. `errorCode` is `expired_token`, as on the `Auth0Error` the server answers
+ * with when it notices first, so one check covers both.
  *
  * @example
  * try {
@@ -339,8 +341,9 @@ export class ServiceUnavailableError extends BearerError {
 
 /**
  * The token endpoint answered 2xx, but not with a usable token: no `access_token` (or, for Google, no
- * `id_token`), an `expires_in` that is not a positive number, or an `id_token` whose `exp` cannot be read.
- * The message names the member at fault and never quotes a token.
+ * `id_token`), an `expires_in` that is not a positive number, or an `id_token` whose `exp` cannot be read; or an
+ * introspection endpoint answered 2xx without a boolean `active`. The message names the member at fault and
+ * never quotes a token.
  *
  * @example
  * try {

@@ -3,12 +3,14 @@ import { type AuthenticationOptions, createSharedTransport, SHARED_TRANSPORT, ty
 import type { ClientAuthMethod } from './client-authentication.js';
 import { Database } from './database.js';
 import { Delegated } from './delegated.js';
+import { DeviceAuthorization } from './device-authorization.js';
 import { Enterprise } from './enterprise.js';
 import { GetToken } from './get-token.js';
 import { Mfa } from './mfa.js';
 import { Passwordless } from './passwordless.js';
 import { PushedAuthorizationRequests } from './pushed-authorization-requests.js';
 import { RevokeToken } from './revoke-token.js';
+import { TokenIntrospection } from './token-introspection.js';
 import { Users } from './users.js';
 
 /**
@@ -49,6 +51,10 @@ export class AuthenticationClient {
   readonly pushedAuthorizationRequests: PushedAuthorizationRequests;
   /** The MFA API (`/mfa/*`). */
   readonly mfa: Mfa;
+  /** The device authorization grant's first step (RFC 8628). */
+  readonly deviceAuthorization: DeviceAuthorization;
+  /** Token introspection (RFC 7662). */
+  readonly introspection: TokenIntrospection;
 
   constructor(options: AuthenticationOptions) {
     const transport = createSharedTransport(options);
@@ -66,5 +72,7 @@ export class AuthenticationClient {
     this.backChannelLogin = new BackChannelLogin(shared);
     this.pushedAuthorizationRequests = new PushedAuthorizationRequests(shared);
     this.mfa = new Mfa(shared);
+    this.deviceAuthorization = new DeviceAuthorization(shared);
+    this.introspection = new TokenIntrospection(shared);
   }
 }

@@ -46,9 +46,14 @@ const LOCATIONS = ['domain', 'issuer', 'discoveryUri', 'endpoints'] as const;
 export type LocationKind = (typeof LOCATIONS)[number];
 
 function validateTransport(options: TransportOptions): void {
-  const { timeout, retry } = options;
-  if (timeout !== undefined && !(typeof timeout === 'number' && Number.isFinite(timeout) && timeout > 0)) {
-    throw new ConfigurationError('timeout must be a positive number of milliseconds', 'timeout');
+  const { timeout, connectTimeout, retry } = options;
+  for (const [value, option] of [
+    [timeout, 'timeout'],
+    [connectTimeout, 'connectTimeout'],
+  ] as const) {
+    if (value !== undefined && !(typeof value === 'number' && Number.isFinite(value) && value > 0)) {
+      throw new ConfigurationError(`${option} must be a positive number of milliseconds`, option);
+    }
   }
   const { maxRetries, maxDelay } = retry ?? {};
   if (maxRetries !== undefined && !(Number.isInteger(maxRetries) && maxRetries >= 0 && maxRetries <= 10)) {

@@ -100,6 +100,20 @@ export interface PollBackchannelLoginParams extends BackchannelLoginParams {
   expiresIn?: number;
 }
 
+/** Parameters of {@link GetToken.deviceCode}. */
+export interface DeviceCodeParams extends ExtraParamsOption {
+  /** The `device_code` of the device authorization answer. */
+  deviceCode: string;
+}
+
+/** Parameters of {@link GetToken.pollDeviceCode}. */
+export interface PollDeviceCodeParams extends DeviceCodeParams {
+  /** Seconds between polls, from the device authorization answer (RFC 8628 §3.2). @defaultValue 5 */
+  interval?: number;
+  /** Seconds until the device code expires, from the same answer; polling stops there. @defaultValue no deadline */
+  expiresIn?: number;
+}
+
 /** Parameters of {@link GetToken.accessTokenForConnection}. */
 export interface AccessTokenForConnectionParams extends ExtraParamsOption {
   /**

@@ -1,16 +1,8 @@
-import { Auth0Error, AuthorizationExpiredError, ConfigurationError, RateLimitError } from '../errors.js';
+import { ConfigurationError } from '../errors.js';
 import type { Body } from '../http/form.js';
-import { sleep } from '../http/sleep.js';
 import { AuthenticationBase, type RequestOptions } from './base.js';
-import {
-  type ExtraParams,
-  extraParams,
-  optionalPositive,
-  optionalString,
-  optionalStrings,
-  paramsOf,
-  requireString,
-} from './params.js';
+import { type ExtraParams, extraParams, optionalString, optionalStrings, paramsOf, requireString } from './params.js';
+import { type PollSchedule, pollSchedule, pollUntilApproved } from './poll.js';
 import type { TokenResponse } from './types.js';
 import type {
   ExtraParamsOption,
@@ -22,6 +14,8 @@ import type {
   PasswordlessLoginParams,
   BackchannelLoginParams,
   PollBackchannelLoginParams,
+  DeviceCodeParams,
+  PollDeviceCodeParams,
   AccessTokenForConnectionParams,
   MfaOtpParams,
   MfaOobParams,
@@ -38,6 +32,7 @@ const GRANT = {
   refreshToken: 'refresh_token',
   passwordless: 'http://auth0.com/oauth/grant-type/passwordless/otp',
   ciba: 'urn:openid:params:grant-type:ciba',
+  deviceCode: 'urn:ietf:params:oauth:grant-type:device_code',
   tokenExchange: 'urn:ietf:params:oauth:grant-type:token-exchange',
   federatedConnection: 'urn:auth0:params:oauth:grant-type:token-exchange:federated-connection-access-token',
   mfaOtp: 'http://auth0.com/oauth/grant-type/mfa-otp',
@@ -48,11 +43,6 @@ const GRANT = {
 /** Auth0's token types of a federated-connection token exchange, node-auth0's defaults. */
 const CONNECTION_SUBJECT_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:refresh_token';
 const CONNECTION_REQUESTED_TOKEN_TYPE = 'http://auth0.com/oauth/token-type/federated-connection-access-token';
-
-/** Default CIBA poll interval, seconds (OpenID CIBA Core §7.3). */
-const DEFAULT_POLL_INTERVAL = 5;
-/** Seconds added to the poll interval on each `slow_down` (RFC 8628 §3.5, CIBA Core §11). */
-const SLOW_DOWN_STEP = 5;
 
 /**
  * The `actor_token` and `actor_token_type` of a token exchange: both or neither (RFC 8693 §2.1). The messages name
@@ -245,32 +235,46 @@ export class GetToken extends AuthenticationBase {
    */
   async pollBackchannelLogin(params: PollBackchannelLoginParams, options: RequestOptions = {}): Promise<TokenResponse> {
     const p = paramsOf(params, 'pollBackchannelLogin');
-    const authReqId = requireString(p.authReqId, 'authReqId');
-    let interval = optionalPositive(p.interval, 'interval') ?? DEFAULT_POLL_INTERVAL;
-    const expiresIn = optionalPositive(p.expiresIn, 'expiresIn');
-    const { signal } = options;
-    const deadline = expiresIn === undefined ? Infinity : Date.now() + expiresIn * 1000;
-    let wait = interval * 1000;
-    for (;;) {
-      if (Date.now() + wait > deadline) {
-        throw new AuthorizationExpiredError(
-          `the back-channel authentication request expired after ${expiresIn} s without approval`,
-        );
-      }
-      await sleep(wait, signal);
-      try {
-        return await this.#grant(GRANT.ciba, { auth_req_id: authReqId }, p, options, undefined, false);
-      } catch (err) {
-        if (err instanceof RateLimitError) {
-          if (err.errorCode === 'slow_down') interval += SLOW_DOWN_STEP;
-          wait = Math.max(interval, err.retryAfter ?? 0) * 1000;
-        } else if (err instanceof Auth0Error && err.errorCode === 'authorization_pending') {
-          wait = interval * 1000;
-        } else {
-          throw err;
-        }
-      }
-    }
+    const form = this.#form(GRANT.ciba, { auth_req_id: requireString(p.authReqId, 'authReqId') }, p);
+    return this.#poll(form, p, options, 'the back-channel authentication request');
+  }
+
+  /**
+   * Device authorization grant (RFC 8628 §3.4): one poll for the tokens of a device authorization started with
+   * {@link DeviceAuthorization.start}. Rejects with an `Auth0Error` (`authorization_pending`, `expired_token`,
+   * `access_denied`) or a `RateLimitError` (`slow_down`) until the user approves; {@link GetToken.pollDeviceCode}
+   * runs the whole loop.
+   *
+   * @example
+   * const tokens = await getToken.deviceCode({ deviceCode: started.device_code });
+   */
+  async deviceCode(params: DeviceCodeParams, options?: RequestOptions): Promise<TokenResponse> {
+    const p = paramsOf(params, 'deviceCode');
+    return this.#grant(GRANT.deviceCode, { device_code: requireString(p.deviceCode, 'deviceCode') }, p, options);
+  }
+
+  /**
+   * Polls the device authorization grant until the user approves on another device (RFC 8628 §3.4–3.5), with
+   * the loop of {@link GetToken.pollBackchannelLogin}: waits `interval` seconds before each poll, keeps going on
+   * `authorization_pending`, slows down by 5 s on each `slow_down`, and stops with the server's error on
+   * `expired_token`, `access_denied` or anything else.
+   *
+   * @throws {AuthorizationExpiredError} when the next poll would come after `expiresIn`.
+   * @throws {Auth0Error} when the server ends the request (`expired_token`, `access_denied`…).
+   * @throws the signal's `reason` when `options.signal` aborts, during a wait or a request.
+   * @example
+   * const started = await deviceAuthorization.start({ scope: 'openid offline_access' });
+   * console.error(`Open ${started.verification_uri} and enter ${started.user_code}`);
+   * const tokens = await getToken.pollDeviceCode({
+   *   deviceCode: started.device_code,
+   *   interval: started.interval,
+   *   expiresIn: started.expires_in,
+   * });
+   */
+  async pollDeviceCode(params: PollDeviceCodeParams, options: RequestOptions = {}): Promise<TokenResponse> {
+    const p = paramsOf(params, 'pollDeviceCode');
+    const form = this.#form(GRANT.deviceCode, { device_code: requireString(p.deviceCode, 'deviceCode') }, p);
+    return this.#poll(form, p, options, 'the device authorization');
   }
 
   /**
@@ -406,15 +410,37 @@ export class GetToken extends AuthenticationBase {
     return this.#grant(requireString(grantType, 'grantType'), {}, { extraParams: params }, options);
   }
 
-  async #grant(
+  #grant(
     grantType: string,
     body: Body,
     params: ExtraParamsOption,
+    options?: RequestOptions,
+    headers?: Record<string, string>,
+  ): Promise<TokenResponse> {
+    return this.#send(this.#form(grantType, body, params), options, headers);
+  }
+
+  /** Sends `form` until the user approves, without the transport's 429 retries (the loop waits itself). */
+  #poll(form: Body, schedule: PollSchedule, options: RequestOptions, what: string): Promise<TokenResponse> {
+    return pollUntilApproved(
+      () => this.#send(form, options, undefined, false),
+      pollSchedule(schedule),
+      options.signal,
+      what,
+    );
+  }
+
+  /** The form of a grant, its extra parameters checked (so that a bad one is refused before any request). */
+  #form(grantType: string, body: Body, params: ExtraParamsOption): Body {
+    return { grant_type: grantType, ...body, ...extraParams(params, Object.keys(body)) };
+  }
+
+  async #send(
+    form: Body,
     options: RequestOptions = {},
     headers?: Record<string, string>,
     retry?: boolean,
   ): Promise<TokenResponse> {
-    const form = { grant_type: grantType, ...body, ...extraParams(params, Object.keys(body)) };
     return this.authenticatedPost<TokenResponse>(await this.endpoint('token'), form, {
       encoding: 'form',
       signal: options.signal,

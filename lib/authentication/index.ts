@@ -20,6 +20,7 @@ export {
 } from './client-authentication.js';
 export { type ChangePasswordParams, Database, type SignupParams } from './database.js';
 export { Delegated, type DelegationParams } from './delegated.js';
+export { DeviceAuthorization, type DeviceAuthorizationParams } from './device-authorization.js';
 export {
   type EndpointName,
   endpointsFromMetadata,
@@ -34,6 +35,7 @@ export {
   type AuthorizationCodePkceParams,
   type BackchannelLoginParams,
   type ClientCredentialsParams,
+  type DeviceCodeParams,
   type ExtraParamsOption,
   type LoginParams,
   type MfaOobParams,
@@ -41,6 +43,7 @@ export {
   type MfaRecoveryCodeParams,
   type PasswordlessLoginParams,
   type PollBackchannelLoginParams,
+  type PollDeviceCodeParams,
   type RefreshTokenParams,
   type TokenExchangeParams,
 } from './get-token-params.js';
@@ -55,10 +58,14 @@ export { Passwordless, type PasswordlessEmailParams, type PasswordlessSmsParams 
 export type { ExtraParams } from './params.js';
 export { PushedAuthorizationRequests, type PushedAuthorizationRequestParams } from './pushed-authorization-requests.js';
 export { RevokeToken, type RevokeRefreshTokenParams } from './revoke-token.js';
+export { type IntrospectOptions, TokenIntrospection } from './token-introspection.js';
+export type { PollSchedule } from './poll.js';
 export { TOKEN_TYPE } from './token-types.js';
 export type {
   BackChannelLoginResponse,
   DelegationResponse,
+  DeviceAuthorizationResponse,
+  IntrospectionResponse,
   MfaAssociateResponse,
   MfaAuthenticator,
   MfaChallengeResponse,

@@ -114,6 +114,67 @@ export interface BackChannelLoginResponse {
 }
 
 /**
+ * The answer of a device authorization request (RFC 8628 §3.2): what to show the user, and the code to poll with.
+ *
+ * @example
+ * const started: DeviceAuthorizationResponse = await deviceAuthorization.start({ scope: 'openid' });
+ * console.error(`Open ${started.verification_uri_complete ?? started.verification_uri}, code ${started.user_code}`);
+ */
+export interface DeviceAuthorizationResponse {
+  /** The code to pass to the device grant; never shown to the user. */
+  device_code: string;
+  /** The code the user enters at `verification_uri`. */
+  user_code: string;
+  /** Where the user goes, on another device, to approve. */
+  verification_uri: string;
+  /** `verification_uri` with the user code in it, for a link or a QR code. */
+  verification_uri_complete?: string;
+  /** Seconds until `device_code` expires. */
+  expires_in: number;
+  /** Seconds to wait between two polls. */
+  interval?: number;
+  /** Any other member the server sent. */
+  [member: string]: unknown;
+}
+
+/**
+ * The answer of a token introspection (RFC 7662 §2.2): whether the token is active, and what the server says of
+ * an active one. Members other than `active` are optional and provider-specific.
+ *
+ * @example
+ * const answer: IntrospectionResponse = await introspection.introspect(token);
+ * if (answer.active) console.log(answer.sub, answer.scope);
+ */
+export interface IntrospectionResponse {
+  /** Whether the token is currently active: issued by this server, not expired, not revoked. */
+  active: boolean;
+  /** Space-separated scopes of the token. */
+  scope?: string;
+  /** The client the token was issued to. */
+  client_id?: string;
+  /** A human-readable name of the resource owner. */
+  username?: string;
+  /** The type of the token, e.g. `Bearer`. */
+  token_type?: string;
+  /** Expiry, epoch seconds. */
+  exp?: number;
+  /** Issue time, epoch seconds. */
+  iat?: number;
+  /** Not before, epoch seconds. */
+  nbf?: number;
+  /** The subject of the token. */
+  sub?: string;
+  /** The audience(s) of the token. */
+  aud?: string | string[];
+  /** The issuer of the token. */
+  iss?: string;
+  /** The token's identifier. */
+  jti?: string;
+  /** Any other member the server sent. */
+  [member: string]: unknown;
+}
+
+/**
  * The answer of `/oauth/par` (RFC 9126 §2.2), plus the ready `/authorize` URL that uses it.
  *
  * @example

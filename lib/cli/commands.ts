@@ -1,6 +1,8 @@
 import type { Command } from './command.js';
 import { decodeCommand } from './decode.js';
 import { devServerCommand } from './dev-server.js';
+import { introspectCommand } from './introspect.js';
+import { loginCommand } from './login.js';
 import { tokenCommand } from './token.js';
 import { userinfoCommand } from './userinfo.js';
 import { verifyCommand } from './verify.js';
@@ -11,5 +13,7 @@ export const COMMANDS: readonly Command[] = [
   verifyCommand,
   decodeCommand,
   userinfoCommand,
+  introspectCommand,
+  loginCommand,
   devServerCommand(),
 ];

@@ -1,12 +1,13 @@
 import type { Agent as HttpAgent } from 'node:http';
 import type { Agent as HttpsAgent } from 'node:https';
 import axios, { type AxiosInstance, type AxiosProxyConfig } from 'axios';
-import { RateLimitError } from '../errors.js';
+import { ConfigurationError, RateLimitError } from '../errors.js';
 import { VERSION } from '../version.js';
 import { type Body, compact, encodeForm } from './form.js';
 import { responseError, transportError } from './map-error.js';
 import { type HttpResponse, parseBody, plainHeaders } from './response.js';
 import { rateLimitDelay, type RetryOptions, type RetryPolicy, retryPolicy } from './retry.js';
+import { connectTimeoutAgents } from './connect-timeout.js';
 import { sleep } from './sleep.js';
 import { telemetryHeader } from './telemetry.js';
 import { isLoopbackHost } from './url.js';
@@ -17,8 +18,18 @@ export interface TransportOptions {
   telemetry?: boolean;
   /** Replaces the telemetry payload (`{ name, version, env }`), e.g. for a wrapper SDK. */
   clientInfo?: Record<string, unknown>;
-  /** Milliseconds before a request is abandoned with a `TimeoutError`. @defaultValue 10000 */
+  /**
+   * Milliseconds before a request is abandoned with a `TimeoutError`: the whole request, from its start to the
+   * end of the answer, connection included. @defaultValue 10000
+   */
   timeout?: number;
+  /**
+   * Milliseconds to establish a new connection (TCP, and the TLS handshake for `https:`); one that takes longer
+   * fails at once with a `TimeoutError` instead of using up `timeout` (auth0-python's connect timeout). It
+   * needs the library's own agents: with `httpAgent` or `httpsAgent`, set the agent's own timeouts instead.
+   * @defaultValue none: only `timeout` applies
+   */
+  connectTimeout?: number;
   /** How 429 answers are retried. @defaultValue `{ maxRetries: 2, maxDelay: 10000 }` */
   retry?: RetryOptions;
   /** Agent for `http:` requests (keep-alive, sockets). */
@@ -77,6 +88,7 @@ export const DEFAULT_TIMEOUT = 10_000;
  * from the environment applies is decided by each request's host. Never lets an axios error out: every failure
  * is an `Auth0Error`, `RateLimitError`, `NetworkError` or `TimeoutError`, none of which holds the request.
  *
+ * @throws {ConfigurationError} from the constructor for `connectTimeout` with an agent of the caller's.
  * @example
  * const http = new HttpClient({ baseURL: 'https://tenant.auth0.com' });
  * const config = await http.request({ method: 'GET', url: '/.well-known/openid-configuration' });
@@ -85,10 +97,22 @@ export class HttpClient {
   readonly #axios: AxiosInstance;
   readonly #retry: RetryPolicy;
   readonly #timeout: number;
+  readonly #connectTimeout: number | undefined;
   readonly #proxy: AxiosProxyConfig | false | undefined;
 
   constructor(options: HttpClientOptions) {
     this.#timeout = options.timeout ?? DEFAULT_TIMEOUT;
+    this.#connectTimeout = options.connectTimeout;
+    let agents: Pick<TransportOptions, 'httpAgent' | 'httpsAgent'> = options;
+    if (options.connectTimeout !== undefined) {
+      if (options.httpAgent !== undefined || options.httpsAgent !== undefined) {
+        throw new ConfigurationError(
+          "connectTimeout needs the library's own agents: with httpAgent or httpsAgent, set the agent's timeouts",
+          'connectTimeout',
+        );
+      }
+      agents = connectTimeoutAgents(options.connectTimeout);
+    }
     this.#retry = retryPolicy(options.retry);
     this.#proxy = options.proxy;
     const headers: Record<string, string> = { Accept: 'application/json' };
@@ -100,8 +124,7 @@ export class HttpClient {
       baseURL: options.baseURL,
       timeout: this.#timeout,
       headers,
-      httpAgent: options.httpAgent,
-      httpsAgent: options.httpsAgent,
+      ...agents,
       maxRedirects: options.maxRedirects ?? 5,
       maxContentLength: options.maxResponseBytes ?? -1,
       beforeRedirect: (redirect, _response, request) => {
@@ -148,7 +171,8 @@ export class HttpClient {
       };
     } catch (failure) {
       if (request.signal?.aborted) throw request.signal.reason;
-      throw transportError(failure, request.method, this.#resolve(request.url)?.href ?? request.url, this.#timeout);
+      const url = this.#resolve(request.url)?.href ?? request.url;
+      throw transportError(failure, request.method, url, this.#timeout, this.#connectTimeout);
     }
   }
 

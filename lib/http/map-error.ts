@@ -1,4 +1,5 @@
 import { Auth0Error, NetworkError, RateLimitError, TimeoutError } from '../errors.js';
+import { CONNECT_TIMEOUT_CODE } from './connect-timeout.js';
 import type { HttpResponse } from './response.js';
 
 /** `errorCode` when the body names none, as in Auth0's SDKs. */
@@ -75,13 +76,23 @@ const TIMEOUT_CODES = new Set(['ECONNABORTED', 'ETIMEDOUT', 'ESOCKETTIMEDOUT', '
 
 /**
  * Turns a failure of the transport (never a response) into a `NetworkError` or `TimeoutError` that names the
- * request (method and URL without query) and the system error code, and keeps nothing else: the axios error,
+ * request (method and URL without query) and the system error code, and keeps nothing else (a connection not
+ * made within `connectTimeout` says so): the axios error,
  * which carries the request config with its body and headers, is dropped.
  */
-export function transportError(failure: unknown, method: string, url: string, timeout: number): NetworkError {
+export function transportError(
+  failure: unknown,
+  method: string,
+  url: string,
+  timeout: number,
+  connectTimeout?: number,
+): NetworkError {
   const { code, message } = (failure ?? {}) as TransportFailure;
   const systemCode = typeof code === 'string' ? code : undefined;
   const target = `${method} ${url.split('?')[0]}`;
+  if (systemCode === CONNECT_TIMEOUT_CODE) {
+    return new TimeoutError(`${target} could not connect within the connect timeout of ${connectTimeout} ms`);
+  }
   if (systemCode !== undefined && TIMEOUT_CODES.has(systemCode)) {
     return new TimeoutError(`${target} timed out after ${timeout} ms`);
   }

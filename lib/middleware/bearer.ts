@@ -1,7 +1,6 @@
 import type { KeyObject } from 'node:crypto';
 import { ConfigurationError, TokenValidationError, type UnauthorizedError } from '../errors.js';
 import type { DiscoveryCache } from '../oidc/discovery.js';
-import type { VerifiedAccessToken } from '../token-verifier/access-token-verifier.js';
 import type { JwsAlgorithm } from '../token-verifier/algorithms.js';
 import type { JwksFetcherOptions } from '../token-verifier/jwks-fetcher.js';
 import type { VerifiedTokenCacheOptions } from '../token-verifier/token-cache.js';
@@ -16,6 +15,7 @@ import {
   unauthorized,
 } from './challenge.js';
 import { type DpopCredentials, dpopCredentials, type DpopOptions, DpopProofVerifier, dpopSettings } from './dpop.js';
+import type { IntrospectionOptions } from './introspection.js';
 import {
   type BearerRequest,
   extractToken,
@@ -29,15 +29,17 @@ import {
   IssuerRouter,
   type IssuerResolver,
   type PublicKeyUrl,
+  type RoutedResult,
   type TokenType,
 } from './issuers.js';
 
 /**
  * What the middleware puts on `req.auth` (Express, `node:http`) or `request.auth` (Fastify): the verified
  * token's header and claims, the scopes it grants (`scope`, `scp` and Auth0's `permissions`), and the token.
- * For ID tokens (`tokenType: 'id_token'`) the payload holds the ID token's claims.
+ * For ID tokens (`tokenType: 'id_token'`) the payload holds the ID token's claims; for an opaque access token
+ * checked by introspection, the introspection answer, and `header` is `undefined`.
  */
-export type AuthResult = VerifiedAccessToken;
+export type AuthResult = RoutedResult;
 
 /** Options of the API middleware (Express `auth()`, Fastify `fastifyAuth`, {@link BearerAuthenticator}). */
 export interface BearerAuthOptions<R = BearerRequest> {
@@ -60,6 +62,14 @@ export interface BearerAuthOptions<R = BearerRequest> {
   jwksUri?: string;
   /** With `issuer`: a shared secret, for tokens signed HS256/384/512 (at least 32 bytes). */
   secret?: string | Uint8Array | KeyObject;
+  /**
+   * With `issuer` (or inside one `issuers` entry): introspect its opaque access tokens (RFC 7662) — a token that
+   * is not a JWT goes to the issuer's introspection endpoint, with the resource server's client credentials
+   * given here. `active` is required, then the same `iss`, `aud`, `exp`, `nbf`, `iat` and `maxTokenAge` checks
+   * as for a JWT; answers are cached until the token's `exp`, at most `maxCacheAge` seconds (60) and
+   * `maxEntries` tokens (10000); an endpoint that is down is answered 503. @defaultValue off
+   */
+  introspection?: IntrospectionOptions;
   /** The algorithms accepted. @defaultValue `['RS256']` (`['HS256']` with a secret) */
   algorithms?: JwsAlgorithm | readonly JwsAlgorithm[];
   /** Seconds of clock skew tolerated on `exp`, `iat` and `nbf`; 0 to 300. @defaultValue 60 */

@@ -103,7 +103,17 @@ export function extractToken(
  * headerTokenProblem('a"b'); // MalformedRequest: 'Bearer' followed by a space and the token
  */
 export function headerTokenProblem(token: string): MalformedRequest | undefined {
-  return B64TOKEN.test(token) ? undefined : new MalformedRequest(BAD_HEADER);
+  return isB64Token(token) ? undefined : new MalformedRequest(BAD_HEADER);
+}
+
+/**
+ * Whether a token has the b64token syntax of RFC 6750 §2.1 (what any bearer token may be made of).
+ *
+ * @example
+ * isB64Token('2YotnFZFEjr1zCsicMWpAA'); // true
+ */
+export function isB64Token(token: string): boolean {
+  return B64TOKEN.test(token);
 }
 
 /**

@@ -17,5 +17,6 @@ export type { DpopOptions, DpopRequest } from './dpop.js';
 export { RedisReplayStore, type RedisReplayStoreOptions } from './redis-replay-store.js';
 export { MemoryReplayStore, type MemoryReplayStoreOptions, type ReplayStore } from './replay-store.js';
 export type { BearerRequest, HeaderValue } from './extract.js';
-export type { IssuerList, IssuerResolver, PublicKeyUrl, TokenType } from './issuers.js';
+export type { IntrospectedAccessToken, IntrospectionOptions } from './introspection.js';
+export type { IssuerEntry, IssuerList, IssuerResolver, PublicKeyUrl, RoutedResult, TokenType } from './issuers.js';
 export { type AuthenticatedRequest, withAuth, type WithAuthOptions } from './node-http.js';

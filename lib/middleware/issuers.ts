@@ -8,7 +8,7 @@ import {
   type VerifiedAccessToken,
 } from '../token-verifier/access-token-verifier.js';
 import { ALGORITHMS, isAlgorithm, type JwsAlgorithm } from '../token-verifier/algorithms.js';
-import { checkIssuer } from '../token-verifier/claims.js';
+import { checkClock, checkIssuer, checkLeeway, checkMaxTokenAge } from '../token-verifier/claims.js';
 import { jwksSettings } from '../token-verifier/jwks-fetcher.js';
 import {
   DEFAULT_MAX_TOKEN_LENGTH,
@@ -19,14 +19,40 @@ import {
 } from '../token-verifier/jwt.js';
 import { SymmetricSignatureVerifier } from '../token-verifier/signature-verifier.js';
 import { TokenVerifier } from '../token-verifier/token-verifier.js';
+import { isB64Token } from './extract.js';
 import { IdTokenIssuer } from './id-token-issuer.js';
+import {
+  type IntrospectedAccessToken,
+  type IntrospectionOptions,
+  type IntrospectionSettings,
+  isCompactJws,
+  OpaqueTokenVerifier,
+} from './introspection.js';
 import { KeySets, MAX_ISSUERS } from './key-sets.js';
 
 /** The kind of token an API accepts. */
 export type TokenType = 'access_token' | 'id_token';
 
-/** Trusted issuers: issuer strings (keys found by discovery) or `{ issuer, jwksUri | jwks | secret, algorithms }`. */
-export type IssuerList = ReadonlyArray<string | IssuerOptions>;
+/**
+ * One trusted issuer of the middleware: its keys, as an {@link AccessTokenVerifier} takes them, and — opt-in —
+ * how its opaque access tokens are introspected.
+ */
+export interface IssuerEntry extends IssuerOptions {
+  /**
+   * Introspect this issuer's opaque access tokens (RFC 7662): a token that is not a JWT is sent to its
+   * introspection endpoint with these client credentials. One issuer of a list at most. @defaultValue off
+   */
+  introspection?: IntrospectionOptions;
+}
+
+/**
+ * Trusted issuers: issuer strings (keys found by discovery) or `{ issuer, jwksUri | jwks | secret, algorithms,
+ * introspection }`.
+ */
+export type IssuerList = ReadonlyArray<string | IssuerEntry>;
+
+/** The result of a verification: a JWT's, or an opaque token's checked by introspection. */
+export type RoutedResult = VerifiedAccessToken | IntrospectedAccessToken;
 
 /**
  * Resolves the issuers trusted for one request (multi-tenant APIs, custom domains): the token's `iss` must be
@@ -71,21 +97,42 @@ type Verify = (token: string, parsed: ParsedJwt | undefined) => Promise<Verified
 const ANY_ALGORITHM = Object.keys(ALGORITHMS) as JwsAlgorithm[];
 
 /** Normalises one entry of an issuer list, refusing what is not one. */
-function entryOf(entry: unknown, option: string): IssuerOptions {
+function entryOf(entry: unknown, option: string): IssuerEntry {
   if (typeof entry === 'string') return { issuer: entry };
   if (typeof entry !== 'object' || entry === null || typeof (entry as IssuerOptions).issuer !== 'string') {
     throw new ConfigurationError(`each ${option} entry must be an issuer string or { issuer, … }`, option);
   }
-  return entry as IssuerOptions;
+  return entry as IssuerEntry;
 }
 
-function listOf(value: unknown, option: string): IssuerOptions[] {
+function listOf(value: unknown, option: string): IssuerEntry[] {
   if (!Array.isArray(value)) throw new ConfigurationError(`${option} must be a list`, option);
   return value.map((entry: unknown) => entryOf(entry, option));
 }
 
 function sameAlgorithms(a: IssuerOptions['algorithms'], b: IssuerOptions['algorithms']): boolean {
   return String(a) === String(b);
+}
+
+/** Two option objects with the same members, each the same value: a verifier built for one serves the other. */
+function sameOptions(a: object, b: object): boolean {
+  const keys = Object.keys(a);
+  return (
+    keys.length === Object.keys(b).length &&
+    keys.every((key) => (a as Record<string, unknown>)[key] === (b as Record<string, unknown>)[key])
+  );
+}
+
+/** The one entry of a list that introspects opaque tokens, if any. */
+function introspecting(entries: readonly IssuerEntry[]): IssuerEntry | undefined {
+  const found = entries.filter((entry) => entry.introspection !== undefined);
+  if (found.length > 1) {
+    throw new ConfigurationError(
+      'only one issuer may introspect opaque tokens: an opaque token does not say which issuer it is from',
+      'issuers',
+    );
+  }
+  return found[0];
 }
 
 /** Two entries that name the same keys: a verifier built for one serves the other. */
@@ -103,7 +150,8 @@ function sameEntry(a: IssuerOptions, b: IssuerOptions): boolean {
  * Routes each token to the verifier of its issuer. With a static issuer list of access tokens, one
  * {@link AccessTokenVerifier} holds every issuer (it matches `iss` before any request). ID tokens, and issuers
  * from a resolver, are parsed first: `iss` must be in the list before any key is looked up, then the
- * issuer's own verifier (kept per issuer) decides.
+ * issuer's own verifier (kept per issuer) decides. A token that is not a compact JWS goes to the introspection of
+ * the one issuer that has it on, if any.
  */
 export class IssuerRouter<R> {
   /** The issuers of a static configuration (empty with a resolver). */
@@ -115,9 +163,13 @@ export class IssuerRouter<R> {
   readonly #resolver: IssuerResolver<R> | undefined;
   readonly #static: Verify | undefined;
   readonly #byIssuer = new Map<string, { entry: IssuerOptions; verify: Verify }>();
+  /** The introspection of a static list's introspecting issuer. */
+  readonly #opaque: OpaqueTokenVerifier | undefined;
+  /** The introspections of a resolver's issuers, by issuer. */
+  readonly #opaqueByIssuer = new Map<string, OpaqueTokenVerifier>();
   #discovery: DiscoveryCache | undefined;
 
-  constructor(entries: IssuerOptions[] | IssuerResolver<R>, settings: VerifierSettings) {
+  constructor(entries: IssuerEntry[] | IssuerResolver<R>, settings: VerifierSettings) {
     this.#settings = settings;
     this.#discovery = settings.discovery;
     const audiences = typeof settings.audience === 'string' ? [settings.audience] : settings.audience;
@@ -146,6 +198,8 @@ export class IssuerRouter<R> {
       seen.add(entry.issuer);
     }
     this.issuers = Object.freeze([...seen]);
+    const opaque = introspecting(entries);
+    if (opaque !== undefined) this.#opaque = this.#opaqueVerifier(opaque);
     if (settings.tokenType === 'access_token') {
       const verifier = this.#accessVerifier(entries);
       this.#static = (token) => verifier.verifyComplete(token);
@@ -193,10 +247,30 @@ export class IssuerRouter<R> {
     }
   }
 
-  #accessVerifier(entries: readonly IssuerOptions[]): AccessTokenVerifier {
+  /** The introspection of an entry's opaque tokens; for access tokens only. */
+  #opaqueVerifier(entry: IssuerEntry): OpaqueTokenVerifier {
+    const s = this.#settings;
+    if (s.tokenType !== 'access_token') {
+      throw new ConfigurationError(
+        'introspection is for opaque access tokens: not with tokenType id_token',
+        'introspection',
+      );
+    }
+    const claims: IntrospectionSettings = {
+      audiences: this.#audiences,
+      leeway: checkLeeway(s.leeway),
+      maxTokenAge: checkMaxTokenAge(s.maxTokenAge),
+      clock: checkClock(s.clock),
+    };
+    return new OpaqueTokenVerifier(entry.issuer, entry.introspection as IntrospectionOptions, claims);
+  }
+
+  #accessVerifier(entries: readonly IssuerEntry[]): AccessTokenVerifier {
     const s = this.#settings;
     const options: AccessTokenVerifierOptions = {
-      issuers: entries.map((entry) => {
+      issuers: entries.map((given) => {
+        const entry: IssuerOptions = { ...given };
+        delete (entry as IssuerEntry).introspection;
         if (entry.jwksUri === undefined || entry.jwks !== undefined || entry.secret !== undefined) return entry;
         // One key set per URL, shared by the issuers (and the resolver's verifiers) that name it.
         const { jwksUri, ...rest } = entry;
@@ -241,7 +315,14 @@ export class IssuerRouter<R> {
    * @throws as the verifiers do (rejects); with a resolver, also what the resolver throws, and a
    *   `ConfigurationError` for a list that is not one.
    */
-  verify(token: string, req: R): Promise<VerifiedAccessToken> {
+  verify(token: string, req: R): Promise<RoutedResult> {
+    // An opaque token (a b64token, RFC 6750 §2.1, but no compact JWS) is for introspection, if an issuer has it.
+    if (typeof token === 'string' && !isCompactJws(token) && isB64Token(token)) {
+      if (this.#opaque !== undefined) return this.#opaque.verify(token);
+      if (this.#resolver !== undefined) {
+        return Promise.resolve(this.#resolver(req)).then((list) => this.#introspect(token, listOf(list, 'issuers')));
+      }
+    }
     const verify = this.#static;
     if (verify !== undefined) return verify(token, undefined);
     let jwt: ParsedJwt;
@@ -255,6 +336,25 @@ export class IssuerRouter<R> {
       return Promise.reject(error);
     }
     return Promise.resolve(this.#resolver(req)).then((list) => this.#route(jwt, listOf(list, 'issuers')));
+  }
+
+  /**
+   * Sends an opaque token to the introspection of the one issuer of a resolver's list that has it on; without
+   * one, the token goes the way of a JWT, and is refused as the malformed one it then is.
+   */
+  #introspect(token: string, entries: readonly IssuerEntry[]): Promise<RoutedResult> {
+    const entry = introspecting(entries);
+    if (entry === undefined) return this.#route(parseJwt(token, this.#parse), entries);
+    let verifier = this.#opaqueByIssuer.get(entry.issuer);
+    if (verifier === undefined || !sameOptions(verifier.options, entry.introspection as object)) {
+      verifier = this.#opaqueVerifier(entry);
+      this.#opaqueByIssuer.delete(entry.issuer);
+      if (this.#opaqueByIssuer.size >= MAX_ISSUERS) {
+        this.#opaqueByIssuer.delete(this.#opaqueByIssuer.keys().next().value as string);
+      }
+      this.#opaqueByIssuer.set(entry.issuer, verifier);
+    }
+    return verifier.verify(token);
   }
 
   /** Routes a parsed token to the verifier of its issuer in a resolver's list. */
@@ -277,8 +377,8 @@ export class IssuerRouter<R> {
 }
 
 /**
- * Collects the trusted issuers of the middleware options: `issuer` (with `jwksUri` or `secret`), `issuers`
- * and `publicKeyUrls`, into one list; or the resolver.
+ * Collects the trusted issuers of the middleware options: `issuer` (with `jwksUri` or `secret`, and
+ * `introspection`), `issuers` and `publicKeyUrls`, into one list; or the resolver.
  *
  * @throws {ConfigurationError} for none at all, `issuer` with `issuers`, a resolver with `publicKeyUrls`, a
  *   bare URL in `publicKeyUrls` (it must name its issuer), or keys given both beside and inside `issuers`.
@@ -289,13 +389,17 @@ export function collectIssuers<R>(options: {
   publicKeyUrls?: readonly PublicKeyUrl[];
   jwksUri?: string;
   secret?: string | Uint8Array | KeyObject;
-}): IssuerOptions[] | IssuerResolver<R> {
-  const { issuer, issuers, publicKeyUrls, jwksUri, secret } = options;
+  introspection?: IntrospectionOptions;
+}): IssuerEntry[] | IssuerResolver<R> {
+  const { issuer, issuers, publicKeyUrls, jwksUri, secret, introspection } = options;
   if (issuer !== undefined && issuers !== undefined) {
     throw new ConfigurationError('give either issuer or issuers', 'issuers');
   }
-  if (issuer === undefined && (jwksUri !== undefined || secret !== undefined)) {
-    throw new ConfigurationError('jwksUri and secret go with issuer, or inside each issuers entry', 'issuer');
+  if (issuer === undefined && (jwksUri !== undefined || secret !== undefined || introspection !== undefined)) {
+    throw new ConfigurationError(
+      'jwksUri, secret and introspection go with issuer, or inside each issuers entry',
+      'issuer',
+    );
   }
   if (typeof issuers === 'function') {
     if (publicKeyUrls !== undefined) {
@@ -303,10 +407,10 @@ export function collectIssuers<R>(options: {
     }
     return issuers;
   }
-  const entries: IssuerOptions[] = [];
+  const entries: IssuerEntry[] = [];
   if (issuer !== undefined) {
     if (typeof issuer !== 'string') throw new ConfigurationError('issuer must be a string', 'issuer');
-    entries.push({ issuer, jwksUri, secret });
+    entries.push({ issuer, jwksUri, secret, introspection });
   }
   if (issuers !== undefined) entries.push(...listOf(issuers, 'issuers'));
   if (publicKeyUrls !== undefined) {

@@ -82,8 +82,17 @@ export class TokenEndpointClient {
   readonly #http: HttpClient;
 
   constructor(options: TransportOptions = {}) {
-    const { telemetry, clientInfo, timeout, retry, httpAgent, httpsAgent, proxy } = options;
-    this.#http = new HttpClient({ telemetry, clientInfo, timeout, retry, httpAgent, httpsAgent, proxy });
+    const { telemetry, clientInfo, timeout, connectTimeout, retry, httpAgent, httpsAgent, proxy } = options;
+    this.#http = new HttpClient({
+      telemetry,
+      clientInfo,
+      timeout,
+      connectTimeout,
+      retry,
+      httpAgent,
+      httpsAgent,
+      proxy,
+    });
   }
 
   /**

@@ -5,12 +5,14 @@ import { AuthenticationClient } from '../../lib/authentication/authentication-cl
 import { BackChannelLogin } from '../../lib/authentication/back-channel-login.js';
 import { Database } from '../../lib/authentication/database.js';
 import { Delegated } from '../../lib/authentication/delegated.js';
+import { DeviceAuthorization } from '../../lib/authentication/device-authorization.js';
 import { Enterprise } from '../../lib/authentication/enterprise.js';
 import { GetToken } from '../../lib/authentication/get-token.js';
 import { Mfa } from '../../lib/authentication/mfa.js';
 import { Passwordless } from '../../lib/authentication/passwordless.js';
 import { PushedAuthorizationRequests } from '../../lib/authentication/pushed-authorization-requests.js';
 import { RevokeToken } from '../../lib/authentication/revoke-token.js';
+import { TokenIntrospection } from '../../lib/authentication/token-introspection.js';
 import { Users } from '../../lib/authentication/users.js';
 import { ConfigurationError } from '../../lib/errors.js';
 import { DOMAIN, record } from '../helpers/capture.js';
@@ -31,6 +33,8 @@ describe('AuthenticationClient', () => {
       [client.backChannelLogin, BackChannelLogin],
       [client.pushedAuthorizationRequests, PushedAuthorizationRequests],
       [client.mfa, Mfa],
+      [client.deviceAuthorization, DeviceAuthorization],
+      [client.introspection, TokenIntrospection],
     ];
     for (const [part, cls] of parts) expect(part).to.be.instanceOf(cls);
     expect([client.domain, client.clientId, client.clientAuthMethod]).to.deep.equal([

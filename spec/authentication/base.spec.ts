@@ -61,6 +61,8 @@ describe('AuthenticationBase', () => {
       { timeout: -1 },
       { timeout: Number.NaN },
       { timeout: '100' as never },
+      { connectTimeout: 0 },
+      { connectTimeout: Number.POSITIVE_INFINITY },
       { retry: { maxRetries: -1 } },
       { retry: { maxRetries: 1.5 } },
       { retry: { maxRetries: 11 } },

@@ -227,6 +227,17 @@ describe('GetToken', () => {
     });
   });
 
+  it('deviceCode sends the RFC 8628 device grant with the device_code', async () => {
+    const server = token();
+    await confidential().deviceCode({ deviceCode: 'dc-1' });
+    expect(server.request.body).to.deep.equal({
+      grant_type: 'urn:ietf:params:oauth:grant-type:device_code',
+      client_id: 'cid',
+      client_secret: SECRET,
+      device_code: 'dc-1',
+    });
+  });
+
   it('backchannelLogin sends the CIBA grant with the auth_req_id', async () => {
     const server = token();
     await confidential().backchannelLogin({ authReqId: 'req-1' });
@@ -805,120 +816,141 @@ describe('GetToken', () => {
     });
   });
 
-  describe('pollBackchannelLogin', () => {
-    let clock: ReturnType<typeof FakeTimers.install>;
-    beforeEach(() => {
-      clock = FakeTimers.install({ toFake: ['setTimeout', 'clearTimeout', 'Date'], now: 1_700_000_000_000 });
-    });
-    afterEach(() => clock.uninstall());
+  /** The two pollers share one loop: every behaviour of it is checked through both. */
+  const pollers = [
+    {
+      name: 'pollBackchannelLogin',
+      field: 'auth_req_id',
+      poll: (schedule: { interval?: number; expiresIn?: number }, options?: { signal?: AbortSignal }) =>
+        confidential().pollBackchannelLogin({ authReqId: 'req-1', ...schedule }, options),
+    },
+    {
+      name: 'pollDeviceCode',
+      field: 'device_code',
+      poll: (schedule: { interval?: number; expiresIn?: number }, options?: { signal?: AbortSignal }) =>
+        confidential().pollDeviceCode({ deviceCode: 'req-1', ...schedule }, options),
+    },
+  ];
 
-    const pending = { status: 400, body: { error: 'authorization_pending', error_description: 'pending' } };
-    const slowDown = { status: 429, body: { error: 'slow_down', error_description: 'slow down' } };
-
-    /** Advances the clock by `ms` and lets the poller react; returns how many polls the server has seen. */
-    async function advance(server: Recorder, ms: number): Promise<number> {
-      await clock.tickAsync(ms);
-      await settle();
-      return server.requests.length;
-    }
-
-    it('waits the interval, keeps going while pending, adds 5 s on slow_down, then resolves to the tokens', async () => {
-      const server = token([pending, pending, slowDown, { body: TOKENS }]);
-      let result: unknown;
-      const polling = confidential()
-        .pollBackchannelLogin({ authReqId: 'req-1', interval: 2, expiresIn: 120 })
-        .then((tokens) => (result = tokens));
-      expect(await advance(server, 1999)).to.equal(0);
-      expect(await advance(server, 1)).to.equal(1);
-      expect(await advance(server, 1999)).to.equal(1);
-      expect(await advance(server, 1)).to.equal(2);
-      expect(await advance(server, 2000)).to.equal(3); // slow_down: interval 2 s → 7 s
-      expect(await advance(server, 6999)).to.equal(3);
-      expect(await advance(server, 1)).to.equal(4);
-      await polling;
-      expect(result).to.deep.equal(TOKENS);
-      expect(server.requests.every((r) => r.body.auth_req_id === 'req-1' && r.body.client_secret === SECRET)).to.equal(
-        true,
-      );
-    });
-
-    it('waits at least the Retry-After of a slow_down and never lets the transport retry it', async () => {
-      const server = token([{ ...slowDown, headers: { 'retry-after': '30' } }, { body: TOKENS }]);
-      const polling = confidential().pollBackchannelLogin({ authReqId: 'r', interval: 5 });
-      expect(await advance(server, 5000)).to.equal(1);
-      expect(await advance(server, 29_000)).to.equal(1);
-      expect(await advance(server, 1000)).to.equal(2);
-      expect(await polling).to.deep.equal(TOKENS);
-    });
-
-    it('uses a 5 s interval by default', async () => {
-      const server = token([{ body: TOKENS }]);
-      const polling = confidential().pollBackchannelLogin({ authReqId: 'r' });
-      expect(await advance(server, 4999)).to.equal(0);
-      expect(await advance(server, 1)).to.equal(1);
-      expect(await polling).to.deep.equal(TOKENS);
-    });
-
-    for (const error of ['expired_token', 'access_denied']) {
-      it(`stops on ${error} with the server's Auth0Error`, async () => {
-        const server = token([pending, { status: 400, body: { error, error_description: error } }]);
-        const polling = rejectionOf(confidential().pollBackchannelLogin({ authReqId: 'r', interval: 1 }));
-        await advance(server, 1000);
-        await advance(server, 1000);
-        const err = (await polling) as Auth0Error;
-        expect(err).to.be.instanceOf(Auth0Error);
-        expect(err.errorCode).to.equal(error);
-        expect(server.requests).to.have.length(2);
+  for (const { name, field, poll } of pollers)
+    describe(name, () => {
+      let clock: ReturnType<typeof FakeTimers.install>;
+      beforeEach(() => {
+        clock = FakeTimers.install({ toFake: ['setTimeout', 'clearTimeout', 'Date'], now: 1_700_000_000_000 });
       });
-    }
+      afterEach(() => clock.uninstall());
 
-    it('stops at the expires_in deadline with an AuthorizationExpiredError', async () => {
-      const server = token([pending, pending]);
-      const polling = rejectionOf(confidential().pollBackchannelLogin({ authReqId: 'r', interval: 5, expiresIn: 12 }));
-      await advance(server, 5000);
-      await advance(server, 5000);
-      const err = (await polling) as AuthorizationExpiredError;
-      expect(err).to.be.instanceOf(AuthorizationExpiredError);
-      expect([err.code, err.errorCode, err.name]).to.deep.equal([
-        'ERR_AUTHORIZATION_EXPIRED',
-        'expired_token',
-        'AuthorizationExpiredError',
-      ]);
-      expect(server.requests).to.have.length(2);
-      expect(Date.now()).to.equal(1_700_000_010_000);
-    });
+      const pending = { status: 400, body: { error: 'authorization_pending', error_description: 'pending' } };
+      const slowDown = { status: 429, body: { error: 'slow_down', error_description: 'slow down' } };
 
-    it('rejects with the signal reason when aborted during a wait, and polls no more', async () => {
-      const server = token([pending, pending]);
-      const controller = new AbortController();
-      const polling = rejectionOf(
-        confidential().pollBackchannelLogin({ authReqId: 'r', interval: 5 }, { signal: controller.signal }),
-      );
-      await advance(server, 5000);
-      const reason = new Error('user cancelled');
-      controller.abort(reason);
-      expect(await polling).to.equal(reason);
-      expect(await advance(server, 60_000)).to.equal(1);
-    });
-
-    it('rejects at once when the signal is already aborted', async () => {
-      const server = token([pending]);
-      const controller = new AbortController();
-      controller.abort(new Error('already'));
-      const err = await rejectionOf(
-        confidential().pollBackchannelLogin({ authReqId: 'r' }, { signal: controller.signal }),
-      );
-      expect(err.message).to.equal('already');
-      expect(server.requests).to.have.length(0);
-    });
-
-    it('refuses a non-positive interval or expiresIn with a ConfigurationError', async () => {
-      for (const params of [{ interval: 0 }, { interval: -1 }, { expiresIn: 0 }, { expiresIn: Number.NaN }]) {
-        const err = await rejectionOf(confidential().pollBackchannelLogin({ authReqId: 'r', ...params }));
-        expect(err, JSON.stringify(params)).to.be.instanceOf(ConfigurationError);
+      /** Advances the clock by `ms` and lets the poller react; returns how many polls the server has seen. */
+      async function advance(server: Recorder, ms: number): Promise<number> {
+        await clock.tickAsync(ms);
+        await settle();
+        return server.requests.length;
       }
+
+      it('waits the interval, keeps going while pending, adds 5 s on slow_down, then resolves to the tokens', async () => {
+        const server = token([pending, pending, slowDown, { body: TOKENS }]);
+        let result: unknown;
+        const polling = poll({ interval: 2, expiresIn: 120 }).then((tokens) => (result = tokens));
+        expect(await advance(server, 1999)).to.equal(0);
+        expect(await advance(server, 1)).to.equal(1);
+        expect(await advance(server, 1999)).to.equal(1);
+        expect(await advance(server, 1)).to.equal(2);
+        expect(await advance(server, 2000)).to.equal(3); // slow_down: interval 2 s → 7 s
+        expect(await advance(server, 6999)).to.equal(3);
+        expect(await advance(server, 1)).to.equal(4);
+        await polling;
+        expect(result).to.deep.equal(TOKENS);
+        expect(server.requests.every((r) => r.body[field] === 'req-1' && r.body.client_secret === SECRET)).to.equal(
+          true,
+        );
+      });
+
+      it('waits at least the Retry-After of a slow_down and never lets the transport retry it', async () => {
+        const server = token([{ ...slowDown, headers: { 'retry-after': '30' } }, { body: TOKENS }]);
+        const polling = poll({ interval: 5 });
+        expect(await advance(server, 5000)).to.equal(1);
+        expect(await advance(server, 29_000)).to.equal(1);
+        expect(await advance(server, 1000)).to.equal(2);
+        expect(await polling).to.deep.equal(TOKENS);
+      });
+
+      it('uses a 5 s interval by default', async () => {
+        const server = token([{ body: TOKENS }]);
+        const polling = poll({});
+        expect(await advance(server, 4999)).to.equal(0);
+        expect(await advance(server, 1)).to.equal(1);
+        expect(await polling).to.deep.equal(TOKENS);
+      });
+
+      for (const error of ['expired_token', 'access_denied']) {
+        it(`stops on ${error} with the server's Auth0Error`, async () => {
+          const server = token([pending, { status: 400, body: { error, error_description: error } }]);
+          const polling = rejectionOf(poll({ interval: 1 }));
+          await advance(server, 1000);
+          await advance(server, 1000);
+          const err = (await polling) as Auth0Error;
+          expect(err).to.be.instanceOf(Auth0Error);
+          expect(err.errorCode).to.equal(error);
+          expect(server.requests).to.have.length(2);
+        });
+      }
+
+      it('stops at the expires_in deadline with an AuthorizationExpiredError', async () => {
+        const server = token([pending, pending]);
+        const polling = rejectionOf(poll({ interval: 5, expiresIn: 12 }));
+        await advance(server, 5000);
+        await advance(server, 5000);
+        const err = (await polling) as AuthorizationExpiredError;
+        expect(err).to.be.instanceOf(AuthorizationExpiredError);
+        expect([err.code, err.errorCode, err.name]).to.deep.equal([
+          'ERR_AUTHORIZATION_EXPIRED',
+          'expired_token',
+          'AuthorizationExpiredError',
+        ]);
+        expect(server.requests).to.have.length(2);
+        expect(Date.now()).to.equal(1_700_000_010_000);
+        expect(err.message).to.match(
+          /^the (back-channel authentication request|device authorization) expired after 12 s/,
+        );
+      });
+
+      it('refuses bad extraParams before the first wait', async () => {
+        const server = token([{ body: TOKENS }]);
+        const schedule = { extraParams: { grant_type: 'x' } } as never;
+        expect(await rejectionOf(poll(schedule))).to.be.instanceOf(ConfigurationError);
+        expect(server.requests).to.have.length(0);
+      });
+
+      it('rejects with the signal reason when aborted during a wait, and polls no more', async () => {
+        const server = token([pending, pending]);
+        const controller = new AbortController();
+        const polling = rejectionOf(poll({ interval: 5 }, { signal: controller.signal }));
+        await advance(server, 5000);
+        const reason = new Error('user cancelled');
+        controller.abort(reason);
+        expect(await polling).to.equal(reason);
+        expect(await advance(server, 60_000)).to.equal(1);
+      });
+
+      it('rejects at once when the signal is already aborted', async () => {
+        const server = token([pending]);
+        const controller = new AbortController();
+        controller.abort(new Error('already'));
+        const err = await rejectionOf(poll({}, { signal: controller.signal }));
+        expect(err.message).to.equal('already');
+        expect(server.requests).to.have.length(0);
+      });
+
+      it('refuses a non-positive interval or expiresIn with a ConfigurationError', async () => {
+        for (const params of [{ interval: 0 }, { interval: -1 }, { expiresIn: 0 }, { expiresIn: Number.NaN }]) {
+          const err = await rejectionOf(poll(params));
+          expect(err, JSON.stringify(params)).to.be.instanceOf(ConfigurationError);
+        }
+      });
     });
-  });
 
   itKeepsSecretsOutOfErrors('login with client_secret_post', {
     make: (options) => new GetToken({ ...options, clientId: 'cid', clientSecret: 'LEAK-client-secret-1' }),

@@ -35,14 +35,14 @@ describe('runCli', () => {
     expect(io.out).to.include('AUTHN_CLIENT_SECRET');
   });
 
-  it('lists the five commands in authn --help, each with its summary', async () => {
+  it('lists the seven commands in authn --help, each with its summary', async () => {
     const io = memoryIo();
     expect(await runCli(['--help'], io)).to.equal(0);
     const listed = io.out
       .split('\n')
       .filter((line) => /^ {2}\S/.test(line))
       .map((line) => line.trim().split(/\s+/)[0]);
-    expect(listed).to.deep.equal(['token', 'verify', 'decode', 'userinfo', 'dev-server']);
+    expect(listed).to.deep.equal(['token', 'verify', 'decode', 'userinfo', 'introspect', 'login', 'dev-server']);
     for (const command of COMMANDS) expect(io.out).to.include(command.summary);
   });
 

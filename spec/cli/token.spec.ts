@@ -227,6 +227,13 @@ describe('authn token', () => {
       expect(op.count(DISCOVERY_PATH)).to.equal(2);
     });
 
+    it('reads the token endpoint from the discovery document of --issuer', async () => {
+      const io = memoryIo({ AUTHN_CLIENT_SECRET: SECRET });
+      expect(await runCli(['token', '--client-id', 'cid', '--issuer', op.issuer], io)).to.equal(0);
+      expect([io.out, io.err]).to.deep.equal(['token-1\n', '']);
+      expect(op.count(DISCOVERY_PATH)).to.equal(1);
+    });
+
     it('exits 1 when the discovery document cannot be had, and 2 when it names another issuer', async () => {
       op.set(DISCOVERY_PATH, { status: 503, body: 'down' });
       const down = memoryIo({ AUTHN_CLIENT_SECRET: SECRET });
@@ -255,7 +262,7 @@ describe('authn token', () => {
         ['--client-id', 'c'],
         { AUTHN_CLIENT_SECRET: 'x' },
         '',
-        /one of --domain, --token-endpoint or --discovery-uri is required/,
+        /one of --domain, --token-endpoint, --issuer or --discovery-uri is required/,
       ],
       [
         'two endpoints',

@@ -22,6 +22,18 @@ describe('authn userinfo', () => {
     expect(authorization).to.equal(`Bearer ${TOKEN}`);
   });
 
+  it("calls the userinfo endpoint of the --issuer's discovery document", async () => {
+    // A host of its own: the discovery cache the command uses is shared by the process.
+    const issuer = 'https://userinfo-sso.example.com/realms/ops';
+    nock('https://userinfo-sso.example.com')
+      .get('/realms/ops/.well-known/openid-configuration')
+      .reply(200, { issuer, userinfo_endpoint: 'https://userinfo-sso.example.com/me' })
+      .get('/me')
+      .reply(200, { sub: 'user-2' });
+    const run = await userinfo([TOKEN, '--issuer', issuer]);
+    expect([run.code, JSON.parse(run.out)]).to.deep.equal([0, { sub: 'user-2' }]);
+  });
+
   it('exits 1 with the server error when the token is refused, without echoing it', async () => {
     nock('https://tenant.example.com')
       .get('/userinfo')

@@ -391,8 +391,8 @@ describe('authn verify', () => {
         server.issuer,
         '--client-id',
         'web-app',
-        '--nonce',
-        nonce,
+        // =: a random nonce starts with '-' once in 64, which parseArgs would take for a flag.
+        `--nonce=${nonce}`,
       ]);
       expect(idRun.code, idRun.err).to.equal(0);
       expect(JSON.parse(idRun.out)).to.include({ iss: server.issuer, aud: 'web-app', sub: server.user.sub, nonce });

@@ -1,10 +1,12 @@
 // Helpers of the integration specs (spec/integration/): an embedded OpenID Provider per file, the library's client
 // options for its clients, and a headless login through the library's own relying-party helpers.
 import { expect } from 'chai';
-import type { AuthenticationOptions } from '../../lib/authentication/base.js';
+import type { AuthenticationOptions, EndpointOptions } from '../../lib/authentication/base.js';
 import { type DevServer, startDevServer } from '../../lib/dev-server/dev-server.js';
 import { headlessLogin } from '../../lib/dev-server/headless-login.js';
 import type { DevServerOptions } from '../../lib/dev-server/options.js';
+import { type DevServerProfile, PROFILES } from '../../lib/dev-server/profile.js';
+import { DiscoveryCache } from '../../lib/oidc/discovery.js';
 import { buildAuthorizeUrl, createPkcePair, randomNonce, randomState } from '../../lib/oidc/index.js';
 import { fastOptions } from './dev-server.js';
 
@@ -43,6 +45,28 @@ export function useProvider(options: DevServerOptions = {}): () => DevServer {
   };
 }
 
+/** Both profiles of the dev server: Auth0's paths, and node-oidc-provider's own routes under an issuer path. */
+export { PROFILES };
+
+/** The dev-server options of a profile: the standard one under an issuer with a path, as Keycloak's. */
+export function profileOptions(profile: DevServerProfile): DevServerOptions {
+  return profile === 'standard' ? { profile, issuerPath: '/realms/demo' } : { profile };
+}
+
+/** One discovery cache per server: a port used again by a later server must not find an earlier document. */
+const caches = new WeakMap<DevServer, DiscoveryCache>();
+
+/**
+ * Where a client object finds the server: Auth0's `domain` (and `http`) on the auth0 profile, the `issuer` —
+ * every endpoint discovered — on the standard one.
+ */
+export function locationOf(server: DevServer): EndpointOptions {
+  if (server.profile === 'auth0') return { domain: server.domain, protocol: 'http' };
+  let discovery = caches.get(server);
+  if (discovery === undefined) caches.set(server, (discovery = new DiscoveryCache()));
+  return { issuer: server.issuer, discovery };
+}
+
 /** The options of the library's Authentication API classes for one of the server's clients. */
 export function clientOptions(
   server: DevServer,
@@ -51,8 +75,7 @@ export function clientOptions(
 ): AuthenticationOptions {
   const client = server.client(clientId);
   return {
-    domain: server.domain,
-    protocol: 'http',
+    ...locationOf(server),
     clientId,
     ...(client.clientSecret !== undefined && { clientSecret: client.clientSecret }),
     ...(client.privateKey !== undefined && { clientAssertionSigningKey: client.privateKey }),
@@ -90,8 +113,9 @@ export async function login(server: DevServer, clientId: string, options: LoginO
   const state = randomState();
   const nonce = randomNonce();
   const url = buildAuthorizeUrl({
-    domain: server.domain,
-    protocol: 'http',
+    ...(server.profile === 'auth0'
+      ? { domain: server.domain, protocol: 'http' as const }
+      : { authorizationEndpoint: server.endpoints.authorization }),
     clientId,
     redirectUri,
     state,

@@ -1,9 +1,10 @@
 import FakeTimers from '@sinonjs/fake-timers';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { Agent as HttpsAgent } from 'node:https';
+import { type AddressInfo, createServer as createTcpServer, type Socket } from 'node:net';
 import { expect } from 'chai';
 import nock from 'nock';
-import { Auth0Error, NetworkError, RateLimitError, TimeoutError } from '../../lib/errors.js';
+import { Auth0Error, ConfigurationError, NetworkError, RateLimitError, TimeoutError } from '../../lib/errors.js';
 import { HttpClient } from '../../lib/http/http-client.js';
 import { expectNoSecrets, rejectionOf } from '../helpers/secrets.js';
 
@@ -103,6 +104,48 @@ describe('HttpClient', () => {
     } finally {
       server.close();
     }
+  });
+
+  describe('connectTimeout', () => {
+    it('fails a connection not made in time with a TimeoutError that says so, long before timeout', async () => {
+      const sockets: Socket[] = [];
+      const silent = createTcpServer((socket) => sockets.push(socket));
+      await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+      const { port } = silent.address() as AddressInfo;
+      try {
+        const http = new HttpClient({ baseURL: `https://localhost:${port}`, timeout: 5000, connectTimeout: 50 });
+        const started = Date.now();
+        const err = await rejectionOf(http.request({ method: 'POST', url: '/token', form: { client_secret: 'S3' } }));
+        expect(err).to.be.instanceOf(TimeoutError);
+        expect(err.message).to.equal(
+          `POST https://localhost:${port}/token could not connect within the connect timeout of 50 ms`,
+        );
+        expect(Date.now() - started).to.be.below(2000);
+        expectNoSecrets(err, ['S3']);
+      } finally {
+        for (const socket of sockets) socket.destroy();
+        silent.close();
+      }
+    });
+
+    it('keeps timeout for the whole request: a slow answer on a quick connection still gets it', async () => {
+      const { server, url } = await listen((_req, res) => setTimeout(() => res.end('{"late":true}'), 150));
+      try {
+        const http = new HttpClient({ baseURL: url, timeout: 2000, connectTimeout: 50 });
+        expect(await http.request({ method: 'GET', url: '/' })).to.deep.equal({ late: true });
+        const short = new HttpClient({ baseURL: url, timeout: 60, connectTimeout: 1000 });
+        expect(await rejectionOf(short.request({ method: 'GET', url: '/' }))).to.be.instanceOf(TimeoutError);
+      } finally {
+        server.closeAllConnections();
+        server.close();
+      }
+    });
+
+    it("refuses connectTimeout with an agent of the caller's", () => {
+      expect(() => new HttpClient({ baseURL: ORIGIN, connectTimeout: 100, httpsAgent: new HttpsAgent() }))
+        .to.throw(ConfigurationError)
+        .with.property('option', 'connectTimeout');
+    });
   });
 
   it('follows a redirect on the same origin but refuses one to another origin', async () => {

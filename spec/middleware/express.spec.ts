@@ -28,7 +28,7 @@ function app(options: BearerAuthOptions | BearerAuthenticator, errorHandler?: Er
   application.set('env', 'test'); // Express's final handler logs errors in any other env
   application.use(auth(options));
   application.get('/me', (req, res) => {
-    res.json({ sub: req.auth?.payload.sub ?? null, scopes: req.auth?.scopes ?? null, alg: req.auth?.header.alg });
+    res.json({ sub: req.auth?.payload.sub ?? null, scopes: req.auth?.scopes ?? null, alg: req.auth?.header?.alg });
   });
   application.get('/read', requiredScopes('read:messages'), (_req, res) => {
     res.json({ ok: true });
@@ -242,7 +242,7 @@ describe('authn-client/express', () => {
       const application = express();
       application.use(auth({ issuer: op.issuer, audience: op.audience }));
       application.get('/messages', requiredScopes('read:messages'), (req, res) => {
-        res.json({ sub: req.auth?.payload.sub, gty: req.auth?.payload.gty, typ: req.auth?.header.typ });
+        res.json({ sub: req.auth?.payload.sub, gty: req.auth?.payload.gty, typ: req.auth?.header?.typ });
       });
       application.get('/admin', requiredScopes('admin:messages'), (_req, res) => {
         res.json({ ok: true });

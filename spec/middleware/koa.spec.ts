@@ -50,7 +50,7 @@ function app(
   application.use(
     route('/me', (ctx) => {
       const auth = ctx.state.auth;
-      ctx.body = { sub: auth?.payload.sub ?? null, scopes: auth?.scopes ?? null, alg: auth?.header.alg };
+      ctx.body = { sub: auth?.payload.sub ?? null, scopes: auth?.scopes ?? null, alg: auth?.header?.alg };
     }),
   );
   application.use(route('/read', requiredScopes('read:messages'), ok));
