@@ -30,7 +30,7 @@ export interface TokenRefresher {
  * The access token of a session (`req.oidc.accessToken`): the token, when it expires, and a way to get a new one
  * with the refresh token.
  */
-export class AccessToken {
+export class SessionAccessToken {
   /** The access token. */
   readonly token: string;
   /** Its type, e.g. `Bearer`. @defaultValue 'Bearer' when the provider said none */
@@ -39,6 +39,7 @@ export class AccessToken {
   readonly expiresAt: number | undefined;
   readonly #context: OidcContext;
 
+  /** @internal */
   constructor(context: OidcContext, tokens: SessionTokens) {
     this.token = tokens.accessToken as string;
     this.tokenType = tokens.tokenType ?? 'Bearer';
@@ -68,18 +69,18 @@ export class AccessToken {
    * @example
    * const { token } = await req.oidc.accessToken!.refresh();
    */
-  refresh(): Promise<AccessToken> {
+  refresh(): Promise<SessionAccessToken> {
     return this.#context.refreshTokens();
   }
 
-  /** Keeps the token out of logs: `util.inspect` and `JSON.stringify` show only its type and expiry. */
+  /** Keeps the token out of logs: `util.inspect` and `JSON.stringify` show only its type and expiry. @internal */
   toJSON(): { tokenType: string; expiresAt: number | undefined } {
     return { tokenType: this.tokenType, expiresAt: this.expiresAt };
   }
 
   /** @internal */
   [Symbol.for('nodejs.util.inspect.custom')](): string {
-    return `AccessToken { tokenType: '${this.tokenType}', expiresAt: ${String(this.expiresAt)} }`;
+    return `SessionAccessToken { tokenType: '${this.tokenType}', expiresAt: ${String(this.expiresAt)} }`;
   }
 }
 
@@ -95,8 +96,9 @@ export class AccessToken {
 export class OidcContext {
   readonly #active: ActiveSession | undefined;
   readonly #refresher: TokenRefresher;
-  #refreshing: Promise<AccessToken> | undefined;
+  #refreshing: Promise<SessionAccessToken> | undefined;
 
+  /** @internal */
   constructor(active: ActiveSession | undefined, refresher: TokenRefresher) {
     this.#active = active;
     this.#refresher = refresher;
@@ -135,30 +137,33 @@ export class OidcContext {
   }
 
   /** The access token, `undefined` when logged out or when the provider issued none. */
-  get accessToken(): AccessToken | undefined {
+  get accessToken(): SessionAccessToken | undefined {
     const tokens = this.#active?.session.tokens;
-    return tokens?.accessToken === undefined ? undefined : new AccessToken(this, tokens);
+    return tokens?.accessToken === undefined ? undefined : new SessionAccessToken(this, tokens);
   }
 
-  /** Refreshes the session's tokens (see {@link AccessToken.refresh}). @internal */
-  refreshTokens(): Promise<AccessToken> {
+  /** Refreshes the session's tokens (see {@link SessionAccessToken.refresh}). @internal */
+  refreshTokens(): Promise<SessionAccessToken> {
     this.#refreshing ??= this.#refresh().finally(() => {
       this.#refreshing = undefined;
     });
     return this.#refreshing;
   }
 
-  async #refresh(): Promise<AccessToken> {
+  async #refresh(): Promise<SessionAccessToken> {
     const active = this.#active;
     if (active?.session.tokens.refreshToken === undefined) {
       throw new ConfigurationError('the session has no refresh token: ask for the offline_access scope', 'scope');
     }
     active.session.tokens = await this.#refresher.refresh(active.session.tokens, active.claims);
     await this.#refresher.save(active);
-    return this.accessToken as AccessToken;
+    return this.accessToken as SessionAccessToken;
   }
 
-  /** Keeps the tokens out of logs: `util.inspect` shows whether the request is authenticated, and the user's `sub`. */
+  /**
+   * Keeps the tokens out of logs: `util.inspect` and `JSON.stringify` show whether the request is authenticated,
+   * and the user's `sub`. @internal
+   */
   toJSON(): { authenticated: boolean; sub: string | undefined } {
     return { authenticated: this.isAuthenticated(), sub: this.#active?.claims.sub };
   }

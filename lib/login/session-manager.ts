@@ -173,7 +173,7 @@ export class SessionManager {
     if (!active.reissue) return [];
     active.reissue = false;
     const payload = store === undefined ? active.session : { id: active.id };
-    const maxAge = active.expiresAt - clock();
+    const maxAge = Math.round(active.expiresAt - clock());
     return writeChunkedCookie(name, this.#cookie.seal(payload, active.expiresAt), { ...attributes, maxAge }, cookies);
   }
 

@@ -1,9 +1,11 @@
+import { request as httpRequest } from 'node:http';
 // A cookie-keeping HTTP client for the web-login specs: what a browser does with cookies (per host, not per port;
 // Path; Max-Age and Expires; Secure ignored on loopback) and redirects (followed by hand, each hop recorded), with
-// fetch underneath. No JavaScript: a form_post page is not submitted (the browser specs cover that).
+// node:http underneath. No JavaScript: a form_post page is not submitted (the browser specs cover that).
 
 /** One cookie as the jar keeps it. */
 interface StoredCookie {
+  name: string;
   value: string;
   path: string;
   expiresAt: number;
@@ -17,6 +19,13 @@ export interface ClientResponse {
   text: string;
   /** The `Set-Cookie` lines of this response. */
   setCookies: string[];
+}
+
+/** What a request may say besides its URL. */
+export interface ClientRequestInit {
+  method?: string;
+  headers?: Record<string, string>;
+  body?: string | URLSearchParams;
 }
 
 /** The hops of a followed redirect chain, first to last. */
@@ -39,11 +48,9 @@ export class CookieClient {
     const cookies = new Map<string, string>();
     const now = Date.now();
     // Longer paths first, as browsers send them.
-    const entries = [...(this.#jar.get(hostname) ?? [])].sort(([, a], [, b]) => b.path.length - a.path.length);
-    for (const [name, cookie] of entries) {
-      if (cookie.expiresAt > now && pathMatches(cookie.path, pathname) && !cookies.has(name)) {
-        cookies.set(name, cookie.value);
-      }
+    const entries = [...(this.#jar.get(hostname)?.values() ?? [])].sort((a, b) => b.path.length - a.path.length);
+    for (const { name, value, path, expiresAt } of entries) {
+      if (expiresAt > now && pathMatches(path, pathname) && !cookies.has(name)) cookies.set(name, value);
     }
     return cookies;
   }
@@ -52,7 +59,7 @@ export class CookieClient {
   set(url: string, name: string, value: string, path = '/'): void {
     const { hostname } = new URL(url);
     const jar = this.#jar.get(hostname) ?? new Map<string, StoredCookie>();
-    jar.set(name, { value, path, expiresAt: Infinity });
+    jar.set(`${name};${path}`, { name, value, path, expiresAt: Infinity });
     this.#jar.set(hostname, jar);
   }
 
@@ -74,24 +81,51 @@ export class CookieClient {
       }
       const key = `${name};${path}`;
       if (expiresAt <= Date.now()) jar.delete(key);
-      else jar.set(key, { value: pair.slice(equals + 1).trim(), path, expiresAt });
+      else jar.set(key, { name, value: pair.slice(equals + 1).trim(), path, expiresAt });
     }
   }
 
-  /** Sends one request with the jar's cookies, stores the cookies of the answer, does not follow redirects. */
-  async request(url: string, init: RequestInit = {}): Promise<ClientResponse> {
-    const headers = new Headers(init.headers);
+  /**
+   * Sends one request with the jar's cookies, stores the cookies of the answer, does not follow redirects. It
+   * uses node:http rather than fetch, which would send `Sec-Fetch-Mode: cors` whatever the spec asks: by default
+   * the request is a browser's navigation (`Accept: text/html…`, `Sec-Fetch-Mode: navigate`).
+   */
+  request(url: string, init: ClientRequestInit = {}): Promise<ClientResponse> {
+    const headers: Record<string, string> = { ...init.headers };
     const cookies = [...this.cookiesFor(url)].map(([name, value]) => `${name}=${value}`).join('; ');
-    if (cookies !== '') headers.set('cookie', cookies);
-    if (!headers.has('accept')) headers.set('accept', 'text/html,application/xhtml+xml');
-    const response = await fetch(url, { ...init, headers, redirect: 'manual' });
-    const setCookies = response.headers.getSetCookie();
-    this.#store(url, setCookies);
-    return { url, status: response.status, headers: response.headers, text: await response.text(), setCookies };
+    if (cookies !== '') headers.cookie = cookies;
+    headers.accept ??= 'text/html,application/xhtml+xml';
+    headers['sec-fetch-mode'] ??= headers.accept.includes('text/html') ? 'navigate' : 'cors';
+    const body = init.body === undefined ? undefined : String(init.body);
+    if (init.body instanceof URLSearchParams) headers['content-type'] ??= 'application/x-www-form-urlencoded';
+    return new Promise((resolve, reject) => {
+      const sent = httpRequest(url, { method: init.method ?? 'GET', headers }, (answer) => {
+        const chunks: Buffer[] = [];
+        answer.on('data', (chunk: Buffer) => chunks.push(chunk));
+        answer.on('error', reject);
+        answer.on('end', () => {
+          const setCookies = answer.headers['set-cookie'] ?? [];
+          this.#store(url, setCookies);
+          const responseHeaders = new Headers();
+          for (const [name, value] of Object.entries(answer.headers)) {
+            for (const item of Array.isArray(value) ? value : [value ?? '']) responseHeaders.append(name, item);
+          }
+          resolve({
+            url,
+            status: answer.statusCode ?? 0,
+            headers: responseHeaders,
+            text: Buffer.concat(chunks).toString('utf8'),
+            setCookies,
+          });
+        });
+      });
+      sent.on('error', reject);
+      sent.end(body);
+    });
   }
 
   /** Requests `url` and follows redirects (as GET) until an answer that is not one; every hop is returned. */
-  async follow(url: string, init: RequestInit = {}, maxHops = 20): Promise<Hops> {
+  async follow(url: string, init: ClientRequestInit = {}, maxHops = 20): Promise<Hops> {
     const hops: Hops = [await this.request(url, init)];
     while (hops.length <= maxHops) {
       const last = hops.at(-1)!;

@@ -1,7 +1,7 @@
 import { inspect } from 'node:util';
 import { expect } from 'chai';
 import { ConfigurationError } from '../../lib/errors.js';
-import { AccessToken, OidcContext, type TokenRefresher } from '../../lib/login/context.js';
+import { SessionAccessToken, OidcContext, type TokenRefresher } from '../../lib/login/context.js';
 import type { SessionTokens } from '../../lib/login/session.js';
 import type { ActiveSession } from '../../lib/login/session-manager.js';
 import { rejectionOf } from '../helpers/secrets.js';
@@ -95,7 +95,7 @@ describe('OidcContext (req.oidc)', () => {
 
   it('gives the access token with its type and expiry', () => {
     const token = new OidcContext(active({ expiresAt: 1234 }), refresher()).accessToken;
-    expect(token).to.be.instanceOf(AccessToken);
+    expect(token).to.be.instanceOf(SessionAccessToken);
     expect([token?.token, token?.tokenType, token?.expiresAt, token?.isExpired()]).to.deep.equal([
       'at-1',
       'Bearer',
