@@ -1,5 +1,6 @@
 import { createHash, type KeyObject, sign } from 'node:crypto';
-import { type ProviderMiddleware, ROUTES } from './provider-configuration.js';
+import { AUTH0_ROUTES } from './profile.js';
+import type { ProviderMiddleware } from './provider-configuration.js';
 
 /**
  * Adds `at_hash` (OIDC Core §3.1.3.6: base64url of the left half of SHA-256 of the access token) to an RS256 ID
@@ -25,7 +26,7 @@ export function addAtHash(idToken: string, accessToken: string, keys: ReadonlyMa
 export function atHashOnTokenResponses(keys: ReadonlyMap<string, KeyObject>): ProviderMiddleware {
   return async (ctx, next) => {
     await next();
-    if (ctx.path !== ROUTES.token || ctx.status !== 200) return;
+    if (ctx.path !== AUTH0_ROUTES.token || ctx.status !== 200) return;
     const body = ctx.body as { id_token?: unknown; access_token?: unknown } | null | undefined;
     if (typeof body?.id_token !== 'string' || typeof body.access_token !== 'string') return;
     ctx.body = { ...body, id_token: addAtHash(body.id_token, body.access_token, keys) };

@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { ConfigurationError } from '../errors.js';
-import type { DevServerClientOptions, DevServerOptions } from './options.js';
+import type { DevServerClientOptions } from './clients.js';
+import type { DevServerOptions } from './options.js';
 
 const TOP_LEVEL = new Set([
   'port',
@@ -9,10 +10,15 @@ const TOP_LEVEL = new Set([
   'audience',
   'scopes',
   'accessTokenTtl',
+  'accessTokenFormat',
   'user',
   'clients',
   'signingKeys',
   'signingKeysFile',
+  'profile',
+  'issuerPath',
+  'interactions',
+  'password',
 ]);
 const CLIENT_FIELDS = new Set([
   'clientId',
@@ -25,6 +31,9 @@ const CLIENT_FIELDS = new Set([
   'publicKeyFile',
   'grantTypes',
   'redirectUris',
+  'postLogoutRedirectUris',
+  'backchannelLogoutUri',
+  'rotateRefreshTokens',
 ]);
 
 function isObject(value: unknown): value is Record<string, unknown> {

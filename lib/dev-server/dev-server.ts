@@ -2,53 +2,52 @@ import { EventEmitter } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import { createPublicKey, type JsonWebKey } from 'node:crypto';
 import type * as OidcProvider from 'oidc-provider';
-import { ConfigurationError } from '../errors.js';
+import { ConfigurationError, NetworkError } from '../errors.js';
 import { atHashOnTokenResponses } from './at-hash.js';
-import { automaticInteractions } from './interactions.js';
-import { type DevServerClient, type DevServerOptions, type DevServerUser, resolveDevServerSetup } from './options.js';
-import { providerConfiguration, ROUTES } from './provider-configuration.js';
+import { auth0Logout } from './auth0-logout.js';
+import type { DevServerClient, ResolvedClient } from './clients.js';
+import { interactions } from './interactions.js';
+import { mountAt } from './mount.js';
+import {
+  type DevServerInteractions,
+  type DevServerOptions,
+  type DevServerSetup,
+  type DevServerUser,
+  resolveDevServerSetup,
+} from './options.js';
+import { type DevServerEndpoints, type DevServerProfile, endpointsOf } from './profile.js';
+import { providerConfiguration } from './provider-configuration.js';
 import { jwtUserinfo } from './userinfo.js';
 import { loadOidcProvider, withoutProviderNotices } from './load-provider.js';
 
-/** The absolute URLs of the dev server's endpoints (Auth0's paths). */
-export interface DevServerEndpoints {
-  /** `/.well-known/openid-configuration` */
-  discovery: string;
-  /** `/authorize` */
-  authorization: string;
-  /** `/oauth/token` */
-  token: string;
-  /** `/userinfo` */
-  userinfo: string;
-  /** `/oauth/revoke` */
-  revocation: string;
-  /** `/.well-known/jwks.json` */
-  jwks: string;
-  /** `/oauth/par` (pushed authorization requests) */
-  pushedAuthorization: string;
-  /** `/bc-authorize` (CIBA) */
-  backchannelAuthentication: string;
-}
-
 /** A running dev server: where it is, what it holds, and how to stop it. */
 export interface DevServer {
-  /** The issuer, with Auth0's trailing slash: `http://127.0.0.1:PORT/`. */
+  /** What it looks like: an Auth0 tenant, or a standard OpenID Provider. */
+  readonly profile: DevServerProfile;
+  /**
+   * The issuer: `http://127.0.0.1:PORT/` with Auth0's trailing slash (auth0 profile), or
+   * `http://127.0.0.1:PORT` followed by the issuer path, without a trailing slash (standard profile).
+   */
   readonly issuer: string;
-  /** `host:port`, the `domain` option of the library's clients (with `protocol: 'http'`). */
+  /** `host:port`, the `domain` option of the library's clients (with `protocol: 'http'`; auth0 profile). */
   readonly domain: string;
   /** The loopback address it listens on. */
   readonly host: string;
   /** The TCP port it listens on. */
   readonly port: number;
-  /** The API identifier that `audience` selects. */
+  /** The API identifier that `audience` (or `resource`) selects. */
   readonly audience: string;
   /** The API's scopes. */
   readonly scopes: readonly string[];
   /** The test user. */
   readonly user: Readonly<DevServerUser>;
+  /** The test user's password, which the login form of `interactions: 'form'` asks for. */
+  readonly password: string;
+  /** How logins are answered: at once (`auto`) or by a login form (`form`). */
+  readonly interactions: DevServerInteractions;
   /** Every client with its credentials. */
   readonly clients: readonly DevServerClient[];
-  /** The public signing keys, as `/.well-known/jwks.json` serves them (the first one signs). */
+  /** The public signing keys, as the JWKS endpoint serves them (the first one signs). */
   readonly jwks: {
     /** The public JWKs, each with its `kid`, `alg` and `use`. */
     readonly keys: readonly JsonWebKey[];
@@ -86,12 +85,62 @@ function close(server: Server): Promise<void> {
   });
 }
 
+/** The codes of node-oidc-provider's https-only rules for the redirect URIs of implicit clients (note 16). */
+const IMPLICIT_HTTPS_RULES = new Set(['implicit-force-https', 'implicit-forbid-localhost']);
+
 /**
- * Starts an embedded OpenID Provider (node-oidc-provider) on a loopback address, set up like an Auth0 tenant:
- * Auth0's paths, an issuer with a trailing slash, RS256 keys, `audience` selecting an API whose access tokens
- * are RFC 9068 JWTs, client credentials (secret or private_key_jwt), authorization code with PKCE, refresh
- * tokens, revocation, userinfo, PAR and CIBA — and a test user who logs in and consents automatically, so flows
- * run without a browser (see {@link headlessLogin}). For tests and local development only.
+ * Lets implicit clients register `http:` loopback redirect URIs, which node-oidc-provider refuses; the dev
+ * server's own checks (clients.ts) allow `http:` for implicit clients on loopback hosts only.
+ */
+function allowImplicitOnLoopback(provider: OidcProvider.default): void {
+  const schema = (provider.Client as unknown as { Schema: { prototype: { invalidate(...args: unknown[]): void } } })
+    .Schema.prototype;
+  const invalidate = schema.invalidate;
+  schema.invalidate = function (this: unknown, message: unknown, code: unknown) {
+    if (typeof code === 'string' && IMPLICIT_HTTPS_RULES.has(code)) return;
+    invalidate.call(this, message, code);
+  };
+}
+
+/** Reports events of the provider: unexpected errors, and back-channel logouts that failed. */
+function reportErrors(provider: OidcProvider.default, onError: DevServerSetup['onError']): void {
+  const report = (error: unknown) => onError?.(error);
+  // Listening to `error` also stops Koa from printing every error to the console.
+  EventEmitter.prototype.on.call(provider, 'error', report);
+  provider.on('server_error', (_ctx: unknown, error: unknown) => report(error));
+  provider.on('backchannel.error', (_ctx: unknown, error: unknown, client: OidcProvider.Client) => {
+    const cause = (error as { cause?: { code?: unknown } })?.cause?.code ?? (error as Error)?.message;
+    report(new NetworkError(`back-channel logout to ${client.backchannelLogoutUri} failed: ${String(cause)}`));
+  });
+}
+
+/** A client as the server shows it: its settings and credentials, frozen; not the public JWK it registered. */
+function publicClient(client: ResolvedClient): DevServerClient {
+  const { clientSecret, privateKey, backchannelLogoutUri } = client;
+  return Object.freeze({
+    clientId: client.clientId,
+    name: client.name,
+    authMethod: client.authMethod,
+    grantTypes: Object.freeze([...client.grantTypes]),
+    responseTypes: Object.freeze([...client.responseTypes]),
+    redirectUris: Object.freeze([...client.redirectUris]),
+    postLogoutRedirectUris: Object.freeze([...client.postLogoutRedirectUris]),
+    rotateRefreshTokens: client.rotateRefreshTokens,
+    ...(backchannelLogoutUri !== undefined && { backchannelLogoutUri }),
+    ...(clientSecret !== undefined && { clientSecret }),
+    ...(privateKey !== undefined && { privateKey }),
+  });
+}
+
+/**
+ * Starts an embedded OpenID Provider (node-oidc-provider) on a loopback address. The `auth0` profile (the
+ * default) looks like an Auth0 tenant: Auth0's paths, an issuer with a trailing slash, `audience` selecting an API
+ * whose access tokens are RFC 9068 JWTs, `/v2/logout`. The `standard` profile serves node-oidc-provider's own
+ * routes under an issuer with an optional path, with introspection and RP-initiated logout. Both have client
+ * credentials (secret or private_key_jwt), the code flow with PKCE, the implicit and hybrid flows, refresh tokens,
+ * revocation, userinfo, PAR, CIBA, the device flow, back-channel logout, and a test user who logs in and consents
+ * automatically, so flows run without a browser (see {@link headlessLogin}), or through a login form
+ * (`interactions: 'form'`). For tests and local development only.
  *
  * @throws {ConfigurationError} for invalid options, a port that is taken, or `oidc-provider` not installed.
  * @example
@@ -108,27 +157,29 @@ function close(server: Server): Promise<void> {
  */
 export async function startDevServer(options: DevServerOptions = {}): Promise<DevServer> {
   const [oidc, setup] = await Promise.all([loadOidcProvider(), resolveDevServerSetup(options)]);
+  const auth0 = setup.profile === 'auth0';
   const server = createServer();
   const port = await listen(server, setup.port, setup.host);
   const hostname = setup.host.includes(':') ? `[${setup.host}]` : setup.host;
   const domain = `${hostname}:${port}`;
-  const issuer = `http://${domain}/`;
+  const issuer = `http://${domain}${auth0 ? '/' : setup.issuerPath}`;
 
   let provider: OidcProvider.default | undefined;
   const current = (): OidcProvider.default => provider as OidcProvider.default;
   try {
     const configuration = providerConfiguration(issuer, setup, oidc.errors, current);
     provider = await withoutProviderNotices(() => new oidc.default(issuer, configuration));
-    const keys = new Map(setup.signingKeys.map((key) => [key.kid, key.privateKey]));
-    const publicKeys = new Map(setup.signingKeys.map((key) => [key.kid, createPublicKey(key.privateKey)]));
-    provider.use(atHashOnTokenResponses(keys));
-    provider.use(jwtUserinfo(issuer, publicKeys, setup.user));
-    provider.use(automaticInteractions(current, setup.user));
-    // Listening to `error` also stops Koa from printing every error to the console.
-    const report = (error: unknown) => setup.onError?.(error);
-    EventEmitter.prototype.on.call(provider, 'error', report);
-    provider.on('server_error', (_ctx: unknown, error: unknown) => report(error));
-    server.on('request', provider.callback());
+    allowImplicitOnLoopback(provider);
+    if (auth0) {
+      const keys = new Map(setup.signingKeys.map((key) => [key.kid, key.privateKey]));
+      const publicKeys = new Map(setup.signingKeys.map((key) => [key.kid, createPublicKey(key.privateKey)]));
+      provider.use(atHashOnTokenResponses(keys));
+      provider.use(jwtUserinfo(issuer, publicKeys, setup.user));
+      provider.use(auth0Logout(current));
+    }
+    provider.use(interactions(current, { ...setup, mode: setup.interactions }));
+    reportErrors(provider, setup.onError);
+    server.on('request', mountAt(setup.issuerPath, provider.callback(), !auth0));
   } catch (error) {
     await close(server);
     throw error instanceof ConfigurationError
@@ -136,22 +187,10 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
       : new ConfigurationError(`the dev server could not start: ${(error as Error)?.message ?? String(error)}`);
   }
 
-  const url = (path: string) => new URL(path, issuer).href;
-  const clients: readonly DevServerClient[] = setup.clients.map((client) => {
-    const { clientId, name, authMethod, redirectUris, clientSecret, privateKey } = client;
-    const grantTypes = Object.freeze([...client.grantTypes]);
-    return Object.freeze({
-      clientId,
-      name,
-      authMethod,
-      grantTypes,
-      redirectUris: Object.freeze([...redirectUris]),
-      ...(clientSecret !== undefined && { clientSecret }),
-      ...(privateKey !== undefined && { privateKey }),
-    });
-  });
+  const clients = setup.clients.map(publicClient);
   let stopping: Promise<void> | undefined;
   return Object.freeze({
+    profile: setup.profile,
     issuer,
     domain,
     host: setup.host,
@@ -159,18 +198,11 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     audience: setup.audience,
     scopes: Object.freeze([...setup.scopes]),
     user: Object.freeze({ ...setup.user }),
+    password: setup.password,
+    interactions: setup.interactions,
     clients: Object.freeze(clients),
     jwks: Object.freeze({ keys: Object.freeze(setup.signingKeys.map((key) => ({ ...key.publicJwk }))) }),
-    endpoints: Object.freeze({
-      discovery: url('/.well-known/openid-configuration'),
-      authorization: url(ROUTES.authorization),
-      token: url(ROUTES.token),
-      userinfo: url(ROUTES.userinfo),
-      revocation: url(ROUTES.revocation),
-      jwks: url(ROUTES.jwks),
-      pushedAuthorization: url(ROUTES.pushed_authorization_request),
-      backchannelAuthentication: url(ROUTES.backchannel_authentication),
-    }),
+    endpoints: Object.freeze(endpointsOf(setup.profile, issuer)),
     client(clientId: string): DevServerClient {
       const client = clients.find((candidate) => candidate.clientId === clientId);
       if (client === undefined) throw new ConfigurationError(`the dev server has no client "${clientId}"`, 'clientId');

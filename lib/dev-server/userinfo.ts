@@ -1,7 +1,8 @@
 import { type KeyObject, verify } from 'node:crypto';
 import { claimsByScope, claimsOf } from './accounts.js';
 import type { DevServerUser } from './options.js';
-import { type ProviderMiddleware, ROUTES } from './provider-configuration.js';
+import { AUTH0_ROUTES } from './profile.js';
+import type { ProviderMiddleware } from './provider-configuration.js';
 
 const BEARER_JWT = /^Bearer ([\w-]+)\.([\w-]+)\.([\w-]+)$/;
 
@@ -49,10 +50,10 @@ export function jwtUserinfo(
   keys: ReadonlyMap<string, KeyObject>,
   user: DevServerUser,
 ): ProviderMiddleware {
-  const userinfoUrl = new URL(ROUTES.userinfo, issuer).href;
+  const userinfoUrl = new URL(AUTH0_ROUTES.userinfo, issuer).href;
   const byScope = claimsByScope(user);
   return async (ctx, next) => {
-    const match = ctx.path === ROUTES.userinfo ? BEARER_JWT.exec(ctx.get('authorization')) : null;
+    const match = ctx.path === AUTH0_ROUTES.userinfo ? BEARER_JWT.exec(ctx.get('authorization')) : null;
     if (match === null) return next();
     const parts: [string, string, string] = [match[1] ?? '', match[2] ?? '', match[3] ?? ''];
     ctx.set('Cache-Control', 'no-store');

@@ -42,7 +42,8 @@ describe('authn dev-server', function () {
       const { runCli } = require('./${BUILT_MAIN}');
       const io = { stdout: { write() {} }, stderr: { write() {} }, stdin: [], env: {} };
       // lib/dev-server/* and oidc-provider (not lib/cli/dev-server.js, the command itself).
-      const loaded = () => Object.keys(require.cache).filter((file) => /[\\/]dev-server[\\/]|[\\/]oidc-provider[\\/]/.test(file)).length;
+      // (Matched below the build folder: the checkout's own folder may be called dev-server.)
+      const loaded = () => Object.keys(require.cache).filter((file) => /[\\/]cjs[\\/]dev-server[\\/]|[\\/]oidc-provider[\\/]/.test(file)).length;
       (async () => {
         const before = [];
         for (const argv of [['--help'], ['decode', 'a.b.c'], ['verify', '--help'], ['token', '--client-id', 'c']]) {

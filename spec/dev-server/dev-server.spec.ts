@@ -2,12 +2,14 @@ import { createServer } from 'node:net';
 import { expect } from 'chai';
 import { ClientAuthentication } from '../../lib/authentication/client-authentication.js';
 import { type DevServer, startDevServer } from '../../lib/dev-server/dev-server.js';
-import { headlessLogin } from '../../lib/dev-server/headless-login.js';
-import { ConfigurationError } from '../../lib/errors.js';
+import { HeadlessCookieJar } from '../../lib/dev-server/cookie-jar.js';
+import { headlessLogin, headlessLogout } from '../../lib/dev-server/headless-login.js';
+import { ConfigurationError, NetworkError } from '../../lib/errors.js';
 import { buildAuthorizeUrl, createPkcePair, randomNonce, randomState } from '../../lib/oidc/index.js';
 import { atHash, decodeJwt, expectSignedByServer, fastOptions, postForm } from '../helpers/dev-server.js';
 import { rsaKeys } from '../helpers/keys.js';
 import { rejectionOf } from '../helpers/secrets.js';
+import { serve } from '../helpers/serve.js';
 
 const CIBA = 'urn:openid:params:grant-type:ciba';
 
@@ -399,9 +401,16 @@ describe('startDevServer', function () {
         'm2m-jwt',
         'web-app',
         'spa',
+        'device',
       ]);
       expect(server.client('m2m-secret').clientSecret).to.match(/^[\w-]{43}$/);
       expect(server.client('web-app').grantTypes).to.deep.equal(['authorization_code', 'refresh_token', CIBA]);
+      expect(server.client('spa').grantTypes).to.deep.equal(['authorization_code', 'implicit', 'refresh_token']);
+      expect(server.client('device')).to.deep.include({
+        authMethod: 'none',
+        grantTypes: ['urn:ietf:params:oauth:grant-type:device_code', 'refresh_token'],
+        responseTypes: [],
+      });
       expect(server.client('spa')).to.not.have.any.keys('clientSecret', 'privateKey');
       expect(server.client('spa').authMethod).to.equal('none');
       expect(server.client('m2m-jwt').privateKey?.type).to.equal('private');
@@ -565,6 +574,74 @@ describe('startDevServer options', function () {
     const elapsed = performance.now() - started;
     await server.stop();
     expect(elapsed).to.be.below(1000);
+  });
+
+  it('says its profile, interactions and password, and has an issuer without a trailing slash on the standard profile', async () => {
+    const server = await startDevServer({
+      ...fastOptions(),
+      profile: 'standard',
+      interactions: 'form',
+      password: 'pw',
+    });
+    try {
+      expect(server).to.include({
+        profile: 'standard',
+        interactions: 'form',
+        password: 'pw',
+        issuer: `http://127.0.0.1:${server.port}`,
+      });
+      expect(server.endpoints.token).to.equal(`http://127.0.0.1:${server.port}/token`);
+      const document = (await (await fetch(server.endpoints.discovery)).json()) as { issuer: string };
+      expect(document.issuer).to.equal(server.issuer);
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it('reports a back-channel logout that failed to onError, as a NetworkError naming the URI', async () => {
+    const failing = await serve((_req, res) => res.writeHead(500).end());
+    const closed = await serve(() => undefined);
+    await closed.close();
+    const errors: unknown[] = [];
+    const server = await startDevServer({
+      ...fastOptions(),
+      onError: (error) => errors.push(error),
+      clients: [
+        ...fastOptions().clients,
+        { clientId: 'web-app', backchannelLogoutUri: `${failing.url}/bcl` },
+        { clientId: 'spa', backchannelLogoutUri: `${closed.url}/bcl` },
+      ],
+    });
+    try {
+      const cookies = new HeadlessCookieJar();
+      for (const clientId of ['web-app', 'spa']) {
+        const { codeChallenge } = createPkcePair();
+        const url = buildAuthorizeUrl({
+          authorizationEndpoint: server.endpoints.authorization,
+          clientId,
+          redirectUri: server.client(clientId).redirectUris[0],
+          state: 's',
+          codeChallenge,
+          scope: 'openid',
+        });
+        await headlessLogin(url, { cookies });
+      }
+      await headlessLogout(`${server.endpoints.logout}?client_id=web-app`, {
+        cookies,
+        postLogoutRedirectUri: 'http://127.0.0.1/',
+      });
+      const messages = errors.map((error) => {
+        expect(error).to.be.instanceOf(NetworkError);
+        return (error as Error).message;
+      });
+      expect(messages).to.have.members([
+        `back-channel logout to ${failing.url}/bcl failed: expected 200 OK from ${failing.url}/bcl, got: 500 Internal Server Error`,
+        `back-channel logout to ${closed.url}/bcl failed: ECONNREFUSED`,
+      ]);
+    } finally {
+      await server.stop();
+      await failing.close();
+    }
   });
 
   it('refuses invalid options before listening', async () => {

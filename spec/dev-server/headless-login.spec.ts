@@ -1,7 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { expect } from 'chai';
-import { headlessLogin } from '../../lib/dev-server/headless-login.js';
+import { HeadlessCookieJar } from '../../lib/dev-server/cookie-jar.js';
+import { headlessDeviceApproval, headlessLogin, headlessLogout } from '../../lib/dev-server/headless-login.js';
 import { Auth0Error, ConfigurationError, NetworkError, TimeoutError } from '../../lib/errors.js';
 import { rejectionOf } from '../helpers/secrets.js';
 
@@ -142,6 +143,139 @@ describe('headlessLogin', () => {
     const err = await rejectionOf(headlessLogin(`http://127.0.0.1:${port}/authorize`, { redirectUri: callback }));
     expect(err).to.be.instanceOf(NetworkError);
     expect(err.message).to.equal(`GET http://127.0.0.1:${port}/authorize failed (ECONNREFUSED)`);
+  });
+
+  function page(res: ServerResponse, html: string): void {
+    res.writeHead(200, { 'content-type': 'text/html' });
+    res.end(html);
+  }
+
+  it('reads a form_post response from the page without posting it', async () => {
+    handler = (_req, res) =>
+      page(
+        res,
+        `<form method="post" action="${callback}"><input type="hidden" name="id_token" value="a.b.c"/>` +
+          '<input type="hidden" name="state" value="s&amp;1"/></form>',
+      );
+    const result = await headlessLogin(`${origin}/authorize`, { redirectUri: callback });
+    expect(result).to.deep.equal({
+      params: { id_token: 'a.b.c', state: 's&1' },
+      state: 's&1',
+      url: callback,
+      responseMode: 'form_post',
+    });
+  });
+
+  it('says whether the response came in the query or in the fragment', async () => {
+    for (const [location, responseMode] of [
+      [`${callback}?code=c&state=s`, 'query'],
+      [`${callback}#code=c&state=s`, 'fragment'],
+      [`${callback}?from=app#id_token=t&state=s`, 'fragment'],
+    ] as const) {
+      handler = (_req, res) => redirect(res, location);
+      expect((await headlessLogin(`${origin}/authorize`, { redirectUri: callback })).responseMode).to.equal(
+        responseMode,
+      );
+    }
+  });
+
+  it('fills a login form with the credentials given', async () => {
+    let posted = '';
+    handler = (req, res) => {
+      if (req.method === 'POST') {
+        req.on('data', (chunk: Buffer) => (posted += chunk.toString()));
+        req.on('end', () => redirect(res, `${callback}?code=c`));
+        return;
+      }
+      page(res, '<form method="post"><input name="username"><input type="password" name="password"></form>');
+    };
+    const result = await headlessLogin(`${origin}/login`, {
+      redirectUri: callback,
+      credentials: { username: 'ada', password: 'pw' },
+    });
+    expect(result.code).to.equal('c');
+    expect(posted).to.equal('username=ada&password=pw');
+  });
+
+  describe('headlessLogout', () => {
+    it('stops at the post_logout_redirect_uri of the URL, with the state it carries', async () => {
+      handler = (_req, res) => redirect(res, 'http://127.0.0.1/bye?state=s1');
+      const result = await headlessLogout(
+        `${origin}/session/end?post_logout_redirect_uri=${encodeURIComponent('http://127.0.0.1/bye')}`,
+      );
+      expect(result).to.deep.equal({ url: 'http://127.0.0.1/bye?state=s1', state: 's1' });
+    });
+
+    it("stops at Auth0's returnTo, or at the URI given", async () => {
+      handler = (_req, res) => redirect(res, 'http://127.0.0.1/home');
+      const returnTo = await headlessLogout(
+        `${origin}/v2/logout?returnTo=${encodeURIComponent('http://127.0.0.1/home')}`,
+      );
+      expect(returnTo).to.deep.equal({ url: 'http://127.0.0.1/home' });
+      const given = await headlessLogout(`${origin}/v2/logout`, { postLogoutRedirectUri: 'http://127.0.0.1/home' });
+      expect(given.url).to.equal('http://127.0.0.1/home');
+    });
+
+    it('submits the logout page, sending the cookies of the jar, and ends at the page without a form', async () => {
+      const cookies = new HeadlessCookieJar();
+      cookies.store(['_session=abc; Path=/']);
+      handler = (req, res) => {
+        if (req.url === '/session/end')
+          return page(
+            res,
+            '<form method="post" action="/confirm"><input type="hidden" name="logout" value="yes"></form>',
+          );
+        if (req.url === '/confirm') return redirect(res, '/success');
+        page(res, '<p>Signed out</p>');
+      };
+      const result = await headlessLogout(`${origin}/session/end`, { cookies });
+      expect(result).to.deep.equal({ url: `${origin}/success` });
+      expect(requests.map((request) => request.cookie)).to.deep.equal(['_session=abc', '_session=abc', '_session=abc']);
+    });
+
+    it('throws when it ends at a page that asks for something', async () => {
+      handler = (_req, res) => page(res, '<form method="post"><input name="reason"></form>');
+      const err = await rejectionOf(headlessLogout(`${origin}/session/end`));
+      expect(err).to.be.instanceOf(Auth0Error);
+      expect(err.message).to.equal(`expected a redirect from ${origin}/session/end, got HTTP 200`);
+    });
+
+    it('refuses a logout URL that is not absolute', async () => {
+      const err = await rejectionOf(headlessLogout('/session/end'));
+      expect((err as ConfigurationError).option).to.equal('logoutUrl');
+      const target = await rejectionOf(headlessLogout(`${origin}/end`, { postLogoutRedirectUri: '/bye' }));
+      expect((target as ConfigurationError).option).to.equal('postLogoutRedirectUri');
+      expect(requests).to.deep.equal([]);
+    });
+  });
+
+  describe('headlessDeviceApproval', () => {
+    it('confirms the code and ends at the page that says the device is activated', async () => {
+      handler = (req, res) => {
+        if (req.method === 'GET' && req.url?.startsWith('/device?'))
+          return page(
+            res,
+            '<form method="post" action="/device"><input type="hidden" name="user_code" value="ABCD"></form>',
+          );
+        if (req.method === 'POST') return redirect(res, '/device/done');
+        page(res, '<h1>Device activated</h1>');
+      };
+      const result = await headlessDeviceApproval(`${origin}/device?user_code=ABCD`);
+      expect(result).to.deep.equal({ url: `${origin}/device/done` });
+    });
+
+    it('throws invalid_grant when the page asks for the code again', async () => {
+      handler = (_req, res) => page(res, '<form method="post"><input name="user_code"></form>');
+      const err = await rejectionOf(headlessDeviceApproval(`${origin}/device?user_code=WRONG`));
+      expect(err).to.be.instanceOf(Auth0Error);
+      expect(err).to.include({ errorCode: 'invalid_grant', statusCode: 200 });
+      expect(err.message).to.equal(`${origin}/device asked for the code again: it is unknown, expired or used`);
+    });
+
+    it('refuses a URL that is not absolute', async () => {
+      const err = await rejectionOf(headlessDeviceApproval('/device'));
+      expect((err as ConfigurationError).option).to.equal('verificationUriComplete');
+    });
   });
 
   for (const [label, url, options, option] of [

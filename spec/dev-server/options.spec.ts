@@ -1,11 +1,6 @@
 import { expect } from 'chai';
-import {
-  DEFAULT_CLIENTS,
-  DEFAULT_REDIRECT_URI,
-  DEFAULT_USER,
-  type DevServerOptions,
-  resolveDevServerSetup,
-} from '../../lib/dev-server/options.js';
+import { DEFAULT_CLIENTS, DEFAULT_REDIRECT_URI } from '../../lib/dev-server/clients.js';
+import { DEFAULT_USER, type DevServerOptions, resolveDevServerSetup } from '../../lib/dev-server/options.js';
 import { ConfigurationError } from '../../lib/errors.js';
 import { fastOptions } from '../helpers/dev-server.js';
 import { rsaKeys } from '../helpers/keys.js';
@@ -15,6 +10,11 @@ describe('resolveDevServerSetup', () => {
   it('applies the Auth0-like defaults', async () => {
     const setup = await resolveDevServerSetup(fastOptions());
     expect(setup).to.deep.include({
+      profile: 'auth0',
+      issuerPath: '',
+      interactions: 'auto',
+      password: 'password',
+      accessTokenFormat: 'jwt',
       port: 0,
       host: '127.0.0.1',
       audience: 'https://api.example.com/',
@@ -26,13 +26,49 @@ describe('resolveDevServerSetup', () => {
       ['m2m-secret', 'client_secret_post', ['client_credentials']],
       ['m2m-jwt', 'private_key_jwt', ['client_credentials']],
       ['web-app', 'client_secret_post', ['authorization_code', 'refresh_token', 'urn:openid:params:grant-type:ciba']],
-      ['spa', 'none', ['authorization_code', 'refresh_token']],
+      ['spa', 'none', ['authorization_code', 'implicit', 'refresh_token']],
+      ['device', 'none', ['urn:ietf:params:oauth:grant-type:device_code', 'refresh_token']],
     ]);
     expect(setup.clients.find((client) => client.clientId === 'spa')!.redirectUris).to.deep.equal([
       DEFAULT_REDIRECT_URI,
     ]);
     expect(setup.clients.find((client) => client.clientId === 'm2m-secret')!.redirectUris).to.deep.equal([]);
     expect(setup.signingKeys).to.have.length(1);
+  });
+
+  it('takes the standard profile with an issuer path, the login form, a password and opaque API tokens', async () => {
+    const setup = await resolveDevServerSetup({
+      ...fastOptions(),
+      profile: 'standard',
+      issuerPath: '/realms/demo',
+      interactions: 'form',
+      password: 'open sesame',
+      accessTokenFormat: 'opaque',
+      clients: [
+        ...fastOptions().clients,
+        {
+          clientId: 'web-app',
+          grantTypes: ['authorization_code', 'implicit'],
+          redirectUris: ['http://localhost:3000/callback', 'https://app.example.com/callback'],
+          postLogoutRedirectUris: ['http://localhost:3000/'],
+          backchannelLogoutUri: 'http://127.0.0.1:3000/backchannel-logout',
+          rotateRefreshTokens: true,
+        },
+      ],
+    });
+    expect(setup).to.deep.include({
+      profile: 'standard',
+      issuerPath: '/realms/demo',
+      interactions: 'form',
+      password: 'open sesame',
+      accessTokenFormat: 'opaque',
+    });
+    expect(setup.clients.find((client) => client.clientId === 'web-app')).to.deep.include({
+      responseTypes: ['code', 'id_token', 'id_token token', 'code id_token'],
+      postLogoutRedirectUris: ['http://localhost:3000/'],
+      backchannelLogoutUri: 'http://127.0.0.1:3000/backchannel-logout',
+      rotateRefreshTokens: true,
+    });
   });
 
   it('generates new secrets and keys at every start, unless they are given', async function () {
@@ -109,6 +145,45 @@ describe('resolveDevServerSetup', () => {
       'clients[x].publicKey',
     ],
     ['a port given as text', { port: '4000' }, 'port'],
+    ['an unknown profile', { profile: 'okta' }, 'profile'],
+    ['an issuer path on the auth0 profile', { issuerPath: '/realms/demo' }, 'issuerPath'],
+    ['an issuer path with a trailing slash', { profile: 'standard', issuerPath: '/realms/' }, 'issuerPath'],
+    ['an issuer path without a leading slash', { profile: 'standard', issuerPath: 'realms' }, 'issuerPath'],
+    ['an issuer path with a dot segment', { profile: 'standard', issuerPath: '/realms/..' }, 'issuerPath'],
+    ['an issuer path with a query', { profile: 'standard', issuerPath: '/realms?x=1' }, 'issuerPath'],
+    ['an unknown interactions mode', { interactions: 'browser' }, 'interactions'],
+    ['an empty password', { password: '' }, 'password'],
+    ['opaque access tokens on the auth0 profile', { accessTokenFormat: 'opaque' }, 'accessTokenFormat'],
+    [
+      'an implicit client with an http redirect URI off loopback',
+      { clients: [{ clientId: 'spa', redirectUris: ['http://app.example.com/cb'] }] },
+      'clients[spa].redirectUris',
+    ],
+    [
+      'an implicit client with an http post-logout URI off loopback',
+      { clients: [{ clientId: 'spa', postLogoutRedirectUris: ['http://app.example.com/'] }] },
+      'clients[spa].postLogoutRedirectUris',
+    ],
+    [
+      'a redirect URI with a fragment',
+      { clients: [{ clientId: 'web-app', redirectUris: ['http://127.0.0.1/cb#x'] }] },
+      'clients[web-app].redirectUris',
+    ],
+    [
+      'a redirect URI that is not http',
+      { clients: [{ clientId: 'web-app', redirectUris: ['myapp:/callback'] }] },
+      'clients[web-app].redirectUris',
+    ],
+    [
+      'a relative back-channel logout URI',
+      { clients: [{ clientId: 'web-app', backchannelLogoutUri: '/logout' }] },
+      'clients[web-app].backchannelLogoutUri',
+    ],
+    [
+      'a rotation flag that is not a boolean',
+      { clients: [{ clientId: 'web-app', rotateRefreshTokens: 'yes' }] },
+      'clients[web-app].rotateRefreshTokens',
+    ],
   ] as const) {
     it(`refuses ${label} with a ConfigurationError`, async () => {
       const given = options === null ? null : { ...fastOptions(), ...(options as object) };

@@ -25,13 +25,13 @@ export async function startProvider(options: DevServerOptions = {}): Promise<Pro
 }
 
 /**
- * Registers hooks that start a provider before the tests of the calling `describe`, stop it after them, and fail
- * any test during which it reported a server error; returns an accessor for its server.
+ * Registers hooks that start a provider (with `options`) before the tests of the calling `describe`, stop it
+ * after them, and fail any test during which it reported a server error; returns an accessor for its server.
  */
-export function useProvider(): () => DevServer {
+export function useProvider(options: DevServerOptions = {}): () => DevServer {
   let provider: Provider | undefined;
   before(async () => {
-    provider = await startProvider();
+    provider = await startProvider(options);
   });
   after(() => stopProvider(provider));
   afterEach(() => {
