@@ -23,7 +23,8 @@
  * │  ├─ InvalidTokenError            ERR_BEARER_INVALID_TOKEN   401
  * │  ├─ InsufficientScopeError       ERR_BEARER_INSUFFICIENT_SCOPE 403
  * │  └─ ServiceUnavailableError      ERR_BEARER_UNAVAILABLE     503, the key source is down
- * └─ TokenResponseError              ERR_TOKEN_RESPONSE         a 2xx token response without a usable token
+ * ├─ TokenResponseError              ERR_TOKEN_RESPONSE         a 2xx token response without a usable token
+ * └─ LoginError                      ERR_LOGIN                  a login could not be finished (per-check `ERR_LOGIN_*`)
  * ```
  *
  * @packageDocumentation
@@ -350,4 +351,101 @@ export class ServiceUnavailableError extends BearerError {
  */
 export class TokenResponseError extends AuthnError {
   static override readonly code: string = 'ERR_TOKEN_RESPONSE';
+}
+
+/**
+ * Why a login could not be finished: the `code` of a {@link LoginError}. Each is stable; the HTTP status an
+ * application should answer with is the error's `status`.
+ *
+ * | Code | Status | When |
+ * | --- | --- | --- |
+ * | `ERR_LOGIN_PROVIDER_ERROR` | 400 | the provider answered with an `error` (`access_denied`, `login_required`…) |
+ * | `ERR_LOGIN_STATE_MISSING` | 400 | the response carries no `state` |
+ * | `ERR_LOGIN_TRANSACTION_MISSING` | 400 | the browser sent no transaction (cookie lost, other browser) |
+ * | `ERR_LOGIN_STATE_MISMATCH` | 400 | no transaction the browser sent is for this `state` (forged or foreign) |
+ * | `ERR_LOGIN_TRANSACTION_INVALID` | 400 | a transaction was tampered with, sealed with an unknown secret, or for another client |
+ * | `ERR_LOGIN_TRANSACTION_EXPIRED` | 400 | the transaction's lifetime has passed |
+ * | `ERR_LOGIN_TRANSACTION_REPLAYED` | 400 | the transaction store has seen this transaction used before |
+ * | `ERR_LOGIN_ISS_MISSING` | 400 | no `iss` parameter though the provider promises one (RFC 9207) |
+ * | `ERR_LOGIN_ISS_MISMATCH` | 400 | the `iss` parameter names another issuer (RFC 9207: a mix-up) |
+ * | `ERR_LOGIN_RESPONSE_INVALID` | 400 | a parameter the response type needs is missing, repeated, or in the wrong place |
+ * | `ERR_LOGIN_TOKEN_REQUEST` | 400 | the token endpoint refused the code (`invalid_grant`…) |
+ * | `ERR_LOGIN_ID_TOKEN_INVALID` | 400 | the ID token failed a check (the cause is the `TokenValidationError`) |
+ * | `ERR_LOGIN_TOKEN_RESPONSE` | 502 | the token endpoint answered without an ID token, or with an unknown token type |
+ * | `ERR_LOGIN_USERINFO` | 502 | the UserInfo endpoint refused the access token, or answered about another `sub` |
+ * | `ERR_LOGIN_PROVIDER_UNAVAILABLE` | 503 | the token, key set or UserInfo endpoint could not be reached |
+ * | `ERR_LOGIN_STORE_UNAVAILABLE` | 503 | the transaction store failed, so single use could not be checked |
+ */
+export type LoginErrorCode =
+  | 'ERR_LOGIN_PROVIDER_ERROR'
+  | 'ERR_LOGIN_STATE_MISSING'
+  | 'ERR_LOGIN_TRANSACTION_MISSING'
+  | 'ERR_LOGIN_STATE_MISMATCH'
+  | 'ERR_LOGIN_TRANSACTION_INVALID'
+  | 'ERR_LOGIN_TRANSACTION_EXPIRED'
+  | 'ERR_LOGIN_TRANSACTION_REPLAYED'
+  | 'ERR_LOGIN_ISS_MISSING'
+  | 'ERR_LOGIN_ISS_MISMATCH'
+  | 'ERR_LOGIN_RESPONSE_INVALID'
+  | 'ERR_LOGIN_TOKEN_REQUEST'
+  | 'ERR_LOGIN_ID_TOKEN_INVALID'
+  | 'ERR_LOGIN_TOKEN_RESPONSE'
+  | 'ERR_LOGIN_USERINFO'
+  | 'ERR_LOGIN_PROVIDER_UNAVAILABLE'
+  | 'ERR_LOGIN_STORE_UNAVAILABLE';
+
+const LOGIN_ERROR_STATUS: Partial<Record<LoginErrorCode, number>> = {
+  ERR_LOGIN_TOKEN_RESPONSE: 502,
+  ERR_LOGIN_USERINFO: 502,
+  ERR_LOGIN_PROVIDER_UNAVAILABLE: 503,
+  ERR_LOGIN_STORE_UNAVAILABLE: 503,
+};
+
+/** The fields of a {@link LoginError}. */
+export interface LoginErrorDetails extends AuthnErrorOptions {
+  /** The OAuth error code the provider answered with (`access_denied`, `login_required`, `invalid_grant`…). */
+  error?: string;
+  /** The provider's human-readable explanation of `error`. */
+  errorDescription?: string;
+  /** The name of the login transaction (its cookie) the response was for, when the response named one. */
+  transaction?: string;
+}
+
+/**
+ * A login could not be finished (`OidcClient.finishLogin`). The class `code` is `ERR_LOGIN`; the instance
+ * `code` says why ({@link LoginErrorCode}), `status` the HTTP status to answer the browser with, and `error` /
+ * `errorDescription` carry the provider's own words when it sent any. `transaction` names the transaction
+ * cookie the response was for, so that a callback can clear it. Messages never quote a token, a code or a
+ * transaction value.
+ *
+ * @example
+ * try {
+ *   const { claims } = await client.finishLogin(callbackUrl, transactionCookies);
+ * } catch (err) {
+ *   if (err instanceof LoginError && err.error === 'login_required') return redirectToLogin();
+ *   if (err instanceof LoginError) return res.status(err.status).send(err.code);
+ *   throw err;
+ * }
+ */
+export class LoginError extends AuthnError {
+  static override readonly code: string = 'ERR_LOGIN';
+  /** Why the login failed. */
+  declare readonly code: LoginErrorCode;
+  /** The HTTP status to answer with: 400 for a bad or refused response, 502 / 503 when the provider or store failed. */
+  readonly status: number;
+  /** The provider's OAuth error code, when it sent one. */
+  declare readonly error?: string;
+  /** The provider's explanation of `error`, when it sent one. */
+  declare readonly errorDescription?: string;
+  /** The name of the transaction cookie the response was for, when known. */
+  declare readonly transaction?: string;
+
+  constructor(message: string, code: LoginErrorCode, details: LoginErrorDetails = {}) {
+    super(message, details.cause === undefined ? undefined : { cause: details.cause });
+    this.code = code;
+    this.status = LOGIN_ERROR_STATUS[code] ?? 400;
+    if (details.error !== undefined) this.error = details.error;
+    if (details.errorDescription !== undefined) this.errorDescription = details.errorDescription;
+    if (details.transaction !== undefined) this.transaction = details.transaction;
+  }
 }

@@ -9,6 +9,7 @@ import {
   InvalidRequestError,
   KeyNotFoundError,
   KeySourceUnavailableError,
+  LoginError,
   NetworkError,
   RateLimitError,
   ServiceUnavailableError,
@@ -53,6 +54,31 @@ describe('errors', () => {
     expect(new TimeoutError('t')).to.be.instanceOf(NetworkError);
     expect(new KeySourceUnavailableError('k')).to.be.instanceOf(NetworkError);
     expect(new KeySourceUnavailableError('k')).to.not.be.instanceOf(TokenValidationError);
+  });
+
+  it("gives a LoginError its per-check code, the HTTP status to answer, and the provider's words", () => {
+    const refused = new LoginError('the provider refused the login: access_denied', 'ERR_LOGIN_PROVIDER_ERROR', {
+      error: 'access_denied',
+      errorDescription: 'User said no',
+      transaction: 'authn_tx_abc',
+    });
+    expect(refused).to.be.instanceOf(AuthnError);
+    expect([refused.name, refused.code, refused.status, refused.error, refused.errorDescription]).to.deep.equal([
+      'LoginError',
+      'ERR_LOGIN_PROVIDER_ERROR',
+      400,
+      'access_denied',
+      'User said no',
+    ]);
+    expect(refused.transaction).to.equal('authn_tx_abc');
+    expect(LoginError.code).to.equal('ERR_LOGIN');
+    const cause = new NetworkError('down');
+    const unavailable = new LoginError('x', 'ERR_LOGIN_PROVIDER_UNAVAILABLE', { cause });
+    expect([unavailable.status, unavailable.cause, unavailable.error]).to.deep.equal([503, cause, undefined]);
+    expect(new LoginError('x', 'ERR_LOGIN_STORE_UNAVAILABLE').status).to.equal(503);
+    expect(new LoginError('x', 'ERR_LOGIN_TOKEN_RESPONSE').status).to.equal(502);
+    expect(new LoginError('x', 'ERR_LOGIN_USERINFO').status).to.equal(502);
+    expect(Object.keys(new LoginError('x', 'ERR_LOGIN_STATE_MISSING'))).to.not.include('transaction');
   });
 
   it('exposes the mfa_token of an mfa_required error', () => {

@@ -23,8 +23,8 @@ import { Users } from './users.js';
  * const profile = await auth0.users.userinfo(access_token);
  */
 export class AuthenticationClient {
-  /** The tenant's host, as configured. */
-  readonly domain: string;
+  /** The tenant's host, as configured with `domain`. */
+  readonly domain: string | undefined;
   /** The client id every request is made for. */
   readonly clientId: string;
   /** The client-authentication method of token-endpoint requests. */

@@ -1,10 +1,11 @@
 import type { BodyValue } from '../http/form.js';
 import { AuthenticationBase, type RequestOptions } from './base.js';
+import type { ExtraParamsOption } from './get-token-params.js';
 import { extraParams, optionalPositive, paramsOf, requireString } from './params.js';
 import type { BackChannelLoginResponse } from './types.js';
 
 /** Parameters of {@link BackChannelLogin.backChannelLogin}; other members go on the wire under their own names. */
-export interface BackChannelLoginParams {
+export interface BackChannelLoginParams extends ExtraParamsOption {
   /** A short text shown on both devices so the user can tell the request is theirs. */
   bindingMessage: string;
   /**
@@ -22,12 +23,13 @@ export interface BackChannelLoginParams {
   [wireName: string]: BodyValue;
 }
 
-const NAMED = ['bindingMessage', 'loginHint', 'scope', 'authorizationDetails', 'requestedExpiry'] as const;
+const NAMED = ['bindingMessage', 'loginHint', 'scope', 'authorizationDetails', 'requestedExpiry'];
+const WIRE_NAMES = ['binding_message', 'login_hint', 'scope', 'authorization_details', 'requested_expiry'];
 
 /**
  * Client-Initiated Backchannel Authentication (OpenID CIBA Core): asks the user to approve a login on their own
- * device (`POST /bc-authorize`, form-encoded, with the configured client authentication). Then poll with
- * `GetToken.pollBackchannelLogin`.
+ * device (`POST /bc-authorize` on Auth0, else the provider's `backchannel_authentication_endpoint`; form-encoded,
+ * with the configured client authentication). Then poll with `GetToken.pollBackchannelLogin`.
  *
  * @throws {ConfigurationError} for invalid options, a missing parameter or a `requestedExpiry` that is not a
  *   positive integer, before any request.
@@ -57,17 +59,18 @@ export class BackChannelLogin extends AuthenticationBase {
     const p = paramsOf(params, 'backChannelLogin');
     const loginHint = p.loginHint;
     if (typeof loginHint !== 'object' || loginHint === null) requireString(loginHint, 'loginHint');
-    return this.authenticatedPost<BackChannelLoginResponse>(
-      '/bc-authorize',
-      {
-        ...extraParams(p, NAMED),
-        binding_message: requireString(p.bindingMessage, 'bindingMessage'),
-        login_hint: loginHint,
-        scope: requireString(p.scope, 'scope'),
-        authorization_details: p.authorizationDetails,
-        requested_expiry: optionalPositive(p.requestedExpiry, 'requestedExpiry', true),
-      },
-      { encoding: 'form', signal: options?.signal },
-    );
+    const body = {
+      ...extraParams(p, WIRE_NAMES, NAMED),
+      binding_message: requireString(p.bindingMessage, 'bindingMessage'),
+      login_hint: loginHint,
+      scope: requireString(p.scope, 'scope'),
+      authorization_details: p.authorizationDetails,
+      requested_expiry: optionalPositive(p.requestedExpiry, 'requestedExpiry', true),
+    };
+    return this.authenticatedPost<BackChannelLoginResponse>(await this.endpoint('backchannelAuthentication'), body, {
+      encoding: 'form',
+      signal: options?.signal,
+      clientAssertion: options?.clientAssertion,
+    });
   }
 }

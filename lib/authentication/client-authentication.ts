@@ -6,12 +6,14 @@ import type { Body } from '../http/form.js';
 
 /**
  * How the client proves who it is at the token endpoint (RFC 6749 §2.3, RFC 7523, OIDC Core §9, RFC 8705 §2).
+ * `client_secret_jwt` signs the assertion with the client secret (HMAC), `private_key_jwt` with a private key.
  * The mutual-TLS methods (`tls_client_auth`, `self_signed_tls_client_auth`) send only `client_id`: the proof is
  * the client certificate, which the `httpsAgent` option presents. They are never chosen unless asked for.
  */
 export type ClientAuthMethod =
   | 'client_secret_post'
   | 'client_secret_basic'
+  | 'client_secret_jwt'
   | 'private_key_jwt'
   | 'tls_client_auth'
   | 'self_signed_tls_client_auth'
@@ -23,6 +25,7 @@ const MUTUAL_TLS_METHODS: readonly string[] = ['tls_client_auth', 'self_signed_t
 const METHODS: readonly string[] = [
   'client_secret_post',
   'client_secret_basic',
+  'client_secret_jwt',
   'private_key_jwt',
   'none',
   ...MUTUAL_TLS_METHODS,
@@ -57,22 +60,33 @@ export function checkMutualTls(method: ClientAuthMethod | undefined, httpsAgent:
   }
 }
 
-/** Algorithms a client assertion may be signed with. */
+/**
+ * Algorithms a client assertion may be signed with: HS* with the client secret (`client_secret_jwt`), the
+ * others with a private key (`private_key_jwt`).
+ */
 export type ClientAssertionAlgorithm =
-  'RS256' | 'RS384' | 'RS512' | 'PS256' | 'PS384' | 'PS512' | 'ES256' | 'ES384' | 'ES512';
+  'HS256' | 'HS384' | 'HS512' | 'RS256' | 'RS384' | 'RS512' | 'PS256' | 'PS384' | 'PS512' | 'ES256' | 'ES384' | 'ES512';
 
 /** The credentials of a client and the method to present them with. */
 export interface ClientCredentials {
   /** The client's id. */
   clientId: string;
-  /** The client secret, for `client_secret_post` and `client_secret_basic`. */
+  /** The client secret, for `client_secret_post`, `client_secret_basic` and `client_secret_jwt`. */
   clientSecret?: string;
   /** The private key (PEM text or `KeyObject`) that signs `private_key_jwt` assertions. */
   clientAssertionSigningKey?: string | KeyObject;
-  /** Algorithm of the assertion; must suit the key. @defaultValue 'RS256' */
+  /**
+   * Algorithm of the assertion; must suit the key: HS256, HS384 or HS512 for `client_secret_jwt`.
+   * @defaultValue 'RS256' for `private_key_jwt`, 'HS256' for `client_secret_jwt`
+   */
   clientAssertionSigningAlg?: string;
   /** `kid` put in the assertion header, for servers that hold several keys for the client. */
   clientAssertionKeyId?: string;
+  /**
+   * The `aud` of client assertions. @defaultValue `https://{domain}/` with `domain` (Auth0's issuer), else the
+   * token endpoint URL (RFC 7523 §3)
+   */
+  clientAssertionAudience?: string;
   /**
    * The method; when absent, a configured assertion key means `private_key_jwt`, else a secret means
    * `client_secret_post`, else `none`.
@@ -94,6 +108,9 @@ export const ASSERTION_LIFETIME = 180;
 const CLIENT_ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 
 const KEY_TYPES: Record<ClientAssertionAlgorithm, string> = {
+  HS256: 'secret',
+  HS384: 'secret',
+  HS512: 'secret',
   RS256: 'rsa',
   RS384: 'rsa',
   RS512: 'rsa',
@@ -110,6 +127,12 @@ function isAssertionAlgorithm(alg: string): alg is ClientAssertionAlgorithm {
 }
 
 function importSigningKey(key: string | KeyObject, alg: ClientAssertionAlgorithm): KeyObject {
+  if (KEY_TYPES[alg] === 'secret') {
+    throw new ConfigurationError(
+      `clientAssertionSigningAlg ${alg} signs with the client secret: use clientAuthMethod client_secret_jwt`,
+      'clientAssertionSigningAlg',
+    );
+  }
   let keyObject: KeyObject;
   try {
     keyObject = typeof key === 'string' ? createPrivateKey(key) : key;
@@ -158,12 +181,24 @@ function resolveMethod(credentials: ClientCredentials): ClientAuthMethod {
   return clientSecret ? 'client_secret_post' : 'none';
 }
 
+/** Options of one {@link ClientAuthentication.parts} call. */
+export interface ClientAuthenticationCall {
+  /** The `aud` of an assertion made for this request, unless `clientAssertionAudience` is configured. */
+  audience?: string;
+  /**
+   * A client assertion signed by the caller (RFC 7523), sent instead of the configured method's proof: the
+   * request then authenticates with it alone.
+   */
+  clientAssertion?: string;
+}
+
 /**
  * Adds exactly one client-authentication method to token-endpoint requests: `client_secret_post` (the secret
  * in the body), `client_secret_basic` (an `Authorization: Basic` header, RFC 6749 §2.3.1 encoding),
- * `private_key_jwt` (a fresh signed assertion per request, RFC 7523), `tls_client_auth` and
- * `self_signed_tls_client_auth` (the TLS client certificate, RFC 8705; the body carries `client_id` only) or
- * `none` (public clients).
+ * `client_secret_jwt` (a fresh assertion per request, signed with the secret: HS256 unless configured
+ * otherwise), `private_key_jwt` (a fresh assertion per request signed with the private key, RFC 7523),
+ * `tls_client_auth` and `self_signed_tls_client_auth` (the TLS client certificate, RFC 8705; the body carries
+ * `client_id` only) or `none` (public clients).
  * The secret and the key live in private fields: `util.inspect` of the object shows neither.
  *
  * @throws {ConfigurationError} at construction when the method lacks its credential, or the key is unreadable,
@@ -180,53 +215,64 @@ export class ClientAuthentication {
   readonly method: ClientAuthMethod;
   readonly #clientId: string;
   readonly #secret: string | undefined;
-  readonly #key: KeyObject | undefined;
+  readonly #key: KeyObject | string | undefined;
   readonly #alg: ClientAssertionAlgorithm;
   readonly #keyId: string | undefined;
-  readonly #audience: string;
+  readonly #audience: string | undefined;
+  readonly #fixedAudience: string | undefined;
 
   /**
    * @param credentials - the client id and its credentials.
-   * @param audience - the `aud` of assertions: Auth0 wants its issuer `https://{domain}/`; RFC 7523 servers
-   *   such as Okta want the token endpoint URL.
+   * @param audience - the `aud` of assertions when a call names none and `clientAssertionAudience` is not
+   *   configured: Auth0 wants its issuer `https://{domain}/`; RFC 7523 servers such as Okta want the token
+   *   endpoint URL.
    */
-  constructor(credentials: ClientCredentials, audience: string) {
+  constructor(credentials: ClientCredentials, audience?: string) {
     this.method = resolveMethod(credentials);
     this.#clientId = credentials.clientId;
     this.#secret = credentials.clientSecret || undefined;
     this.#keyId = credentials.clientAssertionKeyId;
     this.#audience = audience;
-    const alg = credentials.clientAssertionSigningAlg ?? 'RS256';
+    this.#fixedAudience = optionalAudience(credentials.clientAssertionAudience);
+    const alg = credentials.clientAssertionSigningAlg ?? (this.method === 'client_secret_jwt' ? 'HS256' : 'RS256');
     if (!isAssertionAlgorithm(alg)) {
       throw new ConfigurationError(`clientAssertionSigningAlg "${alg}" is not supported`, 'clientAssertionSigningAlg');
     }
     this.#alg = alg;
     if (this.method === 'private_key_jwt' && credentials.clientAssertionSigningKey) {
       this.#key = importSigningKey(credentials.clientAssertionSigningKey, alg);
+    } else if (this.method === 'client_secret_jwt') {
+      this.#key = hmacKey(this.#secret as string, alg);
     }
   }
 
-  /** Signs a new client assertion: `iss` = `sub` = client id, `aud` as configured, 3-minute life, random `jti`. */
-  createAssertion(now: number = Date.now()): string {
+  /**
+   * Signs a new client assertion: `iss` = `sub` = client id, 3-minute life, random `jti`, and `aud` the
+   * configured `clientAssertionAudience`, else `audience`, else the constructor's.
+   *
+   * @throws {ConfigurationError} when no key or secret signs assertions, or no audience is known.
+   */
+  createAssertion(now: number = Date.now(), audience?: string): string {
     if (this.#key === undefined) throw new ConfigurationError('no clientAssertionSigningKey is configured');
+    const aud = this.#fixedAudience ?? audience ?? this.#audience;
+    if (aud === undefined) {
+      throw new ConfigurationError('the audience of the client assertion is not known', 'clientAssertionAudience');
+    }
     const iat = Math.floor(now / 1000);
     const header = this.#keyId === undefined ? undefined : { alg: this.#alg, typ: 'JWT', kid: this.#keyId };
     return jwt.sign(
-      {
-        iss: this.#clientId,
-        sub: this.#clientId,
-        aud: this.#audience,
-        iat,
-        exp: iat + ASSERTION_LIFETIME,
-        jti: randomUUID(),
-      },
+      { iss: this.#clientId, sub: this.#clientId, aud, iat, exp: iat + ASSERTION_LIFETIME, jti: randomUUID() },
       this.#key,
       { algorithm: this.#alg, ...(header && { header }) },
     );
   }
 
-  /** The body fields and headers that authenticate one request with the configured method. */
-  parts(): ClientAuthenticationParts {
+  /**
+   * The body fields and headers that authenticate one request: with the configured method, or with the
+   * caller's own `clientAssertion` alone.
+   */
+  parts(call: ClientAuthenticationCall = {}): ClientAuthenticationParts {
+    if (call.clientAssertion !== undefined) return this.#assertion(requireAssertion(call.clientAssertion));
     switch (this.method) {
       case 'client_secret_post':
         return { body: { client_id: this.#clientId, client_secret: this.#secret }, headers: {} };
@@ -238,21 +284,58 @@ export class ClientAuthentication {
           headers: { Authorization: `Basic ${Buffer.from(pair).toString('base64')}` },
         };
       }
+      case 'client_secret_jwt':
       case 'private_key_jwt':
-        return {
-          body: {
-            client_id: this.#clientId,
-            client_assertion_type: CLIENT_ASSERTION_TYPE,
-            client_assertion: this.createAssertion(),
-          },
-          headers: {},
-        };
+        return this.#assertion(this.createAssertion(Date.now(), call.audience));
       case 'tls_client_auth':
       case 'self_signed_tls_client_auth':
       case 'none':
         return { body: { client_id: this.#clientId }, headers: {} };
     }
   }
+
+  #assertion(assertion: string): ClientAuthenticationParts {
+    return {
+      body: { client_id: this.#clientId, client_assertion_type: CLIENT_ASSERTION_TYPE, client_assertion: assertion },
+      headers: {},
+    };
+  }
+}
+
+function optionalAudience(value: unknown): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string' || value.trim() === '') {
+    throw new ConfigurationError('clientAssertionAudience must be a non-empty string', 'clientAssertionAudience');
+  }
+  return value;
+}
+
+function requireAssertion(value: unknown): string {
+  // A compact JWS: three base64url segments. The value itself never goes into the message.
+  if (typeof value !== 'string' || !/^[\w-]+\.[\w-]+\.[\w-]*$/.test(value)) {
+    throw new ConfigurationError('clientAssertion must be a signed JWT (compact serialization)', 'clientAssertion');
+  }
+  return value;
+}
+
+/** Bytes of the HMAC key each HS* algorithm needs at least: the size of its hash (RFC 7518 §3.2). */
+const HMAC_KEY_BYTES: Partial<Record<ClientAssertionAlgorithm, number>> = { HS256: 32, HS384: 48, HS512: 64 };
+
+function hmacKey(secret: string, alg: ClientAssertionAlgorithm): string {
+  const bytes = HMAC_KEY_BYTES[alg];
+  if (bytes === undefined) {
+    throw new ConfigurationError(
+      `clientAssertionSigningAlg ${alg} needs a private key: client_secret_jwt signs with HS256, HS384 or HS512`,
+      'clientAssertionSigningAlg',
+    );
+  }
+  if (Buffer.byteLength(secret) < bytes) {
+    throw new ConfigurationError(
+      `clientSecret is too short to sign ${alg} client assertions: at least ${bytes} bytes (RFC 7518 §3.2)`,
+      'clientSecret',
+    );
+  }
+  return secret;
 }
 
 function formEncode(value: string): string {

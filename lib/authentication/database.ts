@@ -63,6 +63,7 @@ export class Database extends AuthenticationBase {
     return this.post<SignupResponse>(
       '/dbconnections/signup',
       {
+        client_id: this.clientId,
         email: requireString(p.email, 'email'),
         password: requireString(p.password, 'password'),
         connection: requireString(p.connection, 'connection'),
@@ -91,6 +92,7 @@ export class Database extends AuthenticationBase {
     await this.post<unknown>(
       '/dbconnections/change_password',
       {
+        client_id: this.clientId,
         email: requireString(p.email, 'email'),
         connection: requireString(p.connection, 'connection'),
         organization: optionalString(p.organization, 'organization'),

@@ -55,6 +55,7 @@ export class Delegated extends AuthenticationBase {
     return this.post<DelegationResponse>(
       '/delegation',
       {
+        client_id: this.clientId,
         grant_type: requireString(p.grantType, 'grantType'),
         target: requireString(p.target, 'target'),
         api_type: requireString(p.apiType, 'apiType'),

@@ -3,8 +3,21 @@
  *
  * @packageDocumentation
  */
+import type { ExtraParams } from './params.js';
+
+/** The `extraParams` member of every grant's parameters, and of PAR, CIBA and the device authorization. */
+export interface ExtraParamsOption {
+  /**
+   * Other parameters of the request, under their wire names (a provider's custom parameters, e.g. Okta's
+   * `acr_values`); a list is sent as the field repeated. A name the library sets itself (`grant_type`,
+   * `client_id`, `client_secret`, `client_assertion`, `client_assertion_type`, `code_verifier`) or the wire name
+   * of a named option of the call is a `ConfigurationError`.
+   */
+  extraParams?: ExtraParams;
+}
+
 /** Parameters of {@link GetToken.clientCredentials}. */
-export interface ClientCredentialsParams {
+export interface ClientCredentialsParams extends ExtraParamsOption {
   /** The API identifier the token is for (Auth0's `audience`). Optional when the tenant has a default audience. */
   audience?: string;
   /**
@@ -19,11 +32,14 @@ export interface ClientCredentialsParams {
 }
 
 /** Parameters of {@link GetToken.authorizationCode}. */
-export interface AuthorizationCodeParams {
+export interface AuthorizationCodeParams extends ExtraParamsOption {
   /** The code from the authorization response. */
   code: string;
-  /** The `redirect_uri` of the authorization request. */
-  redirectUri: string;
+  /**
+   * The `redirect_uri` of the authorization request; required when it carried one (RFC 6749 §4.1.3). When
+   * absent, none is sent and the provider uses the client's registered one.
+   */
+  redirectUri?: string;
 }
 
 /** Parameters of {@link GetToken.authorizationCodePkce}. */
@@ -33,7 +49,7 @@ export interface AuthorizationCodePkceParams extends AuthorizationCodeParams {
 }
 
 /** Parameters of {@link GetToken.login}. */
-export interface LoginParams {
+export interface LoginParams extends ExtraParamsOption {
   /** The user's username or email. */
   username: string;
   /** The user's password. */
@@ -49,7 +65,7 @@ export interface LoginParams {
 }
 
 /** Parameters of {@link GetToken.refreshToken}. */
-export interface RefreshTokenParams {
+export interface RefreshTokenParams extends ExtraParamsOption {
   /** The refresh token. */
   refreshToken: string;
   /** Space-separated scopes, a subset of those originally granted. */
@@ -57,7 +73,7 @@ export interface RefreshTokenParams {
 }
 
 /** Parameters of {@link GetToken.passwordlessLogin}. */
-export interface PasswordlessLoginParams {
+export interface PasswordlessLoginParams extends ExtraParamsOption {
   /** The email or phone number the code was sent to. */
   username: string;
   /** The one-time code the user received. */
@@ -71,7 +87,7 @@ export interface PasswordlessLoginParams {
 }
 
 /** Parameters of {@link GetToken.backchannelLogin}. */
-export interface BackchannelLoginParams {
+export interface BackchannelLoginParams extends ExtraParamsOption {
   /** The `auth_req_id` returned by `/bc-authorize`. */
   authReqId: string;
 }
@@ -85,13 +101,18 @@ export interface PollBackchannelLoginParams extends BackchannelLoginParams {
 }
 
 /** Parameters of {@link GetToken.accessTokenForConnection}. */
-export interface AccessTokenForConnectionParams {
-  /** Type of `subjectToken`, e.g. `urn:ietf:params:oauth:token-type:refresh_token`. */
-  subjectTokenType: string;
+export interface AccessTokenForConnectionParams extends ExtraParamsOption {
+  /**
+   * Type of `subjectToken`. @defaultValue `urn:ietf:params:oauth:token-type:refresh_token`, as node-auth0
+   */
+  subjectTokenType?: string;
   /** The user's token (refresh token or access token) at this tenant. */
   subjectToken: string;
-  /** e.g. `http://auth0.com/oauth/token-type/federated-connection-access-token`. */
-  requestedTokenType: string;
+  /**
+   * The type of token wanted.
+   * @defaultValue `http://auth0.com/oauth/token-type/federated-connection-access-token`, as node-auth0
+   */
+  requestedTokenType?: string;
   /** The connection whose access token is wanted, e.g. `google-oauth2`. */
   connection?: string;
   /** The user's identifier at the connection, when it holds several accounts. */
@@ -102,7 +123,7 @@ export interface AccessTokenForConnectionParams {
  * Parameters of {@link GetToken.tokenExchange}: OAuth 2.0 Token Exchange (RFC 8693 §2.1), e.g. Auth0's Custom
  * Token Exchange. `actorToken` and `actorTokenType` go together or not at all.
  */
-export interface TokenExchangeParams {
+export interface TokenExchangeParams extends ExtraParamsOption {
   /** The token to exchange: it represents the party on whose behalf the request is made. Kept out of every error. */
   subjectToken: string;
   /** Type of `subjectToken`, e.g. {@link TOKEN_TYPE}`.accessToken`, or the URI of an Auth0 Custom Token Exchange profile. */
@@ -124,7 +145,7 @@ export interface TokenExchangeParams {
 }
 
 /** Parameters of {@link GetToken.mfaOtp}. */
-export interface MfaOtpParams {
+export interface MfaOtpParams extends ExtraParamsOption {
   /** The `mfa_token` of the `mfa_required` error. */
   mfaToken: string;
   /** The code of the user's authenticator app. */
@@ -132,7 +153,7 @@ export interface MfaOtpParams {
 }
 
 /** Parameters of {@link GetToken.mfaOob}. */
-export interface MfaOobParams {
+export interface MfaOobParams extends ExtraParamsOption {
   /** The `mfa_token` of the `mfa_required` error. */
   mfaToken: string;
   /** The `oob_code` of the challenge or association. */
@@ -142,7 +163,7 @@ export interface MfaOobParams {
 }
 
 /** Parameters of {@link GetToken.mfaRecoveryCode}. */
-export interface MfaRecoveryCodeParams {
+export interface MfaRecoveryCodeParams extends ExtraParamsOption {
   /** The `mfa_token` of the `mfa_required` error. */
   mfaToken: string;
   /** One of the user's recovery codes. */

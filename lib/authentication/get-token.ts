@@ -2,9 +2,18 @@ import { Auth0Error, AuthorizationExpiredError, ConfigurationError, RateLimitErr
 import type { Body } from '../http/form.js';
 import { sleep } from '../http/sleep.js';
 import { AuthenticationBase, type RequestOptions } from './base.js';
-import { optionalPositive, optionalString, optionalStrings, paramsOf, requireString } from './params.js';
+import {
+  type ExtraParams,
+  extraParams,
+  optionalPositive,
+  optionalString,
+  optionalStrings,
+  paramsOf,
+  requireString,
+} from './params.js';
 import type { TokenResponse } from './types.js';
 import type {
+  ExtraParamsOption,
   ClientCredentialsParams,
   AuthorizationCodeParams,
   AuthorizationCodePkceParams,
@@ -35,6 +44,10 @@ const GRANT = {
   mfaOob: 'http://auth0.com/oauth/grant-type/mfa-oob',
   mfaRecoveryCode: 'http://auth0.com/oauth/grant-type/mfa-recovery-code',
 } as const;
+
+/** Auth0's token types of a federated-connection token exchange, node-auth0's defaults. */
+const CONNECTION_SUBJECT_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:refresh_token';
+const CONNECTION_REQUESTED_TOKEN_TYPE = 'http://auth0.com/oauth/token-type/federated-connection-access-token';
 
 /** Default CIBA poll interval, seconds (OpenID CIBA Core §7.3). */
 const DEFAULT_POLL_INTERVAL = 5;
@@ -95,6 +108,7 @@ export class GetToken extends AuthenticationBase {
         organization: optionalString(p.organization, 'organization'),
         scope: optionalString(p.scope, 'scope'),
       },
+      p,
       options,
     );
   }
@@ -109,7 +123,8 @@ export class GetToken extends AuthenticationBase {
     const p = paramsOf(params, 'authorizationCode');
     return this.#grant(
       GRANT.authorizationCode,
-      { code: requireString(p.code, 'code'), redirect_uri: requireString(p.redirectUri, 'redirectUri') },
+      { code: requireString(p.code, 'code'), redirect_uri: optionalString(p.redirectUri, 'redirectUri') },
+      p,
       options,
     );
   }
@@ -128,8 +143,9 @@ export class GetToken extends AuthenticationBase {
       {
         code: requireString(p.code, 'code'),
         code_verifier: requireString(p.codeVerifier, 'codeVerifier'),
-        redirect_uri: requireString(p.redirectUri, 'redirectUri'),
+        redirect_uri: optionalString(p.redirectUri, 'redirectUri'),
       },
+      p,
       options,
     );
   }
@@ -154,6 +170,7 @@ export class GetToken extends AuthenticationBase {
         scope: optionalString(p.scope, 'scope'),
         audience: optionalString(p.audience, 'audience'),
       },
+      p,
       options,
       forwardedFor ? { 'auth0-forwarded-for': forwardedFor } : undefined,
     );
@@ -170,6 +187,7 @@ export class GetToken extends AuthenticationBase {
     return this.#grant(
       GRANT.refreshToken,
       { refresh_token: requireString(p.refreshToken, 'refreshToken'), scope: optionalString(p.scope, 'scope') },
+      p,
       options,
     );
   }
@@ -191,6 +209,7 @@ export class GetToken extends AuthenticationBase {
         scope: optionalString(p.scope, 'scope'),
         audience: optionalString(p.audience, 'audience'),
       },
+      p,
       options,
     );
   }
@@ -205,7 +224,7 @@ export class GetToken extends AuthenticationBase {
    */
   async backchannelLogin(params: BackchannelLoginParams, options?: RequestOptions): Promise<TokenResponse> {
     const p = paramsOf(params, 'backchannelLogin');
-    return this.#grant(GRANT.ciba, { auth_req_id: requireString(p.authReqId, 'authReqId') }, options);
+    return this.#grant(GRANT.ciba, { auth_req_id: requireString(p.authReqId, 'authReqId') }, p, options);
   }
 
   /**
@@ -240,7 +259,7 @@ export class GetToken extends AuthenticationBase {
       }
       await sleep(wait, signal);
       try {
-        return await this.#grant(GRANT.ciba, { auth_req_id: authReqId }, { signal }, undefined, false);
+        return await this.#grant(GRANT.ciba, { auth_req_id: authReqId }, p, options, undefined, false);
       } catch (err) {
         if (err instanceof RateLimitError) {
           if (err.errorCode === 'slow_down') interval += SLOW_DOWN_STEP;
@@ -273,12 +292,14 @@ export class GetToken extends AuthenticationBase {
     return this.#grant(
       GRANT.federatedConnection,
       {
-        subject_token_type: requireString(p.subjectTokenType, 'subjectTokenType'),
+        subject_token_type: optionalString(p.subjectTokenType, 'subjectTokenType') ?? CONNECTION_SUBJECT_TOKEN_TYPE,
         subject_token: requireString(p.subjectToken, 'subjectToken'),
-        requested_token_type: requireString(p.requestedTokenType, 'requestedTokenType'),
+        requested_token_type:
+          optionalString(p.requestedTokenType, 'requestedTokenType') ?? CONNECTION_REQUESTED_TOKEN_TYPE,
         connection: optionalString(p.connection, 'connection'),
         login_hint: optionalString(p.loginHint, 'loginHint'),
       },
+      p,
       options,
     );
   }
@@ -310,7 +331,7 @@ export class GetToken extends AuthenticationBase {
       ...actorOf(p),
       organization: optionalString(p.organization, 'organization'),
     };
-    return this.#grant(GRANT.tokenExchange, body, options);
+    return this.#grant(GRANT.tokenExchange, body, p, options);
   }
 
   /**
@@ -324,6 +345,7 @@ export class GetToken extends AuthenticationBase {
     return this.#grant(
       GRANT.mfaOtp,
       { mfa_token: requireString(p.mfaToken, 'mfaToken'), otp: requireString(p.otp, 'otp') },
+      p,
       options,
     );
   }
@@ -344,6 +366,7 @@ export class GetToken extends AuthenticationBase {
         oob_code: requireString(p.oobCode, 'oobCode'),
         binding_code: optionalString(p.bindingCode, 'bindingCode'),
       },
+      p,
       options,
     );
   }
@@ -362,21 +385,42 @@ export class GetToken extends AuthenticationBase {
         mfa_token: requireString(p.mfaToken, 'mfaToken'),
         recovery_code: requireString(p.recoveryCode, 'recoveryCode'),
       },
+      p,
       options,
     );
   }
 
-  #grant(
+  /**
+   * Any other grant type (an extension grant, RFC 6749 §4.5, or one this class does not name): `params` go on
+   * the wire as they are, a list as the field repeated, with the configured client authentication.
+   *
+   * @throws {ConfigurationError} before any request for a missing grant type, or a parameter the library sets
+   *   itself (`grant_type`, `client_id`, `client_secret`, `client_assertion*`, `code_verifier`).
+   * @example
+   * const tokens = await getToken.grant('urn:ietf:params:oauth:grant-type:jwt-bearer', {
+   *   assertion: signedJwt,
+   *   scope: 'read:reports',
+   * });
+   */
+  async grant(grantType: string, params: ExtraParams = {}, options?: RequestOptions): Promise<TokenResponse> {
+    return this.#grant(requireString(grantType, 'grantType'), {}, { extraParams: params }, options);
+  }
+
+  async #grant(
     grantType: string,
     body: Body,
+    params: ExtraParamsOption,
     options: RequestOptions = {},
     headers?: Record<string, string>,
     retry?: boolean,
   ): Promise<TokenResponse> {
-    return this.authenticatedPost<TokenResponse>(
-      '/oauth/token',
-      { grant_type: grantType, ...body },
-      { encoding: 'form', signal: options.signal, headers, retry },
-    );
+    const form = { grant_type: grantType, ...body, ...extraParams(params, Object.keys(body)) };
+    return this.authenticatedPost<TokenResponse>(await this.endpoint('token'), form, {
+      encoding: 'form',
+      signal: options.signal,
+      clientAssertion: options.clientAssertion,
+      headers,
+      retry,
+    });
   }
 }

@@ -6,11 +6,13 @@ export {
   type AuthenticationOptions,
   type Encoding,
   type EndpointOptions,
+  type GetOptions,
   type PostOptions,
   type RequestOptions,
 } from './base.js';
 export {
   ClientAuthentication,
+  type ClientAuthenticationCall,
   type ClientAssertionAlgorithm,
   type ClientAuthenticationParts,
   type ClientAuthMethod,
@@ -18,6 +20,12 @@ export {
 } from './client-authentication.js';
 export { type ChangePasswordParams, Database, type SignupParams } from './database.js';
 export { Delegated, type DelegationParams } from './delegated.js';
+export {
+  type EndpointName,
+  endpointsFromMetadata,
+  type EndpointsFromMetadataOptions,
+  type ProviderEndpoints,
+} from './endpoints.js';
 export { Enterprise } from './enterprise.js';
 export { GetToken } from './get-token.js';
 export {
@@ -26,6 +34,7 @@ export {
   type AuthorizationCodePkceParams,
   type BackchannelLoginParams,
   type ClientCredentialsParams,
+  type ExtraParamsOption,
   type LoginParams,
   type MfaOobParams,
   type MfaOtpParams,
@@ -43,6 +52,7 @@ export {
   type MfaListAuthenticatorsParams,
 } from './mfa.js';
 export { Passwordless, type PasswordlessEmailParams, type PasswordlessSmsParams } from './passwordless.js';
+export type { ExtraParams } from './params.js';
 export { PushedAuthorizationRequests, type PushedAuthorizationRequestParams } from './pushed-authorization-requests.js';
 export { RevokeToken, type RevokeRefreshTokenParams } from './revoke-token.js';
 export { TOKEN_TYPE } from './token-types.js';

@@ -85,6 +85,7 @@ export class Mfa extends AuthenticationBase {
     return this.post<MfaAssociateResponse>(
       '/mfa/associate',
       {
+        client_id: this.clientId,
         authenticator_types: stringList(p.authenticatorTypes, 'authenticatorTypes'),
         oob_channels: p.oobChannels === undefined ? undefined : stringList(p.oobChannels, 'oobChannels'),
         phone_number: optionalString(p.phoneNumber, 'phoneNumber'),

@@ -8,9 +8,11 @@ export interface RevokeRefreshTokenParams {
 }
 
 /**
- * Token revocation (`POST /oauth/revoke`, RFC 7009, form-encoded, with the configured client authentication).
+ * Token revocation (RFC 7009): `POST /oauth/revoke` on Auth0, else the provider's `revocation_endpoint`;
+ * form-encoded, with the configured client authentication.
  *
- * @throws {ConfigurationError} for invalid options or a missing token, before any request.
+ * @throws {ConfigurationError} for invalid options, a missing token, or a provider that advertises no
+ *   revocation endpoint, before any request.
  * @throws {Auth0Error} when the server refuses (e.g. `invalid_client`).
  * @example
  * const revoke = new RevokeToken({ domain: 'tenant.auth0.com', clientId, clientSecret });
@@ -25,10 +27,11 @@ export class RevokeToken extends AuthenticationBase {
    */
   async revokeRefreshToken(params: RevokeRefreshTokenParams, options?: RequestOptions): Promise<void> {
     const p = paramsOf(params, 'revokeRefreshToken');
-    await this.authenticatedPost<unknown>(
-      '/oauth/revoke',
-      { token: requireString(p.token, 'token') },
-      { encoding: 'form', signal: options?.signal },
-    );
+    const body = { token: requireString(p.token, 'token') };
+    await this.authenticatedPost<unknown>(await this.endpoint('revocation'), body, {
+      encoding: 'form',
+      signal: options?.signal,
+      clientAssertion: options?.clientAssertion,
+    });
   }
 }

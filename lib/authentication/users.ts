@@ -1,20 +1,18 @@
 import { ConfigurationError, TokenValidationError } from '../errors.js';
 import { HttpClient } from '../http/http-client.js';
-import {
-  type EndpointOptions,
-  type RequestOptions,
-  resolveOrigin,
-  SHARED_TRANSPORT,
-  type SharedOptions,
-} from './base.js';
+import { type RequestOptions, SHARED_TRANSPORT, type SharedOptions } from './base.js';
+import { type EndpointOptions, EndpointResolver } from './endpoint-resolver.js';
 import { requireString } from './params.js';
 import type { UserInfo } from './types.js';
 
-/** Options of {@link Users}: where to send requests; no client id, since `/userinfo` acts for the token's user. */
+/**
+ * Options of {@link Users}: where the provider is (`domain`, `issuer`, `discoveryUri` or `endpoints`) and the
+ * transport; no client id, since the userinfo endpoint acts for the token's user.
+ */
 export type UsersOptions = EndpointOptions;
 
 /** Options of one {@link Users.userinfo} call. */
-export interface UserinfoOptions extends RequestOptions {
+export interface UserinfoOptions extends Omit<RequestOptions, 'clientAssertion'> {
   /**
    * The `sub` of the verified ID token of the same login: the response must be about that user, or the call
    * rejects (OIDC Core §5.3.2, the token-substitution check).
@@ -23,29 +21,32 @@ export interface UserinfoOptions extends RequestOptions {
 }
 
 /**
- * The user's profile (`GET /userinfo`, OIDC Core §5.3) for an access token. No client credentials are involved.
- * The access token goes only in the `Authorization` header and never into an error.
+ * The user's profile (OIDC Core §5.3) for an access token: `GET /userinfo` on Auth0, else the provider's
+ * `userinfo_endpoint`. No client credentials are involved. The access token goes only in the `Authorization`
+ * header and never into an error.
  *
- * @throws {ConfigurationError} for a missing or invalid `domain`, or a missing access token, before any request.
+ * @throws {ConfigurationError} for invalid location options, a missing access token, or a provider that
+ *   advertises no userinfo endpoint, before any request.
  * @throws {Auth0Error} when the server refuses the token (401).
  * @example
  * const users = new Users({ domain: 'tenant.us.auth0.com' });
  * const profile = await users.userinfo(accessToken);
  */
 export class Users {
-  /** The tenant's host, as configured. */
-  readonly domain: string;
-  /** The origin requests go to, e.g. `https://tenant.auth0.com`. */
-  readonly origin: string;
+  /** The tenant's host, as configured with `domain`. */
+  readonly domain: string | undefined;
+  /** The tenant's origin with `domain`, the issuer's with `issuer` or `discoveryUri`, else `undefined`. */
+  readonly origin: string | undefined;
   readonly #http: HttpClient;
+  readonly #endpoints: EndpointResolver;
 
   constructor(options: UsersOptions) {
     if (options === null || typeof options !== 'object') throw new ConfigurationError('options are required');
-    this.origin = resolveOrigin(options);
+    const shared = (options as SharedOptions<UsersOptions>)[SHARED_TRANSPORT];
+    this.#endpoints = shared?.endpoints ?? new EndpointResolver(options);
+    this.origin = this.#endpoints.origin;
     this.domain = options.domain;
-    this.#http =
-      (options as SharedOptions<UsersOptions>)[SHARED_TRANSPORT]?.http ??
-      new HttpClient({ ...options, baseURL: this.origin });
+    this.#http = shared?.http ?? new HttpClient({ ...options, baseURL: this.origin });
   }
 
   /**
@@ -62,7 +63,7 @@ export class Users {
     const subject = options.subject === undefined ? undefined : requireString(options.subject, 'subject');
     const profile = await this.#http.request<UserInfo>({
       method: 'GET',
-      url: '/userinfo',
+      url: await this.#endpoints.url('userinfo'),
       headers: { Authorization: `Bearer ${token}` },
       signal: options.signal,
     });

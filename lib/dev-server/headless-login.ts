@@ -82,9 +82,7 @@ export async function headlessLogin(
   const end = await browse(start, stopAt, options);
   if (end.kind === 'page') throw unexpectedPage(end);
   if (end.kind === 'form_post') {
-    const posted = new URL(end.url);
-    posted.search = end.fields.toString();
-    return { ...parseAuthorizationResponse(posted), url: end.url.href, responseMode: 'form_post' };
+    return { ...parseAuthorizationResponse(end.fields), url: end.url.href, responseMode: 'form_post' };
   }
   const response = parseAuthorizationResponse(end.url);
   const fragment = new URLSearchParams(end.url.hash.slice(1));

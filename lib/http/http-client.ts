@@ -34,9 +34,15 @@ export interface TransportOptions {
 
 /** Options of an {@link HttpClient}: where it sends requests, and how. */
 export interface HttpClientOptions extends TransportOptions {
-  /** Origin every relative path is resolved against, e.g. `https://tenant.auth0.com`. */
-  baseURL: string;
-  /** Redirects followed, all to the same origin; a redirect elsewhere fails with a `NetworkError`. @defaultValue 5 */
+  /**
+   * Origin every relative path is resolved against, e.g. `https://tenant.auth0.com`. @defaultValue none: every
+   * request names an absolute URL
+   */
+  baseURL?: string;
+  /**
+   * Redirects followed, each within the origin of the request it answers; a redirect elsewhere fails with a
+   * `NetworkError`. @defaultValue 5
+   */
   maxRedirects?: number;
   /** Largest response body read, in bytes; a longer one is abandoned with a `NetworkError`. @defaultValue no limit */
   maxResponseBytes?: number;
@@ -45,8 +51,10 @@ export interface HttpClientOptions extends TransportOptions {
 /** One request of an endpoint method. */
 export interface HttpRequest {
   method: 'GET' | 'POST' | 'DELETE';
-  /** A path on the base URL (`/oauth/token`) or an absolute URL. */
+  /** A path on the base URL (`/oauth/token`) or an absolute URL, on any origin. */
   url: string;
+  /** Query parameters, added to those of `url`. */
+  params?: Record<string, string>;
   /** A JSON body; absent members are omitted. */
   json?: Body;
   /** A form body (`application/x-www-form-urlencoded`); absent members are omitted, objects sent as JSON. */
@@ -64,8 +72,10 @@ export const DEFAULT_TIMEOUT = 10_000;
 
 /**
  * The transport of one client object: one axios instance, telemetry, timeouts, same-origin redirects, error
- * mapping and 429 retries. Never lets an axios error out: every failure is an `Auth0Error`, `RateLimitError`,
- * `NetworkError` or `TimeoutError`, none of which holds the request.
+ * mapping and 429 retries. Requests may go to absolute URLs on several origins (Google's token endpoint is on
+ * another host than its issuer): redirects are judged against the origin of each request, and whether a proxy
+ * from the environment applies is decided by each request's host. Never lets an axios error out: every failure
+ * is an `Auth0Error`, `RateLimitError`, `NetworkError` or `TimeoutError`, none of which holds the request.
  *
  * @example
  * const http = new HttpClient({ baseURL: 'https://tenant.auth0.com' });
@@ -75,10 +85,12 @@ export class HttpClient {
   readonly #axios: AxiosInstance;
   readonly #retry: RetryPolicy;
   readonly #timeout: number;
+  readonly #proxy: AxiosProxyConfig | false | undefined;
 
   constructor(options: HttpClientOptions) {
     this.#timeout = options.timeout ?? DEFAULT_TIMEOUT;
     this.#retry = retryPolicy(options.retry);
+    this.#proxy = options.proxy;
     const headers: Record<string, string> = { Accept: 'application/json' };
     if (options.telemetry !== false) {
       headers['Auth0-Client'] = telemetryHeader(options.clientInfo);
@@ -90,11 +102,10 @@ export class HttpClient {
       headers,
       httpAgent: options.httpAgent,
       httpsAgent: options.httpsAgent,
-      proxy: options.proxy ?? (isLoopbackHost(new URL(options.baseURL).hostname) ? false : undefined),
       maxRedirects: options.maxRedirects ?? 5,
       maxContentLength: options.maxResponseBytes ?? -1,
       beforeRedirect: (redirect, _response, request) => {
-        const from = new URL(String(request?.url ?? options.baseURL), options.baseURL);
+        const from = new URL(String(request?.url), options.baseURL);
         if (String(redirect.protocol) !== from.protocol || String(redirect.host) !== from.host) {
           throw new Error('redirect to another origin refused');
         }
@@ -122,9 +133,12 @@ export class HttpClient {
       const response = await this.#axios.request<string>({
         method: request.method,
         url: request.url,
+        params: request.params,
         data,
         headers,
         signal: request.signal,
+        // Loopback hosts never go through a proxy from the environment, whatever the other requests' hosts.
+        proxy: this.#proxy ?? (isLoopbackHost(this.#resolve(request.url)?.hostname ?? '') ? false : undefined),
       });
       const text = typeof response.data === 'string' ? response.data : '';
       return {
@@ -134,7 +148,7 @@ export class HttpClient {
       };
     } catch (failure) {
       if (request.signal?.aborted) throw request.signal.reason;
-      throw transportError(failure, request.method, this.#absolute(request.url), this.#timeout);
+      throw transportError(failure, request.method, this.#resolve(request.url)?.href ?? request.url, this.#timeout);
     }
   }
 
@@ -157,11 +171,11 @@ export class HttpClient {
     }
   }
 
-  #absolute(url: string): string {
+  #resolve(url: string): URL | undefined {
     try {
-      return new URL(url, this.#axios.defaults.baseURL).href;
+      return new URL(url, this.#axios.defaults.baseURL);
     } catch {
-      return url;
+      return undefined;
     }
   }
 }

@@ -32,3 +32,26 @@ export function checkRemoteUrl(value: unknown, option: string): URL {
   }
   return url;
 }
+
+/**
+ * Checks the URL of an endpoint the library sends requests to (a token endpoint, a discovery document, any
+ * endpoint of `endpoints`): as {@link checkRemoteUrl}, and without credentials or a fragment. Returns it
+ * normalised.
+ *
+ * @throws {ConfigurationError} naming `option`.
+ * @example
+ * checkEndpointUrl('https://idp.example.com/oauth2/default/v1/token', 'tokenEndpoint'); // the same URL
+ * checkEndpointUrl('https://user:pw@idp.example.com/token', 'tokenEndpoint'); // throws
+ */
+export function checkEndpointUrl(value: unknown, option: string): string {
+  if (typeof value !== 'string' || value.trim() === '') {
+    throw new ConfigurationError(`${option} is required and must be a non-empty URL`, option);
+  }
+  // Before anything quotes the URL: its password must not reach a message.
+  if (URL.canParse(value) && (new URL(value).username !== '' || new URL(value).password !== '')) {
+    throw new ConfigurationError(`${option} must not hold credentials`, option);
+  }
+  const url = checkRemoteUrl(value, option);
+  if (url.hash !== '') throw new ConfigurationError(`${option} must not have a fragment`, option);
+  return url.href;
+}

@@ -80,6 +80,25 @@ const WIRE_NAMES = {
 
 const RESERVED = new Set<string>(Object.values(WIRE_NAMES));
 
+/**
+ * The {@link AuthorizeUrlOptions} of authorization parameters given by their wire names (`login_hint`,
+ * `max_age`, `acr_values`…): the named options for the parameters that have one, `extraParams` for the others.
+ * A `max_age` that is not a whole number is passed as text, for {@link buildAuthorizeUrl} to refuse.
+ *
+ * @internal
+ */
+export function authorizeUrlOptionsOf(params: Readonly<Record<string, string>>): Partial<AuthorizeUrlOptions> {
+  const options: Record<string, unknown> = {};
+  const extraParams: Record<string, string> = {};
+  const names = Object.entries(WIRE_NAMES);
+  for (const [wire, value] of Object.entries(params)) {
+    const option = names.find(([, name]) => name === wire)?.[0];
+    if (option === undefined) extraParams[wire] = value;
+    else options[option] = option === 'maxAge' && /^\d+$/.test(value) ? Number(value) : value;
+  }
+  return { ...options, ...(Object.keys(extraParams).length > 0 && { extraParams }) };
+}
+
 function text(value: unknown, option: string, required: boolean): string | undefined {
   if (value === undefined && !required) return undefined;
   if (typeof value !== 'string' || value.trim() === '') {

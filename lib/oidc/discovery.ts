@@ -3,6 +3,7 @@ import type { Agent as HttpsAgent } from 'node:https';
 import type { AxiosProxyConfig } from 'axios';
 import { AuthnError, ConfigurationError, KeySourceUnavailableError, NetworkError, TimeoutError } from '../errors.js';
 import { HttpClient } from '../http/http-client.js';
+import type { HttpResponse } from '../http/response.js';
 import { checkRemoteUrl } from '../http/url.js';
 
 /**
@@ -64,6 +65,16 @@ export interface DiscoveryOptions {
   httpsAgent?: HttpsAgent;
   /** Proxy, as axios takes it; `false` ignores `HTTP(S)_PROXY`. */
   proxy?: AxiosProxyConfig | false;
+}
+
+/** Options of {@link discover}: those of its request, and the issuer a discovery URL's document must name. */
+export interface DiscoverOptions extends DiscoveryOptions {
+  /**
+   * With a discovery URL: the issuer the document must name, exactly, instead of any issuer whose discovery URL
+   * it is. For a provider whose document is served elsewhere, such as Microsoft Entra ID's multi-tenant `common`
+   * document, which names the issuer template `https://login.microsoftonline.com/{tenantid}/v2.0`.
+   */
+  issuer?: string;
 }
 
 /** Options of a {@link DiscoveryCache}. */
@@ -129,14 +140,43 @@ export function discoveryUrl(issuer: string): string {
 }
 
 /**
+ * The RFC 8414 §3 metadata URL of an issuer with a path (`https://h/p` →
+ * `https://h/.well-known/oauth-authorization-server/p`); `undefined` for an issuer without one, whose RFC 8414
+ * URL would add nothing to the OpenID Connect one.
+ */
+function authorizationServerMetadataUrl(issuer: string): string | undefined {
+  const { origin, pathname } = new URL(issuer);
+  const path = pathname.endsWith('/') ? pathname.slice(0, -1) : pathname;
+  return path === '' ? undefined : `${origin}/.well-known/oauth-authorization-server${path}`;
+}
+
+/** GETs a metadata document; rejects only when no answer came. */
+async function fetchDocument(
+  http: HttpClient,
+  url: string,
+  signal: AbortSignal,
+  timeout: number,
+): Promise<HttpResponse> {
+  try {
+    return await http.send({ method: 'GET', url, signal });
+  } catch (error) {
+    if (signal.aborted) throw new TimeoutError(`GET ${url} timed out after ${timeout} ms`);
+    throw error instanceof AuthnError ? error : new NetworkError(`GET ${url} failed`);
+  }
+}
+
+/**
  * Fetches an OpenID Provider's discovery document and checks it: a JSON object whose `issuer` equals the
  * configured issuer exactly (OIDC Discovery §4.3), with a `jwks_uri` (when present) that is `https:` (or
- * `http:` on loopback). Redirects are followed within the issuer's origin only.
+ * `http:` on loopback). Redirects are followed within the issuer's origin only. For an issuer with a path whose
+ * `{issuer}/.well-known/openid-configuration` answers with an HTTP 4xx, the RFC 8414 §3 form
+ * (`{origin}/.well-known/oauth-authorization-server{path}`) is tried next, with the same checks.
  *
  * Given the discovery URL itself (a path ending in `/.well-known/openid-configuration`) instead of an issuer,
  * it fetches that URL and requires the document's `issuer` to be one whose discovery URL it is (§4.1, §4.3):
  * `https://t.auth0.com/` and `https://t.auth0.com` both belong at
- * `https://t.auth0.com/.well-known/openid-configuration`, any other issuer does not.
+ * `https://t.auth0.com/.well-known/openid-configuration`, any other issuer does not — unless `options.issuer`
+ * names the issuer the document must name.
  *
  * @throws {ConfigurationError} for an issuer that is not an `https:` URL, and when the document names another
  *   issuer (often a missing or extra trailing slash in the configuration).
@@ -146,12 +186,11 @@ export function discoveryUrl(issuer: string): string {
  * const metadata = await discover('https://tenant.auth0.com/');
  * console.log(metadata.jwks_uri); // 'https://tenant.auth0.com/.well-known/jwks.json'
  */
-export async function discover(issuer: string, options: DiscoveryOptions = {}): Promise<ProviderMetadata> {
+export async function discover(issuer: string, options: DiscoverOptions = {}): Promise<ProviderMetadata> {
   const byUrl = typeof issuer === 'string' && isDiscoveryUrl(issuer);
-  const url = byUrl ? checkRemoteUrl(issuer, 'discoveryUri').href : discoveryUrl(issuer);
+  let url = byUrl ? checkRemoteUrl(issuer, 'discoveryUri').href : discoveryUrl(issuer);
   const timeout = positive(options.timeout, 'timeout', DEFAULT_TIMEOUT);
   const http = new HttpClient({
-    baseURL: new URL(url).origin,
     telemetry: false,
     timeout,
     retry: { maxRetries: 0 },
@@ -161,12 +200,12 @@ export async function discover(issuer: string, options: DiscoveryOptions = {}): 
     proxy: options.proxy,
   });
   const signal = AbortSignal.timeout(timeout);
-  let response;
-  try {
-    response = await http.send({ method: 'GET', url, signal });
-  } catch (error) {
-    if (signal.aborted) throw new TimeoutError(`GET ${url} timed out after ${timeout} ms`);
-    throw error instanceof AuthnError ? error : new NetworkError(`GET ${url} failed`);
+  let response = await fetchDocument(http, url, signal, timeout);
+  const rfc8414 = byUrl ? undefined : authorizationServerMetadataUrl(issuer);
+  if (rfc8414 !== undefined && response.status >= 400 && response.status < 500) {
+    // RFC 8414 §3: an issuer with a path may publish its metadata under the well-known prefix instead.
+    url = rfc8414;
+    response = await fetchDocument(http, url, signal, timeout);
   }
   if (response.status < 200 || response.status > 299) {
     throw new KeySourceUnavailableError(`OpenID Provider discovery ${url} answered HTTP ${response.status}`);
@@ -176,7 +215,14 @@ export async function discover(issuer: string, options: DiscoveryOptions = {}): 
     throw new KeySourceUnavailableError(`OpenID Provider discovery ${url} did not answer with a JSON object`);
   }
   const metadata = document as Record<string, unknown>;
-  if (byUrl) {
+  if (byUrl && options.issuer !== undefined) {
+    if (metadata.issuer !== options.issuer) {
+      throw new ConfigurationError(
+        `the discovery document ${url} names the issuer ${JSON.stringify(String(metadata.issuer))}, not ${JSON.stringify(options.issuer)}`,
+        'issuer',
+      );
+    }
+  } else if (byUrl) {
     if (!servedAt(metadata.issuer, new URL(url))) {
       throw new ConfigurationError(
         `the discovery document ${url} names the issuer ${JSON.stringify(String(metadata.issuer))}, ` +

@@ -1,5 +1,4 @@
 import type { KeyObject } from 'node:crypto';
-import { resolveOrigin } from '../authentication/base.js';
 import {
   type ClientAssertionAlgorithm,
   ClientAuthentication,
@@ -8,24 +7,34 @@ import {
   checkMutualTls,
   isMutualTls,
 } from '../authentication/client-authentication.js';
+import { EndpointResolver } from '../authentication/endpoint-resolver.js';
+import type { ProviderEndpoints } from '../authentication/endpoints.js';
 import type { TokenResponse } from '../authentication/types.js';
 import { optionalStrings } from '../authentication/params.js';
 import { ConfigurationError } from '../errors.js';
 import { RepeatedField } from '../http/form.js';
 import type { TransportOptions } from '../http/http-client.js';
+import { checkEndpointUrl } from '../http/url.js';
 import type { DiscoveryCache } from '../oidc/discovery.js';
-import { checkDiscoveryOption, discoverTokenEndpoint, type TokenEndpointDiscovery } from './discovery.js';
 import { type PrivateKeyInput, readPrivateKey } from './private-key.js';
 import type { StoredToken } from './stores/token-store.js';
-import { checkEndpointUrl, storedToken, TokenEndpointClient } from './token-endpoint.js';
+import { storedToken, TokenEndpointClient } from './token-endpoint.js';
 import { CachedTokenProvider, type TokenCacheOptions, tokenCacheKey, type TokenSource } from './token-provider.js';
 
 /** Options of a {@link ClientCredentialsProvider}: where the token endpoint is, who asks, and for what. */
 export interface ClientCredentialsProviderOptions extends TokenCacheOptions, TransportOptions {
-  /** The token endpoint URL, e.g. `https://idp.example.com/oauth2/default/v1/token`. One of the three is required. */
+  /**
+   * The token endpoint URL, e.g. `https://idp.example.com/oauth2/default/v1/token`. Exactly one of
+   * `tokenEndpoint`, `domain`, `issuer`, `discoveryUri` and `endpoints` is required.
+   */
   tokenEndpoint?: string;
   /** An Auth0 tenant's host, e.g. `tenant.us.auth0.com`: the token endpoint is `https://{domain}/oauth/token`. */
   domain?: string;
+  /**
+   * The OpenID Provider's issuer, e.g. `https://sso.example.com/realms/ops`: the token endpoint is read from its
+   * discovery document, whose `issuer` must equal it (OIDC Discovery §4.3).
+   */
+  issuer?: string;
   /**
    * Where the token endpoint is read from: the OpenID Provider's discovery document URL
    * (`https://sso.example.com/realms/ops/.well-known/openid-configuration`) or its issuer
@@ -33,8 +42,11 @@ export interface ClientCredentialsProviderOptions extends TokenCacheOptions, Tra
    * The document's `issuer` must match (OIDC Discovery §4.3).
    */
   discoveryUri?: string;
+  /** The provider's endpoints, of which `token` is used (the form the relying party's metadata comes in). */
+  endpoints?: ProviderEndpoints;
   /**
-   * The discovery cache of `discoveryUri`. @defaultValue one shared by the providers of the process
+   * The discovery cache of `issuer` and `discoveryUri`. @defaultValue one shared by the client objects of the
+   * process
    */
   discovery?: DiscoveryCache;
   /** Scheme used with `domain`; `http` only for loopback hosts. @defaultValue 'https' */
@@ -46,12 +58,16 @@ export interface ClientCredentialsProviderOptions extends TokenCacheOptions, Tra
   /** The private key of `private_key_jwt`: PEM text, a JWK (JSON text or object), a `KeyObject`, or a file path. */
   privateKey?: PrivateKeyInput;
   /**
-   * How the client authenticates: a secret, a private key, or mutual TLS (`tls_client_auth`,
-   * `self_signed_tls_client_auth`, RFC 8705) with the client certificate in `httpsAgent`.
+   * How the client authenticates: a secret (`client_secret_post`, `client_secret_basic`, or `client_secret_jwt`,
+   * an HS256 assertion unless `clientAssertionSigningAlg` says HS384 or HS512), a private key, or mutual TLS
+   * (`tls_client_auth`, `self_signed_tls_client_auth`, RFC 8705) with the client certificate in `httpsAgent`.
    * @defaultValue `private_key_jwt` with a `privateKey`, else `client_secret_post`
    */
   clientAuthMethod?: Exclude<ClientAuthMethod, 'none'>;
-  /** Algorithm of the client assertion. @defaultValue the JWK's `alg`, else RS256 / PS256 / ES256-384-512 by key type */
+  /**
+   * Algorithm of the client assertion. @defaultValue HS256 for `client_secret_jwt`; with a private key, the
+   * JWK's `alg`, else RS256 / PS256 / ES256-384-512 by key type
+   */
   clientAssertionSigningAlg?: ClientAssertionAlgorithm;
   /** `kid` of the client assertion header. @defaultValue the JWK's `kid`, if any */
   clientAssertionKeyId?: string;
@@ -113,23 +129,26 @@ export function scopeString(value: unknown, option = 'scope'): string | undefine
 export class ClientCredentialsSource implements TokenSource {
   readonly cacheKey: string;
   readonly #options: ClientCredentialsProviderOptions;
-  readonly #credentials: ClientCredentials;
+  readonly #auth: ClientAuthentication;
   readonly #client: TokenEndpointClient;
-  readonly #discover: TokenEndpointDiscovery;
+  readonly #endpoints: EndpointResolver;
   readonly #params: {
     audience: string | undefined;
     scope: string | undefined;
     organization: string | undefined;
     resource: string | RepeatedField | undefined;
   };
-  #endpoint: Promise<{ url: string; auth: ClientAuthentication }> | undefined;
 
-  constructor(options: ClientCredentialsProviderOptions, discover: TokenEndpointDiscovery = discoverTokenEndpoint) {
+  constructor(options: ClientCredentialsProviderOptions) {
     if (options === null || typeof options !== 'object') throw new ConfigurationError('options are required');
-    const { tokenEndpoint, domain, discoveryUri } = options;
-    const given = [tokenEndpoint, domain, discoveryUri].filter((value) => value !== undefined && value !== null);
+    const { tokenEndpoint } = options;
+    const locations = ['tokenEndpoint', 'domain', 'issuer', 'discoveryUri', 'endpoints'] as const;
+    const given = locations.filter((name) => options[name] !== undefined && options[name] !== null);
     if (given.length !== 1) {
-      throw new ConfigurationError('exactly one of tokenEndpoint, domain or discoveryUri is required', 'tokenEndpoint');
+      throw new ConfigurationError(
+        'exactly one of tokenEndpoint, domain, issuer, discoveryUri or endpoints is required',
+        'tokenEndpoint',
+      );
     }
     if (typeof options.clientId !== 'string' || options.clientId.trim() === '') {
       throw new ConfigurationError('clientId is required and must be a non-empty string', 'clientId');
@@ -148,16 +167,25 @@ export class ClientCredentialsSource implements TokenSource {
     ) {
       throw new ConfigurationError('clientSecret or privateKey is required', 'clientSecret');
     }
-    checkDiscoveryOption(options.discovery);
     this.#options = options;
-    this.#discover = discover;
+    this.#endpoints = new EndpointResolver(
+      tokenEndpoint === undefined || tokenEndpoint === null
+        ? options
+        : {
+            ...options,
+            tokenEndpoint: undefined,
+            endpoints: { token: checkEndpointUrl(tokenEndpoint, 'tokenEndpoint') },
+          },
+      isMutualTls(options.clientAuthMethod),
+    );
     this.#client = new TokenEndpointClient(options);
-    this.#credentials = {
+    this.#auth = new ClientAuthentication({
       clientId: options.clientId,
       clientSecret: options.clientSecret,
       clientAuthMethod: options.clientAuthMethod,
+      clientAssertionAudience: options.assertionAudience,
       ...assertionKey(options),
-    };
+    });
     this.#params = {
       audience: optionalText(options.audience, 'audience'),
       scope: scopeString(options.scope),
@@ -166,19 +194,13 @@ export class ClientCredentialsSource implements TokenSource {
         ? optionalStrings(options.resource, 'resource')
         : optionalText(options.resource, 'resource'),
     };
-    let identity: string;
-    if (domain !== undefined && domain !== null) {
-      const origin = resolveOrigin({ ...options, domain });
-      identity = `${origin}/oauth/token`;
-      this.#endpoint = Promise.resolve(this.#bind(identity, options.assertionAudience ?? `${origin}/`));
-    } else if (tokenEndpoint !== undefined && tokenEndpoint !== null) {
-      identity = this.#check(tokenEndpoint, 'tokenEndpoint');
-      this.#endpoint = Promise.resolve(this.#bind(identity, options.assertionAudience ?? identity));
-    } else {
-      identity = checkEndpointUrl(discoveryUri, 'discoveryUri');
-      // Check the credentials now, although the assertion audience will be known only after discovery.
-      this.#bind(identity, identity);
+    const where = tokenEndpoint ?? options.endpoints?.token ?? options.issuer ?? options.discoveryUri;
+    if (this.#endpoints.kind === 'endpoints' && where === undefined) {
+      throw new ConfigurationError('endpoints.token is required: the grant goes to the token endpoint', 'endpoints');
     }
+    // The cache key names the token endpoint, or the document it is read from.
+    const identity =
+      this.#endpoints.kind === 'domain' ? `${this.#endpoints.origin}/oauth/token` : new URL(String(where)).href;
     const scope = this.#params.scope?.split(' ').sort().join(' ');
     const { audience, organization, resource } = this.#params;
     this.cacheKey = tokenCacheKey([
@@ -192,34 +214,6 @@ export class ClientCredentialsSource implements TokenSource {
     ]);
   }
 
-  /** Checks an endpoint URL and the transport options it will be used with. */
-  #check(value: unknown, option: string): string {
-    const url = checkEndpointUrl(value, option);
-    const { host, protocol } = new URL(url);
-    resolveOrigin({ ...this.#options, domain: host, protocol: protocol === 'http:' ? 'http' : 'https' });
-    return url;
-  }
-
-  #bind(url: string, assertionAudience: string): { url: string; auth: ClientAuthentication } {
-    return { url, auth: new ClientAuthentication(this.#credentials, assertionAudience) };
-  }
-
-  /** The token endpoint and its client authentication, discovered once (and again after a failed discovery). */
-  #resolve(): Promise<{ url: string; auth: ClientAuthentication }> {
-    if (this.#endpoint === undefined) {
-      const discoveryUri = this.#options.discoveryUri as string;
-      const found = this.#discover(discoveryUri, this.#options).then((url) => {
-        const endpoint = this.#check(url, 'token_endpoint');
-        return this.#bind(endpoint, this.#options.assertionAudience ?? endpoint);
-      });
-      found.catch(() => {
-        if (this.#endpoint === found) this.#endpoint = undefined;
-      });
-      this.#endpoint = found;
-    }
-    return this.#endpoint;
-  }
-
   /**
    * Sends one client-credentials grant and resolves to the server's response, validated.
    *
@@ -228,8 +222,10 @@ export class ClientCredentialsSource implements TokenSource {
    *   for a discovery document naming another issuer or without a `token_endpoint`.
    */
   async grant(): Promise<{ response: TokenResponse; token: StoredToken }> {
-    const { url, auth } = await this.#resolve();
-    const { body, headers } = auth.parts();
+    const url = await this.#endpoints.url('token');
+    const signs = this.#auth.method.endsWith('_jwt');
+    const audience = signs ? await this.#endpoints.assertionAudience(url) : undefined;
+    const { body, headers } = this.#auth.parts({ audience });
     const sentAt = (this.#options.clock ?? Date.now)();
     const response = await this.#client.post(
       url,

@@ -4,7 +4,8 @@ import jwt from 'jsonwebtoken';
 import { ConfigurationError, TokenResponseError } from '../errors.js';
 import type { TransportOptions } from '../http/http-client.js';
 import type { StoredToken } from './stores/token-store.js';
-import { checkEndpointUrl, TokenEndpointClient, unverifiedTime } from './token-endpoint.js';
+import { checkEndpointUrl } from '../http/url.js';
+import { TokenEndpointClient, unverifiedTime } from './token-endpoint.js';
 import { CachedTokenProvider, type TokenCacheOptions, tokenCacheKey, type TokenSource } from './token-provider.js';
 
 /** The members of a Google service-account key file that the provider reads. */

@@ -1,5 +1,5 @@
 import type { TokenResponse } from '../authentication/types.js';
-import { ConfigurationError, TokenResponseError } from '../errors.js';
+import { TokenResponseError } from '../errors.js';
 import type { Body } from '../http/form.js';
 import { HttpClient, type TransportOptions } from '../http/http-client.js';
 import { decodeJwt } from '../token-verifier/jwt.js';
@@ -11,37 +11,6 @@ import type { StoredToken } from './stores/token-store.js';
  * than a token used after it expired.
  */
 export const DEFAULT_EXPIRES_IN = 300;
-
-const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
-
-/**
- * Checks the URL of a token endpoint (or a discovery document): absolute, `https:` (`http:` only to a
- * loopback host), no credentials, no fragment. Returns it normalised.
- *
- * @throws {ConfigurationError} naming `option`.
- */
-export function checkEndpointUrl(value: unknown, option: string): string {
-  if (typeof value !== 'string' || value.trim() === '') {
-    throw new ConfigurationError(`${option} is required and must be a non-empty URL`, option);
-  }
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new ConfigurationError(
-      `${option} must be an absolute URL such as https://idp.example.com/oauth/token`,
-      option,
-    );
-  }
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && LOOPBACK.test(url.hostname))) {
-    throw new ConfigurationError(`${option} must be an https URL (http only for loopback hosts)`, option);
-  }
-  if (url.username !== '' || url.password !== '') {
-    throw new ConfigurationError(`${option} must not hold credentials`, option);
-  }
-  if (url.hash !== '') throw new ConfigurationError(`${option} must not have a fragment`, option);
-  return url.href;
-}
 
 /**
  * Reads a 2xx token-endpoint response: a JSON object with a non-empty `access_token` (or whichever member
@@ -105,18 +74,16 @@ export function storedToken(response: TokenResponse, sentAt: number): StoredToke
 }
 
 /**
- * POSTs form-encoded grants to one token endpoint, on the shared transport: one `HttpClient` (one axios
- * instance) per endpoint origin, so that timeouts, 429 retries, same-origin redirects and error mapping are
- * those of every other call of the library.
+ * POSTs form-encoded grants to token endpoints on the shared transport (one `HttpClient`, one axios instance),
+ * so that timeouts, 429 retries, same-origin redirects and error mapping are those of every other call of the
+ * library.
  */
 export class TokenEndpointClient {
-  readonly #transport: TransportOptions;
-  #http: HttpClient | undefined;
-  #origin: string | undefined;
+  readonly #http: HttpClient;
 
   constructor(options: TransportOptions = {}) {
     const { telemetry, clientInfo, timeout, retry, httpAgent, httpsAgent, proxy } = options;
-    this.#transport = { telemetry, clientInfo, timeout, retry, httpAgent, httpsAgent, proxy };
+    this.#http = new HttpClient({ telemetry, clientInfo, timeout, retry, httpAgent, httpsAgent, proxy });
   }
 
   /**
@@ -131,11 +98,6 @@ export class TokenEndpointClient {
     headers: Record<string, string> = {},
     tokenMember?: string,
   ): Promise<TokenResponse> {
-    const origin = new URL(url).origin;
-    if (this.#http === undefined || this.#origin !== origin) {
-      this.#http = new HttpClient({ ...this.#transport, baseURL: origin });
-      this.#origin = origin;
-    }
     const answer = await this.#http.request<unknown>({ method: 'POST', url, form: body, headers });
     return readTokenResponse(answer, tokenMember);
   }

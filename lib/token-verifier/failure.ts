@@ -1,7 +1,10 @@
 import { TokenValidationError } from '../errors.js';
 
-/** The kind of token a message talks about: `ID token` (OIDC), `access token` (RFC 9068), or any `token`. */
-export type TokenKind = 'ID token' | 'access token' | 'token';
+/**
+ * The kind of token a message talks about: `ID token` (OIDC), `access token` (RFC 9068), `logout token` (OIDC
+ * Back-Channel Logout), or any `token`.
+ */
+export type TokenKind = 'ID token' | 'access token' | 'logout token' | 'token';
 
 /** Longest value quoted in a message; anything longer is cut and marked with `…`. */
 const MAX_QUOTED = 200;

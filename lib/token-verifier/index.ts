@@ -7,6 +7,12 @@ export { jwkThumbprint } from './jwk-thumbprint.js';
 export { type JsonWebKeySet, JwksFetcher, type JwksFetcherOptions } from './jwks-fetcher.js';
 export type { JwtHeader, JwtPayload, ParsedJwt } from './jwt.js';
 export {
+  BACKCHANNEL_LOGOUT_EVENT,
+  type LogoutTokenClaims,
+  LogoutTokenVerifier,
+  type LogoutTokenVerifierOptions,
+} from './logout-token-verifier.js';
+export {
   AsymmetricSignatureVerifier,
   type AsymmetricSignatureVerifierOptions,
   type KeyHandle,

@@ -89,6 +89,12 @@ export interface IdTokenVerifyOptions {
    * `nonce` without `nonce` being passed again.
    */
   original?: IdTokenClaims;
+  /**
+   * The ID token comes from a refresh response and the one it replaces is not at hand: its `nonce`, if any, is
+   * that of the original login and is not checked. Prefer `original`, which checks it and the claims that must
+   * not change. @defaultValue false
+   */
+  refreshed?: boolean;
 }
 
 const NO_OPTIONS: IdTokenVerifyOptions = Object.freeze({});
@@ -104,6 +110,7 @@ function checkCallOptions(options: IdTokenVerifyOptions): void {
       throw new ConfigurationError(`${name} must be a non-empty string when given`, name);
     }
   }
+  checkFlag(options.refreshed, 'refreshed');
   if (checkFlag(options.requireAtHash, 'requireAtHash') && options.accessToken === undefined) {
     throw new ConfigurationError('requireAtHash needs the accessToken to check at_hash against', 'requireAtHash');
   }
@@ -255,7 +262,8 @@ export class TokenVerifier {
     const exp = checkExpiry(payload, now, leeway, KIND);
     checkIssuedAt(payload, exp, now, leeway, KIND, true);
     if (this.maxTokenAge !== undefined) checkTokenAge(payload, now, this.maxTokenAge, leeway, KIND);
-    if (options.original === undefined || options.nonce !== undefined) this.#checkNonce(payload.nonce, options.nonce);
+    const fromRefresh = options.original !== undefined || options.refreshed === true;
+    if (!fromRefresh || options.nonce !== undefined) this.#checkNonce(payload.nonce, options.nonce);
     if (options.organization !== undefined) this.#checkOrganization(payload, options.organization);
     this.#checkAuthorizedParty(payload);
     if (options.maxAge !== undefined) this.#checkAuthTime(payload.auth_time, options.maxAge, now);

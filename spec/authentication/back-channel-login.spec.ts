@@ -50,6 +50,21 @@ describe('BackChannelLogin', () => {
     expect(server.request.body).to.include({ requested_expiry: '120', audience: 'https://api/' });
   });
 
+  it('sends extraParams, and refuses a named option under its wire name before any request', async () => {
+    const server = record('POST', '/bc-authorize', { body: { auth_req_id: 'r', expires_in: 60 } });
+    await ciba().backChannelLogin({ ...params, extraParams: { acr_values: ['a', 'b'] } });
+    expect(new URLSearchParams(server.requests[0]!.raw).getAll('acr_values')).to.deep.equal(['a', 'b']);
+    for (const extraParams of [{ binding_message: 'x' }, { requested_expiry: '9' }, { client_secret: 'x' }] as Record<
+      string,
+      string
+    >[]) {
+      expect(await rejectionOf(ciba().backChannelLogin({ ...params, extraParams }))).to.be.instanceOf(
+        ConfigurationError,
+      );
+    }
+    expect(server.requests).to.have.length(1);
+  });
+
   it('refuses a requestedExpiry that is not a positive integer before any request', async () => {
     const server = record('POST', '/bc-authorize');
     for (const requestedExpiry of [0, -5, 1.5, '300', true, Number.POSITIVE_INFINITY]) {

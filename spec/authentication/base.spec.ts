@@ -7,8 +7,8 @@ import { ConfigurationError } from '../../lib/errors.js';
 import { thrownBy } from '../helpers/secrets.js';
 
 class Probe extends AuthenticationBase {
-  read(path: string) {
-    return this.get<unknown>(path);
+  read(path: string, params?: Record<string, string>) {
+    return this.get<unknown>(path, { params });
   }
   remove(path: string) {
     return this.delete<unknown>(path);
@@ -85,9 +85,9 @@ describe('AuthenticationBase', () => {
     expect(new Probe({ ...options, clientAuthMethod: 'self_signed_tls_client_auth', httpsAgent: pfx })).to.be.ok;
   });
 
-  it('sends client_id on plain posts and the client authentication on authenticated ones', async () => {
+  it('sends exactly what it is given on plain posts, and adds the client authentication on authenticated ones', async () => {
     const scope = nock('https://d.example')
-      .post('/plain', { client_id: 'c', a: '1' })
+      .post('/plain', (body: unknown) => JSON.stringify(body) === '{"a":"1"}')
       .reply(200, { ok: 1 })
       .post('/auth', 'a=1&client_id=c&client_secret=s')
       .matchHeader('x-extra', '1')
@@ -102,6 +102,23 @@ describe('AuthenticationBase', () => {
     expect(await probe.read('/read')).to.equal('<xml/>');
     expect(await probe.remove('/remove')).to.equal('');
     scope.done();
+  });
+
+  it('sends query parameters with a GET, and goes to an absolute URL as it is', async () => {
+    const scope = nock('https://d.example')
+      .get('/read')
+      .query({ client_id: 'c', q: 'a b' })
+      .reply(200, 'tenant')
+      .get('/other')
+      .query({ x: '1' })
+      .reply(200, 'same origin, absolute');
+    const elsewhere = nock('https://elsewhere.example').get('/info').reply(200, 'elsewhere');
+    const probe = new Probe({ domain: 'd.example', clientId: 'c' });
+    expect(await probe.read('/read', { client_id: 'c', q: 'a b' })).to.equal('tenant');
+    expect(await probe.read('https://d.example/other?x=1')).to.equal('same origin, absolute');
+    expect(await probe.read('https://elsewhere.example/info')).to.equal('elsewhere');
+    scope.done();
+    elsewhere.done();
   });
 
   it('never shows the secret in util.inspect', () => {

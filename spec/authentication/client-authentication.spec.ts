@@ -129,4 +129,119 @@ describe('ClientAuthentication', () => {
     const auth = new ClientAuthentication({ clientId: 'cid', clientSecret: 'VERY-SECRET-123' }, AUD);
     expect(inspect(auth, { showHidden: true, depth: Infinity })).to.not.include('VERY-SECRET-123');
   });
+
+  describe('client_secret_jwt', () => {
+    const SECRET = 's'.repeat(64);
+    const make = (extra: object = {}) =>
+      new ClientAuthentication(
+        { clientId: 'cid', clientSecret: SECRET, clientAuthMethod: 'client_secret_jwt', ...extra },
+        AUD,
+      );
+
+    it('signs a fresh HS256 assertion with the secret and never sends the secret itself (RFC 7523)', () => {
+      const auth = make();
+      const first = auth.parts().body;
+      expect(first).to.have.keys('client_id', 'client_assertion_type', 'client_assertion');
+      expect(first.client_assertion_type).to.equal('urn:ietf:params:oauth:client-assertion-type:jwt-bearer');
+      const claims = jwt.verify(first.client_assertion as string, SECRET, { algorithms: ['HS256'] }) as jwt.JwtPayload;
+      expect(claims).to.include({ iss: 'cid', sub: 'cid', aud: AUD });
+      expect(claims.exp! - claims.iat!).to.equal(180);
+      expect(auth.parts().body.client_assertion).to.not.equal(first.client_assertion);
+    });
+
+    it('signs HS384 and HS512 when asked', () => {
+      for (const alg of ['HS384', 'HS512'] as const) {
+        const assertion = make({ clientAssertionSigningAlg: alg }).parts().body.client_assertion as string;
+        expect(jwt.decode(assertion, { complete: true })?.header.alg).to.equal(alg);
+        expect(() => jwt.verify(assertion, SECRET, { algorithms: [alg] })).to.not.throw();
+      }
+    });
+
+    it('refuses a secret shorter than the hash (RFC 7518 §3.2), a missing secret, and an asymmetric algorithm', () => {
+      const short = thrownBy(
+        () =>
+          new ClientAuthentication({
+            clientId: 'cid',
+            clientSecret: 'x'.repeat(47),
+            clientAuthMethod: 'client_secret_jwt',
+            clientAssertionSigningAlg: 'HS384',
+          }),
+      );
+      expect(short).to.be.instanceOf(ConfigurationError).with.property('option', 'clientSecret');
+      expect(short.message).to.include('at least 48 bytes');
+      expectNoSecrets(short, ['x'.repeat(47)]);
+      expect(thrownBy(() => new ClientAuthentication({ clientId: 'cid', clientAuthMethod: 'client_secret_jwt' })))
+        .to.be.instanceOf(ConfigurationError)
+        .with.property('option', 'clientSecret');
+      expect(thrownBy(() => make({ clientAssertionSigningAlg: 'RS256' })))
+        .to.be.instanceOf(ConfigurationError)
+        .with.property('option', 'clientAssertionSigningAlg');
+    });
+
+    it('refuses an HS algorithm for private_key_jwt', () => {
+      const err = thrownBy(
+        () =>
+          new ClientAuthentication(
+            { clientId: 'cid', clientAssertionSigningKey: rsaKeys().privatePem, clientAssertionSigningAlg: 'HS256' },
+            AUD,
+          ),
+      );
+      expect(err).to.be.instanceOf(ConfigurationError).with.property('option', 'clientAssertionSigningAlg');
+    });
+
+    it('never shows the secret in util.inspect', () => {
+      expectNoSecrets(inspect(make(), { showHidden: true, depth: Infinity }), [SECRET]);
+    });
+  });
+
+  describe('the audience of assertions', () => {
+    const key = rsaKeys();
+    const audOf = (auth: ClientAuthentication, audience?: string) =>
+      (jwt.verify(auth.parts({ audience }).body.client_assertion as string, key.publicKey) as jwt.JwtPayload).aud;
+
+    it("is the call's audience, else the constructor's, and clientAssertionAudience wins over both", () => {
+      const plain = new ClientAuthentication({ clientId: 'cid', clientAssertionSigningKey: key.privatePem }, AUD);
+      expect([audOf(plain), audOf(plain, 'https://op/token')]).to.deep.equal([AUD, 'https://op/token']);
+      const fixed = new ClientAuthentication(
+        { clientId: 'cid', clientAssertionSigningKey: key.privatePem, clientAssertionAudience: 'https://op/' },
+        AUD,
+      );
+      expect([audOf(fixed), audOf(fixed, 'https://op/token')]).to.deep.equal(['https://op/', 'https://op/']);
+    });
+
+    it('must be known, and clientAssertionAudience must be a non-empty string', () => {
+      const none = new ClientAuthentication({ clientId: 'cid', clientAssertionSigningKey: key.privatePem });
+      expect(thrownBy(() => none.parts())).to.be.instanceOf(ConfigurationError);
+      expect(thrownBy(() => new ClientAuthentication({ clientId: 'cid', clientAssertionAudience: ' ' })))
+        .to.be.instanceOf(ConfigurationError)
+        .with.property('option', 'clientAssertionAudience');
+    });
+  });
+
+  describe("the caller's own client assertion", () => {
+    const ASSERTION = 'eyJhbGciOiJSUzI1NiJ9.eyJpc3MiOiJjaWQifQ.c2lnbmF0dXJl';
+
+    it('replaces the configured method for one call: no secret, no Basic header, no assertion of ours', () => {
+      for (const clientAuthMethod of ['client_secret_post', 'client_secret_basic'] as const) {
+        const auth = new ClientAuthentication({ clientId: 'cid', clientSecret: 'shh', clientAuthMethod }, AUD);
+        expect(auth.parts({ clientAssertion: ASSERTION })).to.deep.equal({
+          body: {
+            client_id: 'cid',
+            client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+            client_assertion: ASSERTION,
+          },
+          headers: {},
+        });
+      }
+    });
+
+    it('must look like a signed JWT, and is never quoted when it does not', () => {
+      const auth = new ClientAuthentication({ clientId: 'cid' }, AUD);
+      for (const clientAssertion of ['', 'not a jwt', 'a.b', 42]) {
+        const err = thrownBy(() => auth.parts({ clientAssertion } as never));
+        expect(err).to.be.instanceOf(ConfigurationError).with.property('option', 'clientAssertion');
+        expectNoSecrets(err, ['not a jwt']);
+      }
+    });
+  });
 });

@@ -97,6 +97,20 @@ describe('GetToken', () => {
     });
   });
 
+  it('authorizationCode sends no redirect_uri when none is given: the provider uses the registered one', async () => {
+    const server = token();
+    await confidential().authorizationCode({ code: 'the-code' });
+    expect(server.request.body).to.deep.equal({
+      grant_type: 'authorization_code',
+      client_id: 'cid',
+      client_secret: SECRET,
+      code: 'the-code',
+    });
+    const pkce = token();
+    await confidential().authorizationCodePkce({ code: 'c', codeVerifier: 'v' });
+    expect(pkce.request.body).to.not.have.property('redirect_uri');
+  });
+
   describe('authorizationCodePkce', () => {
     it('sends only the client id for a public client', async () => {
       const server = token();
@@ -192,6 +206,11 @@ describe('GetToken', () => {
       await confidential().refreshToken({ refreshToken: 'rt', scope: 'openid' });
       expect(server.request.body).to.include({ scope: 'openid' });
     });
+
+    it('returns the new refresh token of a provider that rotates them', async () => {
+      token({ body: { ...TOKENS, refresh_token: 'rt-2' } });
+      expect((await confidential().refreshToken({ refreshToken: 'rt-1' })).refresh_token).to.equal('rt-2');
+    });
   });
 
   it('passwordlessLogin sends the OTP grant with username, otp and realm', async () => {
@@ -245,6 +264,16 @@ describe('GetToken', () => {
         requested_token_type: params.requestedTokenType,
         connection: 'google-oauth2',
         login_hint: 'ada@gmail.com',
+      });
+    });
+
+    it("uses node-auth0's token types when none are given", async () => {
+      const server = token();
+      await confidential().accessTokenForConnection({ subjectToken: 'rt-subject', connection: 'github' });
+      expect(server.request.body).to.include({
+        subject_token_type: params.subjectTokenType,
+        requested_token_type: params.requestedTokenType,
+        subject_token: 'rt-subject',
       });
     });
 
@@ -523,19 +552,145 @@ describe('GetToken', () => {
     });
   });
 
+  describe('extraParams', () => {
+    it('sends custom parameters on every grant, a list as the field repeated', async () => {
+      const getToken = confidential();
+      const extraParams = { acr_values: 'urn:mfa', resource: ['https://a/', 'https://b/'] };
+      const grants: [string, () => Promise<unknown>][] = [
+        [
+          'clientCredentials',
+          () => getToken.clientCredentials({ audience: 'a', extraParams: { acr_values: 'urn:mfa' } }),
+        ],
+        ['authorizationCode', () => getToken.authorizationCode({ code: 'c', extraParams })],
+        ['authorizationCodePkce', () => getToken.authorizationCodePkce({ code: 'c', codeVerifier: 'v', extraParams })],
+        ['login', () => getToken.login({ username: 'u', password: 'p', extraParams })],
+        ['refreshToken', () => getToken.refreshToken({ refreshToken: 'r', extraParams })],
+        ['passwordlessLogin', () => getToken.passwordlessLogin({ username: 'u', otp: '1', realm: 'sms', extraParams })],
+        ['backchannelLogin', () => getToken.backchannelLogin({ authReqId: 'r', extraParams })],
+        ['accessTokenForConnection', () => getToken.accessTokenForConnection({ subjectToken: 's', extraParams })],
+        [
+          'tokenExchange',
+          () =>
+            getToken.tokenExchange({
+              subjectToken: 's',
+              subjectTokenType: 't',
+              extraParams: { acr_values: 'urn:mfa' },
+            }),
+        ],
+        ['mfaOtp', () => getToken.mfaOtp({ mfaToken: 'm', otp: '1', extraParams })],
+        ['mfaOob', () => getToken.mfaOob({ mfaToken: 'm', oobCode: 'o', extraParams })],
+        ['mfaRecoveryCode', () => getToken.mfaRecoveryCode({ mfaToken: 'm', recoveryCode: 'r', extraParams })],
+      ];
+      for (const [name, call] of grants) {
+        const server = token();
+        await call();
+        const form = new URLSearchParams(server.request.raw);
+        expect(form.get('acr_values'), name).to.equal('urn:mfa');
+        if (!['clientCredentials', 'tokenExchange'].includes(name)) {
+          expect(form.getAll('resource'), name).to.deep.equal(['https://a/', 'https://b/']);
+        }
+      }
+    });
+
+    it('refuses a name the library sets, or the wire name of a named option, before any request', async () => {
+      const server = token();
+      const getToken = confidential();
+      const cases: [Promise<unknown>, string][] = [
+        [getToken.clientCredentials({ extraParams: { grant_type: 'password' } }), 'grant_type'],
+        [getToken.clientCredentials({ extraParams: { client_id: 'other' } }), 'client_id'],
+        [getToken.clientCredentials({ extraParams: { client_secret: 'x' } }), 'client_secret'],
+        [getToken.clientCredentials({ extraParams: { client_assertion: 'x' } }), 'client_assertion'],
+        [getToken.clientCredentials({ extraParams: { client_assertion_type: 'x' } }), 'client_assertion_type'],
+        [getToken.refreshToken({ refreshToken: 'r', extraParams: { code_verifier: 'v' } }), 'code_verifier'],
+        [getToken.clientCredentials({ extraParams: { audience: 'a' } }), 'audience'],
+        [getToken.authorizationCode({ code: 'c', extraParams: { redirect_uri: 'https://x/' } }), 'redirect_uri'],
+        [getToken.refreshToken({ refreshToken: 'r', extraParams: { scope: 'x' } }), 'scope'],
+      ];
+      for (const [call, name] of cases) {
+        const err = await rejectionOf(call);
+        expect(err, name).to.be.instanceOf(ConfigurationError).with.property('option', name);
+      }
+      expect(server.requests).to.have.length(0);
+    });
+
+    it('refuses values that are not strings or non-empty lists of strings', async () => {
+      const server = token();
+      for (const extraParams of [{ a: 1 }, { a: [] }, { a: [1] }, { a: null }, 'a=1', ['a']]) {
+        const err = await rejectionOf(confidential().refreshToken({ refreshToken: 'r', extraParams } as never));
+        expect(err, JSON.stringify(extraParams)).to.be.instanceOf(ConfigurationError);
+      }
+      expect(server.requests).to.have.length(0);
+    });
+  });
+
+  describe('grant', () => {
+    it('sends any other grant type with its parameters and the client authentication', async () => {
+      const server = token();
+      const result = await confidential().grant('urn:ietf:params:oauth:grant-type:jwt-bearer', {
+        assertion: 'a.b.c',
+        scope: 'read',
+        resource: ['https://a/', 'https://b/'],
+      });
+      expect(result).to.deep.equal(TOKENS);
+      const form = new URLSearchParams(server.request.raw);
+      expect(Object.fromEntries(form)).to.include({
+        grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer',
+        client_id: 'cid',
+        client_secret: SECRET,
+        assertion: 'a.b.c',
+        scope: 'read',
+      });
+      expect(form.getAll('resource')).to.deep.equal(['https://a/', 'https://b/']);
+    });
+
+    it('needs a grant type, and refuses parameters the library sets', async () => {
+      const server = token();
+      expect(await rejectionOf(confidential().grant('')))
+        .to.be.instanceOf(ConfigurationError)
+        .with.property('option', 'grantType');
+      expect(await rejectionOf(confidential().grant('x', { client_secret: 's' })))
+        .to.be.instanceOf(ConfigurationError)
+        .with.property('option', 'client_secret');
+      expect(server.requests).to.have.length(0);
+    });
+  });
+
+  describe('a client assertion of the caller', () => {
+    const ASSERTION = 'eyJhbGciOiJSUzI1NiJ9.eyJpc3MiOiJjaWQifQ.c2lnbmF0dXJl';
+
+    it('authenticates one call instead of the configured secret', async () => {
+      const server = token();
+      await confidential().clientCredentials({ audience: 'a' }, { clientAssertion: ASSERTION });
+      expect(server.request.body).to.deep.equal({
+        grant_type: 'client_credentials',
+        audience: 'a',
+        client_id: 'cid',
+        client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+        client_assertion: ASSERTION,
+      });
+    });
+
+    it('never appears in the error of a refused call', async () => {
+      token({ status: 401, body: { error: 'invalid_client', error_description: 'bad assertion' } });
+      const err = await rejectionOf(confidential().refreshToken({ refreshToken: 'r' }, { clientAssertion: ASSERTION }));
+      expect(err).to.be.instanceOf(Auth0Error);
+      expectNoSecrets(err, [ASSERTION]);
+    });
+  });
+
   describe('validation', () => {
     it('rejects a missing required parameter with a ConfigurationError before any request', async () => {
       const server = token();
       const getToken = confidential();
       const calls: [Promise<unknown>, string][] = [
         [getToken.authorizationCode({ code: '', redirectUri: 'x' }), 'code'],
-        [getToken.authorizationCode({ code: 'c' } as never), 'redirectUri'],
+        [getToken.authorizationCode({ code: 'c', redirectUri: 7 } as never), 'redirectUri'],
         [getToken.authorizationCodePkce({ code: 'c', redirectUri: 'r' } as never), 'codeVerifier'],
         [getToken.login({ username: 'u' } as never), 'password'],
         [getToken.refreshToken({} as never), 'refreshToken'],
         [getToken.passwordlessLogin({ username: 'u', realm: 'sms' } as never), 'otp'],
         [getToken.backchannelLogin({ authReqId: ' ' }), 'authReqId'],
-        [getToken.accessTokenForConnection({ subjectToken: 's' } as never), 'subjectTokenType'],
+        [getToken.accessTokenForConnection({ subjectTokenType: 't' } as never), 'subjectToken'],
         [getToken.mfaOtp({ mfaToken: 'm' } as never), 'otp'],
         [getToken.mfaOob({ otp: 'm' } as never), 'mfaToken'],
         [getToken.mfaRecoveryCode({ mfaToken: 'm' } as never), 'recoveryCode'],

@@ -53,6 +53,21 @@ describe('PushedAuthorizationRequests', () => {
     });
   });
 
+  it('sends extraParams, a list as the field repeated, and refuses a named option under its wire name', async () => {
+    const server = record('POST', '/oauth/par', { body: PUSHED });
+    await par().pushedAuthorizationRequest({
+      ...base,
+      extraParams: { prompt: 'login', resource: ['https://a/', 'https://b/'] },
+    });
+    const form = new URLSearchParams(server.request.raw);
+    expect(form.get('prompt')).to.equal('login');
+    expect(form.getAll('resource')).to.deep.equal(['https://a/', 'https://b/']);
+    for (const extra of [{ response_type: 'token' }, { extraParams: { redirect_uri: 'https://evil/' } }]) {
+      const err = await rejectionOf(par().pushedAuthorizationRequest({ ...base, ...extra }));
+      expect(err).to.be.instanceOf(ConfigurationError);
+    }
+  });
+
   it('sends RAR authorization_details as JSON (the original sent a Python repr)', async () => {
     const server = record('POST', '/oauth/par', { body: PUSHED });
     const details = [{ type: 'payment_initiation', amount: '42' }];

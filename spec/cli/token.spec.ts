@@ -311,7 +311,7 @@ describe('authn token', () => {
         ['--client-id', 'c', '--token-endpoint', 'http://idp.example.com/t'],
         { AUTHN_CLIENT_SECRET: 'x' },
         '',
-        /https URL/,
+        /may use http: only for a loopback host/,
       ],
       [
         'an unknown protocol',
@@ -339,7 +339,7 @@ describe('authn token', () => {
         ['--client-id', 'c', '--discovery-uri', 'http://idp.example.com/.well-known/openid-configuration'],
         { AUTHN_CLIENT_SECRET: 'x' },
         '',
-        /https URL/,
+        /may use http: only for a loopback host/,
       ],
     ];
     for (const [name, args, env, stdin, message] of cases) {

@@ -161,6 +161,8 @@ describe('headlessLogin', () => {
     expect(result).to.deep.equal({
       params: { id_token: 'a.b.c', state: 's&1' },
       state: 's&1',
+      from: 'body',
+      repeated: [],
       url: callback,
       responseMode: 'form_post',
     });

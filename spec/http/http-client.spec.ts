@@ -143,6 +143,52 @@ describe('HttpClient', () => {
     }
   });
 
+  it('judges each redirect against the origin of its own request, whatever the base URL', async () => {
+    const other = await listen((req, res) => {
+      if (req.url === '/moved') res.writeHead(307, { location: '/token' }).end();
+      else res.end(JSON.stringify({ path: req.url }));
+    });
+    const { server, url } = await listen((req, res) => {
+      if (req.url === '/away') res.writeHead(307, { location: `${other.url}/token` }).end();
+      else res.end('{}');
+    });
+    try {
+      const http = new HttpClient({ baseURL: url });
+      expect(await http.request({ method: 'POST', url: `${other.url}/moved`, form: {} })).to.deep.equal({
+        path: '/token',
+      });
+      const err = await rejectionOf(http.request({ method: 'POST', url: '/away', form: { client_secret: 'S' } }));
+      expect(err.message).to.include('redirect to another origin refused');
+      expect(await new HttpClient({}).request({ method: 'GET', url: `${other.url}/x` })).to.deep.equal({ path: '/x' });
+    } finally {
+      server.close();
+      other.server.close();
+    }
+  });
+
+  it('decides per request whether a proxy from the environment applies, by the request host', async () => {
+    const { server, url } = await listen((_req, res) => res.end('{"direct":true}'));
+    const saved = process.env.HTTP_PROXY;
+    process.env.HTTP_PROXY = 'http://127.0.0.1:1'; // a proxy that refuses every connection
+    try {
+      // A remote base URL, whose requests would go through the proxy: a loopback request of the same client does not.
+      const http = new HttpClient({ baseURL: 'https://remote.example.com' });
+      expect(await http.request({ method: 'GET', url: `${url}/` })).to.deep.equal({ direct: true });
+    } finally {
+      if (saved === undefined) delete process.env.HTTP_PROXY;
+      else process.env.HTTP_PROXY = saved;
+      server.close();
+    }
+  });
+
+  it('adds query parameters to those of the URL', async () => {
+    const scope = nock(ORIGIN).get('/x').query({ a: '1', b: 'two words' }).reply(200, 'ok');
+    expect(
+      await new HttpClient({ baseURL: ORIGIN }).request({ method: 'GET', url: '/x?a=1', params: { b: 'two words' } }),
+    ).to.equal('ok');
+    scope.done();
+  });
+
   it('rejects with the signal reason when aborted', async () => {
     const { server, url } = await listen((_req, res) => setTimeout(() => res.end('{}'), 500));
     try {

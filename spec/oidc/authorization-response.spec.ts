@@ -13,6 +13,8 @@ describe('parseAuthorizationResponse', () => {
       state: 's+1',
       iss: 'https://tenant.auth0.com/',
       params: { code: 'abc', state: 's+1', iss: 'https://tenant.auth0.com/' },
+      from: 'query',
+      repeated: [],
     });
   });
 
@@ -31,6 +33,7 @@ describe('parseAuthorizationResponse', () => {
     expect(response.code).to.equal('c1');
     expect(response.state).to.equal('st');
     expect(response.params.id_token).to.equal('h.p.s');
+    expect(response.from).to.equal('fragment');
   });
 
   it('prefers the query when both the query and the fragment hold a response', () => {
@@ -39,7 +42,32 @@ describe('parseAuthorizationResponse', () => {
   });
 
   it('returns only params when the URL holds no response at all', () => {
-    expect(parseAuthorizationResponse('https://app.example.com/cb')).to.deep.equal({ params: {} });
+    expect(parseAuthorizationResponse('https://app.example.com/cb')).to.deep.equal({
+      params: {},
+      from: 'query',
+      repeated: [],
+    });
+  });
+
+  it('reads a form_post body given as an object, and the parameters a page posted from its fragment', () => {
+    const body = parseAuthorizationResponse({ id_token: 'h.p.s', state: 'st', iss: 'https://op.example.com' });
+    expect(body).to.deep.include({ state: 'st', iss: 'https://op.example.com', from: 'body', repeated: [] });
+    expect(body.params).to.deep.equal({ id_token: 'h.p.s', state: 'st', iss: 'https://op.example.com' });
+    const posted = parseAuthorizationResponse(new URLSearchParams('code=c1&state=st'));
+    expect(posted).to.deep.include({ code: 'c1', state: 'st', from: 'body' });
+  });
+
+  it('names the parameters that came more than once or not as text, and keeps the first value', () => {
+    const query = parseAuthorizationResponse('https://app.example.com/cb?state=a&code=c&state=b');
+    expect(query.state).to.equal('a');
+    expect(query.repeated).to.deep.equal(['state']);
+    const body = parseAuthorizationResponse({ state: ['a', 'b'], code: { nested: 'x' }, iss: undefined });
+    expect(body.state).to.equal('a');
+    expect(body.code).to.equal(undefined);
+    expect(body.repeated).to.deep.equal(['state', 'code']);
+    expect(parseAuthorizationResponse(new URLSearchParams('id_token=x&id_token=y')).repeated).to.deep.equal([
+      'id_token',
+    ]);
   });
 
   it('rejects a relative URL', () => {

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { ConfigurationError } from '../../lib/errors.js';
-import { type AuthorizeUrlOptions, buildAuthorizeUrl } from '../../lib/oidc/authorize-url.js';
+import { type AuthorizeUrlOptions, authorizeUrlOptionsOf, buildAuthorizeUrl } from '../../lib/oidc/authorize-url.js';
 import { thrownBy } from '../helpers/secrets.js';
 
 const base = {
@@ -150,5 +150,32 @@ describe('buildAuthorizeUrl', () => {
 
   it('refuses missing options', () => {
     configurationError(undefined);
+  });
+});
+
+describe('authorizeUrlOptionsOf', () => {
+  it('maps wire names to the named options, and leaves the others as extra parameters', () => {
+    const options = authorizeUrlOptionsOf({
+      scope: 'openid',
+      login_hint: 'ada@example.com',
+      max_age: '0',
+      ui_locales: 'fr',
+      acr_values: 'mfa',
+    });
+    expect(options).to.deep.equal({
+      scope: 'openid',
+      loginHint: 'ada@example.com',
+      maxAge: 0,
+      uiLocales: 'fr',
+      extraParams: { acr_values: 'mfa' },
+    });
+    expect(paramsOf(buildAuthorizeUrl({ ...base, ...options }))).to.deep.include({ max_age: '0', acr_values: 'mfa' });
+    expect(authorizeUrlOptionsOf({ prompt: 'none' })).to.deep.equal({ prompt: 'none' });
+  });
+
+  it('passes a max_age that is not whole seconds as text, for buildAuthorizeUrl to refuse', () => {
+    const options = authorizeUrlOptionsOf({ max_age: '1.5' });
+    expect(options).to.deep.equal({ maxAge: '1.5' });
+    expect(configurationError({ ...base, ...options }).option).to.equal('maxAge');
   });
 });

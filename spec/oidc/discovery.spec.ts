@@ -74,6 +74,28 @@ describe('discovery', () => {
       });
     }
 
+    it('tries the RFC 8414 form for an issuer with a path whose OpenID Connect form is not found', async () => {
+      const issuer = `${server.origin}/oauth2/default`;
+      const rfc8414 = '/.well-known/oauth-authorization-server/oauth2/default';
+      server.set(rfc8414, { json: { issuer, token_endpoint: `${issuer}/v1/token` } });
+      expect((await discover(issuer)).token_endpoint).to.equal(`${issuer}/v1/token`);
+      expect(server.requests).to.deep.equal([`/oauth2/default${DISCOVERY_PATH}`, rfc8414]);
+      server.set(rfc8414, { json: { issuer: server.issuer } });
+      expect(await rejectionOf(discover(issuer)))
+        .to.be.instanceOf(ConfigurationError)
+        .with.property('option', 'issuer');
+    });
+
+    it('does not try the RFC 8414 form for an issuer without a path, nor after a server error', async () => {
+      server.set(DISCOVERY_PATH, { status: 404, body: '' });
+      const err = await rejectionOf(discover(server.issuer));
+      expect(err).to.be.instanceOf(KeySourceUnavailableError);
+      expect(err.message).to.equal(`OpenID Provider discovery ${server.origin}${DISCOVERY_PATH} answered HTTP 404`);
+      server.set(`/realms/ops${DISCOVERY_PATH}`, { status: 503, body: '' });
+      await rejectionOf(discover(`${server.origin}/realms/ops`));
+      expect(server.requests).to.deep.equal([DISCOVERY_PATH, `/realms/ops${DISCOVERY_PATH}`]);
+    });
+
     it('refuses a jwks_uri that is plain http: to a remote host', async () => {
       server.setDiscovery({ issuer: server.issuer, jwks_uri: 'http://tenant.example.com/jwks' });
       const err = await rejectionOf(discover(server.issuer));
@@ -134,6 +156,15 @@ describe('discovery', () => {
           expect(err).to.be.instanceOf(ConfigurationError).with.property('option', 'discoveryUri');
           expect(err.message).to.include('names the issuer');
         }
+      });
+
+      it('accepts, with options.issuer, a document served elsewhere that names exactly that issuer', async () => {
+        const template = 'https://login.microsoftonline.com/{tenantid}/v2.0';
+        server.setDiscovery({ issuer: template, jwks_uri: server.jwksUri });
+        expect((await discover(url(), { issuer: template })).issuer).to.equal(template);
+        const err = await rejectionOf(discover(url(), { issuer: `${template}/` }));
+        expect(err).to.be.instanceOf(ConfigurationError).with.property('option', 'issuer');
+        expect(err.message).to.include('names the issuer');
       });
 
       it('refuses a discovery URL that is plain http: to a remote host', async () => {

@@ -344,6 +344,22 @@ describe('ClientCredentialsProvider', () => {
         'timeout',
       ],
       [
+        'an issuer with a domain',
+        { domain: DOMAIN, issuer: 'https://op.example.com/', clientId: 'c', clientSecret: 's' },
+        'tokenEndpoint',
+      ],
+      [
+        'endpoints without token',
+        { endpoints: { userinfo: `${ORIGIN}/u` }, clientId: 'c', clientSecret: 's' },
+        'endpoints',
+      ],
+      ['an http issuer', { issuer: 'http://op.example.com/', clientId: 'c', clientSecret: 's' }, 'issuer'],
+      [
+        'a client_secret_jwt secret too short for HS256',
+        { domain: DOMAIN, clientId: 'c', clientSecret: 's', clientAuthMethod: 'client_secret_jwt' },
+        'clientSecret',
+      ],
+      [
         'an unreadable key',
         { domain: DOMAIN, clientId: 'c', privateKey: '-----BEGIN PRIVATE KEY-----\nnope\n-----END PRIVATE KEY-----' },
         'privateKey',
@@ -372,6 +388,55 @@ describe('ClientCredentialsProvider', () => {
 
     it('refuses missing options', () => {
       expect(thrownBy(() => new ClientCredentialsProvider(null as never))).to.be.instanceOf(ConfigurationError);
+    });
+  });
+
+  describe('with an issuer or endpoints', () => {
+    const document = {
+      issuer: 'https://op.example.com/oauth2/default',
+      token_endpoint: 'https://op.example.com/oauth2/default/v1/token',
+    };
+
+    it('posts the grant to the token endpoint discovered from the issuer', async () => {
+      nock('https://op.example.com').get('/oauth2/default/.well-known/openid-configuration').reply(200, document);
+      const { seen } = tokenEndpoint('/oauth2/default/v1/token', undefined, 200, 'https://op.example.com');
+      const provider = new ClientCredentialsProvider({
+        issuer: document.issuer,
+        clientId: 'c',
+        clientSecret: SECRET,
+        scope: 'read',
+        discovery: new DiscoveryCache(),
+      });
+      expect(await provider.authToken()).to.equal('at-1');
+      expect(seen.form).to.include({ grant_type: 'client_credentials', scope: 'read', client_secret: SECRET });
+    });
+
+    it('posts the grant to endpoints.token, as the relying party hands its discovered endpoints over', async () => {
+      const { seen } = tokenEndpoint('/v1/token', undefined, 200, 'https://op.example.com');
+      const provider = new ClientCredentialsProvider({
+        endpoints: { token: 'https://op.example.com/v1/token', userinfo: 'https://op.example.com/v1/userinfo' },
+        clientId: 'c',
+        clientSecret: SECRET,
+      });
+      expect(await provider.authToken()).to.equal('at-1');
+      expect(seen.form).to.include({ client_id: 'c' });
+    });
+
+    it('authenticates with client_secret_jwt: an HS256 assertion for the token endpoint, no secret sent', async () => {
+      const secret = 'k'.repeat(32);
+      const { seen } = tokenEndpoint('/v1/token', undefined, 200, 'https://op.example.com');
+      const provider = new ClientCredentialsProvider({
+        tokenEndpoint: 'https://op.example.com/v1/token',
+        clientId: 'c',
+        clientSecret: secret,
+        clientAuthMethod: 'client_secret_jwt',
+      });
+      await provider.authToken();
+      expect(seen.form).to.not.have.property('client_secret');
+      expect(jwt.verify(seen.form!.client_assertion!, secret, { algorithms: ['HS256'] })).to.include({
+        iss: 'c',
+        aud: 'https://op.example.com/v1/token',
+      });
     });
   });
 
@@ -503,15 +568,6 @@ describe('ClientCredentialsProvider', () => {
         () => new ClientCredentialsProvider({ discoveryUri, clientId: 'c', clientSecret: 's', discovery: {} as never }),
       );
       expect(err).to.be.instanceOf(ConfigurationError).with.property('option', 'discovery');
-    });
-
-    it('can be given another discovery function, as the one place discovery plugs in', async () => {
-      const source = new ClientCredentialsSource({ discoveryUri, clientId: 'c', clientSecret: 's' }, (uri) => {
-        expect(uri).to.equal(discoveryUri);
-        return Promise.resolve('https://op.example.com/custom-token');
-      });
-      tokenEndpoint('/custom-token', undefined, 200, 'https://op.example.com');
-      expect((await source.fetchToken()).accessToken).to.equal('at-1');
     });
   });
 

@@ -1,8 +1,12 @@
-// Catalogue §2.7 H: nonce, auth_time, at_hash / c_hash and organization (N74–N77, N79–N86): ID-token rules.
-// N78 (single-use transactions) needs a feature the library does not have; docs/security.md says so.
+// Catalogue §2.7 H: nonce, auth_time, at_hash / c_hash and organization (N74–N86): ID-token rules, and N78, the
+// single use of a login transaction, through OidcClient and its transaction store.
 import { createHash } from 'node:crypto';
 import { expect } from 'chai';
+import type { LoginError } from '../../lib/errors.js';
+import { MemoryTransactionStore } from '../../lib/oidc/transaction-store.js';
 import { halfHash } from '../helpers/jwt.js';
+import { callback, client, opened, serveKeys, tokenEndpoint } from '../helpers/oidc.js';
+import { rejectionOf } from '../helpers/secrets.js';
 import { catalogue, L, NONCE, rejects, T } from './fixtures.js';
 
 /** OIDC Core's example access token and its at_hash (RS256). */
@@ -35,6 +39,33 @@ describe('security catalogue H: nonce, auth_time, hashes, organization', () => {
     for (const nonce of [123, [NONCE], null, { nonce: NONCE }]) {
       await rejects(id().verify(id().good({ nonce })), 'ERR_TOKEN_NONCE_MISSING');
     }
+  });
+
+  describe('N78: a transaction redeemed twice', () => {
+    beforeEach(serveKeys);
+
+    it('N78: refuses the second callback with the same state and nonce, before the code is redeemed again', async () => {
+      const web = client();
+      const login = await web.startLogin();
+      const { state, nonce } = opened(login);
+      const token = tokenEndpoint(nonce);
+      const response = callback({ code: 'c', state });
+      expect((await web.finishLogin(response, login.transaction.value)).claims.nonce).to.equal(nonce);
+      const err = (await rejectionOf(web.finishLogin(response, login.transaction.value))) as LoginError;
+      expect(err.code).to.equal('ERR_LOGIN_TRANSACTION_REPLAYED');
+      expect(token.requests).to.have.length(1);
+    });
+
+    it('N78: refuses it on another replica sharing the transaction store', async () => {
+      const store = new MemoryTransactionStore();
+      const [first, second] = [client({ transactionStore: store }), client({ transactionStore: store })];
+      const login = await first.startLogin();
+      tokenEndpoint(opened(login).nonce);
+      const response = callback({ code: 'c', state: opened(login).state });
+      await second.finishLogin(response, login.transaction.value);
+      const err = (await rejectionOf(first.finishLogin(response, login.transaction.value))) as LoginError;
+      expect(err.code).to.equal('ERR_LOGIN_TRANSACTION_REPLAYED');
+    });
   });
 
   it('N79: rejects a token without auth_time when maxAge was requested (3600, and 0)', async () => {

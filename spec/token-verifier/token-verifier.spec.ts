@@ -589,6 +589,16 @@ describe('TokenVerifier', () => {
         expect((await failure(hs256({ nonce }))).code).to.equal('ERR_TOKEN_NONCE_MISSING');
     });
 
+    it('leaves the nonce of a refreshed ID token unchecked when the original is not at hand', async () => {
+      const claims = await verifier().verify(hs256({ nonce: 'the-original-login-nonce' }), { refreshed: true });
+      expect(claims.nonce).to.equal('the-original-login-nonce');
+      expect((await verifier().verify(hs256({ nonce: undefined }), { refreshed: true })).sub).to.equal(PAYLOAD.sub);
+      expect((await failure(hs256(), { refreshed: true, nonce: 'other' })).code).to.equal('ERR_TOKEN_NONCE_MISMATCH');
+      expect((await failure(hs256({ iss: 'https://elsewhere.example/' }), { refreshed: true })).code).to.equal(
+        'ERR_TOKEN_ISS_MISMATCH',
+      );
+    });
+
     it('honours maxAge 0: auth_time must be within the leeway of now', async () => {
       expect((await failure(hs256({ auth_time: CLOCK - 61 }), { nonce: NONCE, maxAge: 0 })).code).to.equal(
         'ERR_TOKEN_AUTH_TIME_TOO_OLD',
@@ -750,6 +760,7 @@ describe('TokenVerifier', () => {
   describe('per-call options', () => {
     for (const options of [
       { requireAtHash: 'yes' },
+      { refreshed: 'yes' },
       { nonce: '' },
       { organization: '' },
       { maxAge: -1 },
