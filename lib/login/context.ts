@@ -1,6 +1,6 @@
 import { ConfigurationError } from '../errors.js';
+import type { LoginTokens } from '../oidc/tokens.js';
 import type { IdTokenClaims } from '../token-verifier/claims.js';
-import type { SessionTokens } from './session.js';
 import type { ActiveSession } from './session-manager.js';
 
 /** The claims of an ID token that are about the token, not the user: left out of `req.oidc.user`. */
@@ -21,7 +21,7 @@ const PROTOCOL_CLAIMS: ReadonlySet<string> = new Set([
 /** What a context needs to refresh its session's tokens. */
 export interface TokenRefresher {
   /** Redeems the refresh token; the tokens that replace those of the session. */
-  refresh(tokens: SessionTokens, claims: IdTokenClaims): Promise<SessionTokens>;
+  refresh(tokens: LoginTokens, claims: IdTokenClaims): Promise<LoginTokens>;
   /** Records the refreshed session (its store record now; its cookie with the answer). */
   save(active: ActiveSession): Promise<void>;
 }
@@ -40,7 +40,7 @@ export class SessionAccessToken {
   readonly #context: OidcContext;
 
   /** @internal */
-  constructor(context: OidcContext, tokens: SessionTokens) {
+  constructor(context: OidcContext, tokens: LoginTokens) {
     this.token = tokens.accessToken as string;
     this.tokenType = tokens.tokenType ?? 'Bearer';
     this.expiresAt = tokens.expiresAt;

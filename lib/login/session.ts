@@ -1,25 +1,10 @@
 import { ConfigurationError } from '../errors.js';
-
-/** The tokens a session keeps: those of the login, as the latest refresh left them. */
-export interface SessionTokens {
-  /** The ID token of the login (or of the latest refresh that returned one). */
-  idToken: string;
-  /** The access token, when the provider issued one. */
-  accessToken?: string;
-  /** Its type, e.g. `Bearer` or `DPoP`. */
-  tokenType?: string;
-  /** When the access token expires, in epoch ms. */
-  expiresAt?: number;
-  /** The refresh token (rotated: always the latest one the provider issued). */
-  refreshToken?: string;
-  /** The scope the access token was granted, when the provider said. */
-  scope?: string;
-}
+import type { LoginTokens } from '../oidc/tokens.js';
 
 /** A logged-in user's session: sealed into the session cookie, or into the record of a {@link SessionStore}. */
 export interface Session {
-  /** The tokens. */
-  tokens: SessionTokens;
+  /** The tokens of the login, as the latest refresh left them (the rotated refresh token included). */
+  tokens: LoginTokens;
   /** The userinfo response, when the login fetched it (`fetchUserinfo`). */
   userinfo?: Record<string, unknown>;
   /** When the login happened, in epoch seconds: the start of the absolute lifetime. */

@@ -1,7 +1,8 @@
-import { request as httpRequest } from 'node:http';
 // A cookie-keeping HTTP client for the web-login specs: what a browser does with cookies (per host, not per port;
 // Path; Max-Age and Expires; Secure ignored on loopback) and redirects (followed by hand, each hop recorded), with
-// node:http underneath. No JavaScript: a form_post page is not submitted (the browser specs cover that).
+// node:http underneath. No JavaScript, but the forms a page submits by script are submitted (form_post, logout).
+import { request as httpRequest } from 'node:http';
+import { parseForms } from '../../lib/dev-server/html-form.js';
 
 /** One cookie as the jar keeps it. */
 interface StoredCookie {
@@ -124,14 +125,27 @@ export class CookieClient {
     });
   }
 
-  /** Requests `url` and follows redirects (as GET) until an answer that is not one; every hop is returned. */
+  /**
+   * Requests `url` and follows what a browser follows without a person: redirects (as GET), and pages whose one
+   * form has only hidden fields (the provider's `form_post` answer and logout confirmation submit themselves with
+   * a script). Every hop is returned.
+   */
   async follow(url: string, init: ClientRequestInit = {}, maxHops = 20): Promise<Hops> {
     const hops: Hops = [await this.request(url, init)];
     while (hops.length <= maxHops) {
       const last = hops.at(-1)!;
       const location = last.headers.get('location');
-      if (![301, 302, 303, 307, 308].includes(last.status) || location === null) return hops;
-      hops.push(await this.request(new URL(location, last.url).href));
+      if ([301, 302, 303, 307, 308].includes(last.status) && location !== null) {
+        hops.push(await this.request(new URL(location, last.url).href));
+        continue;
+      }
+      const forms = last.status === 200 ? parseForms(last.text) : [];
+      const form = forms.length === 1 ? forms[0]! : undefined;
+      if (form === undefined || form.method !== 'post' || form.inputs.some((input) => input.type !== 'hidden')) {
+        return hops;
+      }
+      const body = new URLSearchParams(form.inputs.map((input): [string, string] => [input.name, input.value]));
+      hops.push(await this.request(new URL(form.action ?? last.url, last.url).href, { method: 'POST', body }));
     }
     throw new Error(`more than ${maxHops} redirects from ${url}`);
   }

@@ -2,7 +2,7 @@ import { inspect } from 'node:util';
 import { expect } from 'chai';
 import { ConfigurationError } from '../../lib/errors.js';
 import { SessionAccessToken, OidcContext, type TokenRefresher } from '../../lib/login/context.js';
-import type { SessionTokens } from '../../lib/login/session.js';
+import type { LoginTokens } from '../../lib/oidc/tokens.js';
 import type { ActiveSession } from '../../lib/login/session-manager.js';
 import { rejectionOf } from '../helpers/secrets.js';
 
@@ -20,7 +20,7 @@ const claims = {
   email: 'ada@example.com',
 };
 
-function active(tokens: Partial<SessionTokens> = {}, userinfo?: Record<string, unknown>): ActiveSession {
+function active(tokens: Partial<LoginTokens> = {}, userinfo?: Record<string, unknown>): ActiveSession {
   return {
     session: {
       tokens: {
@@ -44,7 +44,7 @@ function active(tokens: Partial<SessionTokens> = {}, userinfo?: Record<string, u
 function refresher(): TokenRefresher & { calls: number; saved: number } {
   const counts = { calls: 0, saved: 0 };
   return Object.assign(counts, {
-    refresh: async (tokens: SessionTokens) => {
+    refresh: async (tokens: LoginTokens) => {
       counts.calls++;
       await new Promise((resolve) => setTimeout(resolve, 10));
       return {
