@@ -113,6 +113,9 @@ describe('the published package', function () {
         "import { koaAuth, authErrorHandler, type AuthState } from 'authn-client/koa';",
         "export const koa = [authErrorHandler(), koaAuth({ issuer: 'https://t.example/', audience: 'a' })];",
         'export const state = (s: AuthState): string | undefined => s.auth?.payload.sub;',
+        "import { oidcAuth, requiresAuth, type OidcRequestContext } from 'authn-client/express';",
+        "export const login = () => [oidcAuth({ baseUrl: 'https://app.example/', secret: 's'.repeat(32) }), requiresAuth()];",
+        'export const who = (oidc: OidcRequestContext): unknown => oidc.user?.sub;',
       ].join('\n'),
     );
     writeFileSync(
@@ -125,6 +128,7 @@ describe('the published package', function () {
         "export const mw = express.auth({ issuer: 'https://t.example/', audience: 'a' });",
         "import koa = require('authn-client/koa');",
         "export const k = koa.koaAuth({ issuer: 'https://t.example/', audience: 'a' });",
+        "export const login = () => express.oidcAuth({ baseUrl: 'https://app.example/', secret: 's'.repeat(32) });",
       ].join('\n'),
     );
     const tsc = join(root, 'node_modules/typescript/bin/tsc');

@@ -27,10 +27,56 @@ export interface TokenRefresher {
 }
 
 /**
+ * The access token of a session, as `req.oidc.accessToken` gives it: the token, when it expires, and a way to get
+ * a new one with the refresh token. (An interface, so that the ESM and CommonJS typings of the package agree.)
+ *
+ * @example
+ * const token: OidcAccessToken | undefined = req.oidc.accessToken;
+ * if (token?.isExpired()) await token.refresh();
+ */
+export interface OidcAccessToken {
+  /** The access token. */
+  readonly token: string;
+  /** Its type, e.g. `Bearer`. */
+  readonly tokenType: string;
+  /** When it expires, in epoch ms; `undefined` when the provider did not say. */
+  readonly expiresAt: number | undefined;
+  /** Whether the token has expired (`false` when its lifetime is unknown). */
+  isExpired(): boolean;
+  /** Gets new tokens with the refresh token; see {@link SessionAccessToken.refresh}. */
+  refresh(): Promise<OidcAccessToken>;
+}
+
+/**
+ * What the web login tells the application about a request, as `req.oidc` (Express) and `request.oidc` (Fastify)
+ * hold it; {@link OidcContext} is the implementation. (An interface, so that the ESM and CommonJS typings of the
+ * package agree.)
+ *
+ * @example
+ * const oidc: OidcRequestContext = req.oidc;
+ * if (oidc.isAuthenticated()) console.log(oidc.user?.sub);
+ */
+export interface OidcRequestContext {
+  /** Whether the request has a valid session. */
+  isAuthenticated(): boolean;
+  /** The user's claims; `undefined` when logged out. */
+  readonly user: Record<string, unknown> | undefined;
+  /** The ID token; `undefined` when logged out. */
+  readonly idToken: string | undefined;
+  /** All the claims of the ID token; `undefined` when logged out. */
+  readonly idTokenClaims: IdTokenClaims | undefined;
+  /** The access token; `undefined` when logged out or when the provider issued none. */
+  readonly accessToken: OidcAccessToken | undefined;
+}
+
+/**
  * The access token of a session (`req.oidc.accessToken`): the token, when it expires, and a way to get a new one
  * with the refresh token.
+ *
+ * @example
+ * if (req.oidc.accessToken?.isExpired()) await req.oidc.accessToken.refresh();
  */
-export class SessionAccessToken {
+export class SessionAccessToken implements OidcAccessToken {
   /** The access token. */
   readonly token: string;
   /** Its type, e.g. `Bearer`. @defaultValue 'Bearer' when the provider said none */
@@ -93,7 +139,7 @@ export class SessionAccessToken {
  *   res.send(req.oidc.isAuthenticated() ? `Hello ${String(req.oidc.user?.name)}` : 'Logged out');
  * });
  */
-export class OidcContext {
+export class OidcContext implements OidcRequestContext {
   readonly #active: ActiveSession | undefined;
   readonly #refresher: TokenRefresher;
   #refreshing: Promise<SessionAccessToken> | undefined;

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ConfigurationError } from '../errors.js';
-import { OidcContext } from './context.js';
+import type { OidcRequestContext } from './context.js';
 import type { OidcAuthOptions } from './options.js';
 import { type LoginRequest, type LoginResponse, readStream } from './request.js';
 import { WebLogin } from './web-login.js';
@@ -11,7 +11,7 @@ declare global {
   namespace Express {
     interface Request {
       /** The login state of the request, set by `oidcAuth()` of authn-client. */
-      oidc: OidcContext;
+      oidc: OidcRequestContext;
     }
   }
 }
@@ -23,7 +23,7 @@ export type OidcRequest = IncomingMessage & {
   /** The body, when a body parser has run. */
   body?: unknown;
   /** The login state, set by `oidcAuth()`. */
-  oidc?: OidcContext;
+  oidc?: OidcRequestContext;
 };
 
 /** Express's `next`. */

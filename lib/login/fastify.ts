@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ConfigurationError } from '../errors.js';
-import type { OidcContext } from './context.js';
+import type { OidcRequestContext } from './context.js';
 import type { OidcAuthOptions } from './options.js';
 import { type LoginRequest, type LoginResponse, readStream } from './request.js';
 import { WebLogin } from './web-login.js';
@@ -8,7 +8,7 @@ import { WebLogin } from './web-login.js';
 declare module 'fastify' {
   interface FastifyRequest {
     /** The login state of the request, set by `fastifyOidcAuth` of authn-client. */
-    oidc: OidcContext;
+    oidc: OidcRequestContext;
   }
 }
 
@@ -67,7 +67,7 @@ export function fastifyOidcAuth(
     done(error as Error);
     return;
   }
-  if (!instance.hasRequestDecorator('oidc')) instance.decorateRequest('oidc', null as unknown as OidcContext);
+  if (!instance.hasRequestDecorator('oidc')) instance.decorateRequest('oidc', null as unknown as OidcRequestContext);
   // The login's routes exist in this context (so that they are not 404 wherever the plugin is registered); the
   // onRequest hook answers them before the handler could run.
   for (const [method, url] of login.routeList()) {

@@ -159,4 +159,11 @@ export type { ClaimValue, ScopeList } from './claim-checks.js';
 export type { DpopOptions } from './dpop.js';
 // The web login's adapter lives in lib/login/; this subpath is where Express users find it.
 export { oidcAuth, type OidcMiddleware, type OidcNext, type OidcRequest, requiresAuth } from '../login/express.js';
-export { SessionAccessToken, OidcContext, type OidcAuthOptions, WebLogin } from '../login/index.js';
+export {
+  type OidcAccessToken,
+  type OidcAuthOptions,
+  OidcContext,
+  type OidcRequestContext,
+  SessionAccessToken,
+  WebLogin,
+} from '../login/index.js';

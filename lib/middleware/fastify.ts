@@ -177,4 +177,11 @@ export type { ClaimValue, ScopeList } from './claim-checks.js';
 export type { DpopOptions } from './dpop.js';
 // The web login's adapter lives in lib/login/; this subpath is where Express users find it.
 export { fastifyOidcAuth, type OidcPreHandler, requiresAuth } from '../login/fastify.js';
-export { SessionAccessToken, OidcContext, type OidcAuthOptions, WebLogin } from '../login/index.js';
+export {
+  type OidcAccessToken,
+  type OidcAuthOptions,
+  OidcContext,
+  type OidcRequestContext,
+  SessionAccessToken,
+  WebLogin,
+} from '../login/index.js';

@@ -11,7 +11,7 @@ import { OidcClient } from '../../lib/oidc/oidc-client.js';
 import type { ProviderMetadata } from '../../lib/oidc/discovery.js';
 import { signJwt } from '../helpers/jwt.js';
 import { rsaKeys } from '../helpers/keys.js';
-import { rejectionOf } from '../helpers/secrets.js';
+import { expectNoSecrets, rejectionOf } from '../helpers/secrets.js';
 import { type Served, serve } from '../helpers/serve.js';
 
 const SECRET = 'the-session-secret-of-the-web-login-specs';
@@ -173,6 +173,15 @@ describe('WebLogin', () => {
     const login = new WebLogin({ client: client(), baseUrl: BASE, secret: SECRET, routes: { login: false } });
     const response = answered(await login.handle(get('/', { accept: 'text/html', 'sec-fetch-mode': 'navigate' })));
     expect(response.status).to.equal(401);
+  });
+
+  it('shows no secret: not in util.inspect of the login, nor in its answers', async () => {
+    const login = new WebLogin({ client: client(), baseUrl: BASE, secret: SECRET, idpLogout: true });
+    const cookie = await sessionCookie();
+    const outcome = await login.handle(get('/', { cookie, accept: 'application/json' }));
+    expectNoSecrets(login, [SECRET, 'client-secret']);
+    expectNoSecrets(outcome, [SECRET, 'client-secret']);
+    expectNoSecrets(answered(await login.handle(get('/logout', { cookie }))), [SECRET, 'client-secret']);
   });
 
   it('knows the contexts it made, and no others', async () => {
