@@ -3,9 +3,11 @@
  *
  * - verify ID tokens and access tokens ({@link TokenVerifier}, {@link AccessTokenVerifier});
  * - get cached M2M tokens ({@link ClientCredentialsProvider} and the other token providers);
- * - call every endpoint of the Authentication API ({@link AuthenticationClient} and its parts).
+ * - call every endpoint of the Authentication API ({@link AuthenticationClient} and its parts);
+ * - log users in to web apps ({@link WebLogin}, its sessions in cookies or a {@link SessionStore}).
  *
- * The Express and Fastify middleware live on the `authn-client/express` and `authn-client/fastify` subpaths.
+ * The Express and Fastify middleware (the API's bearer checks and the web login) live on the
+ * `authn-client/express` and `authn-client/fastify` subpaths.
  *
  * @packageDocumentation
  */
@@ -19,3 +21,4 @@ export * from './token-verifier/index.js';
 export * from './providers/index.js';
 export * from './oidc/index.js';
 export * from './middleware/index.js';
+export * from './login/index.js';

@@ -3,7 +3,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { expect } from 'chai';
 
 const root = resolve(import.meta.dirname, '..');
@@ -62,11 +62,13 @@ describe('the published package', function () {
 
   after(() => rmSync(folder, { recursive: true, force: true }));
 
-  it('holds only the build, the guides, the readme, the changelog and package.json', () => {
+  it('holds only the build, the guides (the provider guides too), the readme, the changelog and package.json', () => {
     const paths = packed();
-    const guides = readdirSync(join(root, 'docs'))
-      .filter((name) => name.endsWith('.md'))
-      .map((name) => `docs/${name}`);
+    const guides = ['docs', 'docs/providers'].flatMap((dir) =>
+      readdirSync(join(root, dir))
+        .filter((name) => name.endsWith('.md'))
+        .map((name) => `${dir}/${name}`),
+    );
     expect(paths).to.include.members([
       'package.json',
       'README.md',
@@ -77,7 +79,8 @@ describe('the published package', function () {
     ]);
     expect(
       paths.filter(
-        (path) => !/^(dist\/|docs\/[a-z-]+\.md$|package\.json$|README\.md$|CHANGELOG\.md$|LICENSE$)/.test(path),
+        (path) =>
+          !/^(dist\/|docs\/(providers\/)?[a-z-]+\.md$|package\.json$|README\.md$|CHANGELOG\.md$|LICENSE$)/.test(path),
       ),
     ).to.deep.equal([]);
     expect(paths.some((path) => path.startsWith('dist/') && path.endsWith('.ts') && !path.endsWith('.d.ts'))).to.equal(
@@ -104,7 +107,7 @@ describe('the published package', function () {
     for (const guide of packed().filter((path) => path.startsWith('docs/'))) {
       for (const target of linkTargets(readFileSync(join(root, guide), 'utf8'))) {
         if (/^(https?:|#)/.test(target)) continue;
-        expect(packed(), `${guide} → ${target}`).to.include(join('docs', target.split('#')[0] as string));
+        expect(packed(), `${guide} → ${target}`).to.include(join(dirname(guide), target.split('#')[0] as string));
       }
     }
   });
@@ -197,6 +200,9 @@ describe('the published package', function () {
         "import { koaAuth, authErrorHandler, type AuthState } from 'authn-client/koa';",
         "export const koa = [authErrorHandler(), koaAuth({ issuer: 'https://t.example/', audience: 'a' })];",
         'export const state = (s: AuthState): string | undefined => s.auth?.payload.sub;',
+        "import { oidcAuth, requiresAuth, type OidcRequestContext } from 'authn-client/express';",
+        "export const login = () => [oidcAuth({ baseUrl: 'https://app.example/', secret: 's'.repeat(32) }), requiresAuth()];",
+        'export const who = (oidc: OidcRequestContext): unknown => oidc.user?.sub;',
       ].join('\n'),
     );
     writeFileSync(
@@ -209,6 +215,7 @@ describe('the published package', function () {
         "export const mw = express.auth({ issuer: 'https://t.example/', audience: 'a' });",
         "import koa = require('authn-client/koa');",
         "export const k = koa.koaAuth({ issuer: 'https://t.example/', audience: 'a' });",
+        "export const login = () => express.oidcAuth({ baseUrl: 'https://app.example/', secret: 's'.repeat(32) });",
       ].join('\n'),
     );
     const tsc = join(root, 'node_modules/typescript/bin/tsc');

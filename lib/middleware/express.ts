@@ -1,8 +1,9 @@
 /**
  * Express middleware (`authn-client/express`): `auth()` verifies the bearer token of every request and sets
  * `req.auth`; `requiredScopes()` and the other claim checks guard routes; `authErrorHandler()` answers the
- * errors with an RFC 6750 JSON body. Express itself is never loaded by this module (types only), and every
- * piece of logic lives in the framework-neutral {@link BearerAuthenticator}.
+ * errors with an RFC 6750 JSON body. For web apps, `oidcAuth()` logs users in through an OpenID Provider and
+ * sets `req.oidc`, and `requiresAuth()` guards pages. Express itself is never loaded by this module (types only),
+ * and every piece of logic lives in the framework-neutral {@link BearerAuthenticator} and {@link WebLogin}.
  *
  * @packageDocumentation
  */
@@ -156,3 +157,13 @@ export function authErrorHandler(): ErrorMiddleware {
 export { type AuthResult, BearerAuthenticator, type BearerAuthOptions } from './bearer.js';
 export type { ClaimValue, ScopeList } from './claim-checks.js';
 export type { DpopOptions } from './dpop.js';
+// The web login's adapter lives in lib/login/; this subpath is where Express users find it.
+export { oidcAuth, type OidcMiddleware, type OidcNext, type OidcRequest, requiresAuth } from '../login/express.js';
+export {
+  type OidcAccessToken,
+  type OidcAuthOptions,
+  OidcContext,
+  type OidcRequestContext,
+  SessionAccessToken,
+  WebLogin,
+} from '../login/index.js';

@@ -1,9 +1,10 @@
 /**
  * Fastify plugin (`authn-client/fastify`): `fastifyAuth` verifies the bearer token of every request of the
  * context it is registered in and sets `request.auth`; `requiredScopes()` and the other claim checks are
- * `preHandler` hooks for routes; `authErrorHandler` answers the errors with an RFC 6750 JSON body. Fastify
- * itself is never loaded by this module (types only), and every piece of logic lives in the
- * framework-neutral {@link BearerAuthenticator}.
+ * `preHandler` hooks for routes; `authErrorHandler` answers the errors with an RFC 6750 JSON body. For web
+ * apps, `fastifyOidcAuth` logs users in through an OpenID Provider and sets `request.oidc`, and `requiresAuth()`
+ * guards pages. Fastify itself is never loaded by this module (types only), and every piece of logic lives in the
+ * framework-neutral {@link BearerAuthenticator} and {@link WebLogin}.
  *
  * @packageDocumentation
  */
@@ -174,3 +175,13 @@ export function authErrorHandler(error: Error, _request: FastifyRequest, reply: 
 export { type AuthResult, BearerAuthenticator, type BearerAuthOptions } from './bearer.js';
 export type { ClaimValue, ScopeList } from './claim-checks.js';
 export type { DpopOptions } from './dpop.js';
+// The web login's adapter lives in lib/login/; this subpath is where Express users find it.
+export { fastifyOidcAuth, type OidcPreHandler, requiresAuth } from '../login/fastify.js';
+export {
+  type OidcAccessToken,
+  type OidcAuthOptions,
+  OidcContext,
+  type OidcRequestContext,
+  SessionAccessToken,
+  WebLogin,
+} from '../login/index.js';

@@ -1,0 +1,231 @@
+import { ConfigurationError } from '../errors.js';
+import { isLoopbackHost } from '../http/url.js';
+import { oidcConfigFromEnv } from '../oidc/env.js';
+import type { OidcClient } from '../oidc/oidc-client.js';
+import type { OidcClientOptions } from '../oidc/oidc-client-options.js';
+import { checkSecrets } from '../oidc/seal.js';
+import type { SameSite } from './cookies.js';
+import { SessionLifetime, type SessionLifetimeOptions } from './session.js';
+import type { SessionStore } from './session-store.js';
+
+/** The paths of the web login's routes; `false` leaves a route out (the app then serves it, or nobody does). */
+export interface OidcAuthRoutes {
+  /** Starts a login (`GET`, `?returnTo=/path`). @defaultValue '/login' */
+  login?: string | false;
+  /** The redirect URI's path: the provider's answer, by `GET` or `form_post`. @defaultValue '/callback' */
+  callback?: string;
+  /** Ends the session, then the provider's (`GET`, `?returnTo=/path`). @defaultValue '/logout' */
+  logout?: string | false;
+  /**
+   * Where the provider posts logout tokens (OIDC Back-Channel Logout 1.0), served when a store is configured
+   * (`session.store` or `backchannelLogout.store`). @defaultValue '/backchannel-logout'
+   */
+  backchannelLogout?: string | false;
+}
+
+/** Options of the session. */
+export interface OidcAuthSessionOptions extends SessionLifetimeOptions {
+  /**
+   * Where sessions live when the tokens should not travel with the browser: {@link MemorySessionStore} (one
+   * process) or {@link RedisSessionStore} (every replica). @defaultValue none: a sealed cookie
+   */
+  store?: SessionStore;
+  /** The session cookie's name; a session too large for one cookie uses `name.0`, `name.1`, … @defaultValue 'appSession' */
+  name?: string;
+  /** The session cookie's `Domain` (to share it with sub-domains). @defaultValue none: this host only */
+  cookieDomain?: string;
+  /** The session cookie's `SameSite`. @defaultValue 'Lax' */
+  sameSite?: SameSite;
+}
+
+/**
+ * Options of the web login (`oidcAuth()` on Express, `fastifyOidcAuth` on Fastify): those of an `OidcClient`
+ * (or a `client` built already), and the app's side — where it is, its routes and its sessions. Without
+ * `issuer`, `discoveryUri` and `client`, the `OIDC_*` environment variables give the `OidcClient` options and
+ * `baseUrl` (`OIDC_SERVER_URL`); what is given here wins.
+ */
+export interface OidcAuthOptions extends Omit<Partial<OidcClientOptions>, 'secret'> {
+  /** The app's URL as the browser sees it (`https://app.example.com`); routes are under it. */
+  baseUrl?: string;
+  /**
+   * Seals sessions, and login transactions when the login builds its own client: one secret of at least 32
+   * characters, or a list (the first seals, all open: rotation).
+   */
+  secret?: string | string[];
+  /** A client built already (e.g. by `OidcClient.fromEnv()`), instead of the client options. */
+  client?: OidcClient | Promise<OidcClient>;
+  /**
+   * Require a login for every route after the middleware: an anonymous page view is sent to the login, an API
+   * call gets 401. `false`: only routes guarded by `requiresAuth()` do. @defaultValue true
+   */
+  authRequired?: boolean;
+  /** The routes. */
+  routes?: OidcAuthRoutes;
+  /** The session: its store and lifetimes, its cookie. */
+  session?: OidcAuthSessionOptions;
+  /**
+   * Logout ends the provider's session too, by sending the browser to its logout endpoint (`end_session_endpoint`,
+   * Auth0's `/v2/logout`); `false`: the app's session only. @defaultValue true
+   */
+  idpLogout?: boolean;
+  /**
+   * Where back-channel logouts are remembered when sessions are cookies (with `session.store`, that store is
+   * used and this is not needed).
+   */
+  backchannelLogout?: {
+    /** The store of the logouts: a {@link RedisSessionStore} shared by the replicas. */
+    store: SessionStore;
+  };
+  /** Where the user lands after a login or logout that named no `returnTo`. @defaultValue '/' */
+  defaultReturnTo?: string;
+  /** The environment to read when configured from it. @defaultValue process.env */
+  env?: NodeJS.ProcessEnv;
+}
+
+/** The checked options of the web login. @internal */
+export interface OidcAuthSettings {
+  readonly origin: string;
+  readonly secure: boolean;
+  readonly secrets: readonly string[];
+  readonly client: OidcClientOptions | OidcClient | Promise<OidcClient>;
+  readonly authRequired: boolean;
+  readonly routes: { login?: string; callback: string; logout?: string; backchannelLogout?: string };
+  readonly lifetime: SessionLifetime;
+  readonly store: SessionStore | undefined;
+  readonly logoutStore: SessionStore | undefined;
+  readonly cookieName: string;
+  readonly cookieDomain: string | undefined;
+  readonly sameSite: SameSite;
+  readonly idpLogout: boolean;
+  readonly defaultReturnTo: string;
+  readonly formPost: boolean;
+}
+
+/** The options of the web login itself, not passed on to the `OidcClient`. */
+const WEB_LOGIN_OPTIONS: ReadonlySet<string> = new Set([
+  'client',
+  'baseUrl',
+  'routes',
+  'session',
+  'env',
+  'authRequired',
+  'idpLogout',
+  'backchannelLogout',
+  'defaultReturnTo',
+]);
+
+function fail(message: string, option: string): never {
+  throw new ConfigurationError(message, option);
+}
+
+function path(value: unknown, option: string, fallback: string): string {
+  const given = value ?? fallback;
+  if (typeof given !== 'string' || !given.startsWith('/') || given.startsWith('//') || /[?#\s]/.test(given)) {
+    fail(`${option} must be a path starting with one /, without query or fragment`, option);
+  }
+  return given;
+}
+
+function route(value: unknown, option: string, fallback: string): string | undefined {
+  return value === false ? undefined : path(value, option, fallback);
+}
+
+function cookieName(value: unknown): string {
+  if (value === undefined) return 'appSession';
+  if (typeof value !== 'string' || !/^[A-Za-z0-9_-]+$/.test(value)) {
+    fail('session.name must be letters, digits, _ and - (chunks add .0, .1, …)', 'session.name');
+  }
+  return value;
+}
+
+function hasStore(value: unknown): value is SessionStore {
+  const store = value as Record<string, unknown> | null;
+  return (
+    typeof store === 'object' &&
+    store !== null &&
+    ['get', 'set', 'delete', 'endSessions', 'isEnded'].every((name) => typeof store[name] === 'function')
+  );
+}
+
+function storeOf(value: unknown, option: string): SessionStore | undefined {
+  if (value === undefined) return undefined;
+  if (!hasStore(value)) fail(`${option} must be a SessionStore (get, set, delete, endSessions, isEnded)`, option);
+  return value;
+}
+
+/** The options with the environment's filled in, when no provider or client was given. */
+function withEnvironment(options: OidcAuthOptions): OidcAuthOptions {
+  if (options.issuer !== undefined || options.discoveryUri !== undefined || options.client !== undefined) {
+    return options;
+  }
+  const fromEnv = oidcConfigFromEnv(options.env ?? process.env);
+  const merged: Record<string, unknown> = { ...fromEnv };
+  for (const [key, value] of Object.entries(options)) if (value !== undefined) merged[key] = value;
+  return merged as OidcAuthOptions;
+}
+
+/**
+ * Checks the options of the web login and applies the defaults.
+ *
+ * @throws {ConfigurationError} for an invalid option, naming it.
+ * @internal
+ */
+export function checkOidcAuthOptions(given: OidcAuthOptions): OidcAuthSettings {
+  if (given === null || typeof given !== 'object') fail('oidcAuth needs options (or the OIDC_* variables)', 'options');
+  const options = withEnvironment(given);
+  const base = typeof options.baseUrl === 'string' ? URL.parse(options.baseUrl) : null;
+  if (base === null || !/^https?:$/.test(base.protocol) || base.search !== '' || base.hash !== '') {
+    fail('baseUrl must be the absolute http(s) URL of the app, without query or fragment', 'baseUrl');
+  }
+  const basePath = base.pathname.replace(/\/$/, '');
+  const routes = options.routes ?? {};
+  const callback = path(routes.callback, 'routes.callback', '/callback');
+  const redirectUri = options.redirectUri ?? `${base.origin}${basePath}${callback}`;
+  const redirect = URL.parse(redirectUri);
+  if (redirect === null) fail('redirectUri must be an absolute URL', 'redirectUri');
+  const secrets = checkSecrets(options.secret);
+  const session = options.session ?? {};
+  const store = storeOf(session.store, 'session.store');
+  const sameSite = session.sameSite ?? 'Lax';
+  if (!['Lax', 'Strict', 'None'].includes(sameSite))
+    fail('session.sameSite must be Lax, Strict or None', 'session.sameSite');
+  const formPost = options.responseMode === 'form_post' || (options.responseType ?? 'code') !== 'code';
+  if (options.responseMode === 'fragment') {
+    fail('the web login reads the response on the server: responseMode must be query or form_post', 'responseMode');
+  }
+  if (formPost && base.protocol === 'http:' && !isLoopbackHost(base.hostname)) {
+    fail('form_post needs an https baseUrl: its transaction cookie must be SameSite=None; Secure', 'baseUrl');
+  }
+  const { client } = options;
+  const clientOptions = Object.fromEntries(Object.entries(options).filter(([key]) => !WEB_LOGIN_OPTIONS.has(key)));
+  const prefixed = (value: string | undefined) => (value === undefined ? undefined : `${basePath}${value}`);
+  return {
+    origin: base.origin,
+    secure: base.protocol === 'https:',
+    secrets,
+    client:
+      client ??
+      ({
+        ...clientOptions,
+        redirectUri,
+        postLogoutRedirectUri: options.postLogoutRedirectUri ?? base.href,
+        secret: [...secrets],
+      } as OidcClientOptions),
+    authRequired: options.authRequired ?? true,
+    routes: {
+      login: prefixed(route(routes.login, 'routes.login', '/login')),
+      callback: redirect.pathname,
+      logout: prefixed(route(routes.logout, 'routes.logout', '/logout')),
+      backchannelLogout: prefixed(route(routes.backchannelLogout, 'routes.backchannelLogout', '/backchannel-logout')),
+    },
+    lifetime: new SessionLifetime(session),
+    store,
+    logoutStore: store ?? storeOf(options.backchannelLogout?.store, 'backchannelLogout.store'),
+    cookieName: cookieName(session.name),
+    cookieDomain: session.cookieDomain,
+    sameSite,
+    idpLogout: options.idpLogout ?? true,
+    defaultReturnTo: path(options.defaultReturnTo, 'defaultReturnTo', `${basePath}/`),
+    formPost,
+  };
+}

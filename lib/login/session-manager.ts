@@ -1,0 +1,190 @@
+import { randomBytes } from 'node:crypto';
+import { Sealer } from '../oidc/seal.js';
+import type { IdTokenClaims } from '../token-verifier/claims.js';
+import { decodeJwt } from '../token-verifier/jwt.js';
+import { deleteChunkedCookie, readChunkedCookie, writeChunkedCookie } from './chunked-cookie.js';
+import type { CookieAttributes } from './cookies.js';
+import type { Session, SessionLifetime } from './session.js';
+import type { SessionStore } from './session-store.js';
+
+/** What a {@link SessionManager} needs. */
+export interface SessionManagerOptions {
+  /** The secrets that seal sessions (the first seals, all open). */
+  secret: string | readonly string[];
+  /** The lifetimes. */
+  lifetime: SessionLifetime;
+  /** Where sessions live; absent: in the cookie itself. */
+  store?: SessionStore;
+  /** Where back-channel logouts are remembered for cookie sessions (ignored when `store` is given). */
+  logoutStore?: SessionStore;
+  /** The cookie's name (its chunks add `.0`, `.1`, …). */
+  name: string;
+  /** The cookie's attributes, without `maxAge` (the session's expiry gives it). */
+  attributes: CookieAttributes;
+  /** The clock, in epoch seconds. */
+  clock: () => number;
+}
+
+/** The session of one request, once opened and checked. */
+export interface ActiveSession {
+  /** The session. */
+  session: Session;
+  /** The ID token's claims (decoded from it: it was verified when the login or the refresh received it). */
+  claims: IdTokenClaims;
+  /** The session's id in the store; absent for a cookie session. */
+  id?: string;
+  /** When it ends, in epoch seconds, as its cookie says (or will say once reissued). */
+  expiresAt: number;
+  /** Whether the answer must set the cookie again: new, changed, or renewed by the rolling lifetime. */
+  reissue: boolean;
+}
+
+/** Every how many seconds at most a rolling session's cookie (and record) is renewed by requests. */
+const RENEWAL = 60;
+
+function isSession(value: unknown): value is Session {
+  const session = value as Session | null;
+  return (
+    typeof session === 'object' &&
+    session !== null &&
+    typeof session.createdAt === 'number' &&
+    typeof session.tokens === 'object' &&
+    session.tokens !== null &&
+    typeof session.tokens.idToken === 'string'
+  );
+}
+
+function claimsOf(idToken: string): IdTokenClaims | undefined {
+  try {
+    const { payload } = decodeJwt(idToken);
+    return typeof payload.sub === 'string' ? (payload as IdTokenClaims) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Reads, checks, writes and ends the sessions of the web login: sealed (AES-256-GCM, purpose `session`) into the
+ * session cookie — split into chunks past one cookie's size — or kept in a {@link SessionStore} as a sealed record
+ * (purpose `session-record`, so that a record copied from the store never opens as a cookie) whose random id the
+ * cookie carries, sealed too. A session ends at its rolling or absolute expiry, by logout, or by a back-channel
+ * logout recorded in the store.
+ *
+ * @throws {ConfigurationError} for a missing or short secret.
+ * @example
+ * const sessions = new SessionManager({ secret, lifetime: new SessionLifetime(), name: 'appSession',
+ *   attributes: { sameSite: 'Lax', secure: true }, clock: () => Date.now() / 1000 });
+ * const active = await sessions.load(parseCookies(req.headers.cookie));
+ */
+export class SessionManager {
+  readonly #options: SessionManagerOptions;
+  readonly #cookie: Sealer;
+  readonly #record: Sealer;
+
+  constructor(options: SessionManagerOptions) {
+    this.#options = options;
+    this.#cookie = new Sealer(options.secret, 'session');
+    this.#record = new Sealer(options.secret, 'session-record');
+  }
+
+  /**
+   * The session the request's cookie holds, if it is valid and not ended: `undefined` for none, a cookie that
+   * does not open, a record no longer in the store, or a session past its expiry or ended by a back-channel
+   * logout. A rolling session is renewed (its record rewritten) when its expiry moves on by a minute or more.
+   *
+   * @throws {StoreUnavailableError} (rejects) when the store fails: the session can be neither trusted nor denied.
+   */
+  async load(cookies: ReadonlyMap<string, string>): Promise<ActiveSession | undefined> {
+    const { name, store, logoutStore, lifetime, clock } = this.#options;
+    const sealed = readChunkedCookie(name, cookies);
+    if (sealed === undefined) return undefined;
+    const now = clock();
+    const opened = this.#cookie.open<unknown>(sealed, now);
+    if (!opened.ok) return undefined;
+    let session: unknown = opened.payload;
+    let id: string | undefined;
+    if (store !== undefined) {
+      id = (opened.payload as { id?: unknown } | null)?.id as string | undefined;
+      if (typeof id !== 'string') return undefined;
+      const record = await store.get(id);
+      const value = record === undefined ? undefined : this.#record.open<unknown>(record.value, now);
+      session = value?.ok === true ? value.payload : undefined;
+    }
+    if (!isSession(session)) return undefined;
+    const claims = claimsOf(session.tokens.idToken);
+    const expiresAt = lifetime.expiresAt(session.createdAt, now);
+    if (claims === undefined || expiresAt <= now) return undefined;
+    if (store === undefined && logoutStore !== undefined) {
+      const identity = { sub: claims.sub, createdAt: session.createdAt };
+      if (await logoutStore.isEnded(typeof claims.sid === 'string' ? { ...identity, sid: claims.sid } : identity)) {
+        return undefined;
+      }
+    }
+    const active: ActiveSession = { session, claims, expiresAt: opened.expiresAt, reissue: false };
+    if (id !== undefined) active.id = id;
+    const rolling = lifetime.rollingDuration;
+    if (rolling !== false && expiresAt - opened.expiresAt >= Math.min(RENEWAL, rolling / 10)) {
+      active.expiresAt = expiresAt;
+      await this.save(active);
+    }
+    return active;
+  }
+
+  /**
+   * Starts a session for a login that just finished: a new random id and record when sessions live in a store.
+   *
+   * @throws {StoreUnavailableError} (rejects) when the store fails.
+   */
+  async create(session: Session): Promise<ActiveSession> {
+    const claims = claimsOf(session.tokens.idToken) as IdTokenClaims;
+    const expiresAt = this.#options.lifetime.expiresAt(session.createdAt, this.#options.clock());
+    const active: ActiveSession = { session, claims, expiresAt, reissue: true };
+    if (this.#options.store !== undefined) active.id = randomBytes(32).toString('base64url');
+    await this.save(active);
+    return active;
+  }
+
+  /**
+   * Records a change of the session (new tokens): writes its record when sessions live in a store, and marks
+   * the cookie for reissue.
+   *
+   * @throws {StoreUnavailableError} (rejects) when the store fails.
+   */
+  async save(active: ActiveSession): Promise<void> {
+    active.claims = claimsOf(active.session.tokens.idToken) ?? active.claims;
+    active.reissue = true;
+    const { store } = this.#options;
+    if (store === undefined || active.id === undefined) return;
+    const { claims } = active;
+    const value = this.#record.seal(active.session, active.expiresAt);
+    const record =
+      typeof claims.sid === 'string' ? { value, sub: claims.sub, sid: claims.sid } : { value, sub: claims.sub };
+    await store.set(active.id, record, active.expiresAt);
+  }
+
+  /**
+   * The `Set-Cookie` lines the answer needs: the session cookie when it must be (re)issued; its deletion when
+   * the request carried a session cookie that no longer holds a session; nothing otherwise. Synchronous, so that
+   * it can run as the answer's headers are written.
+   */
+  cookieLines(active: ActiveSession | undefined, cookies: ReadonlyMap<string, string>): string[] {
+    const { name, attributes, store, clock } = this.#options;
+    if (active === undefined) return deleteChunkedCookie(name, attributes, cookies);
+    if (!active.reissue) return [];
+    active.reissue = false;
+    const payload = store === undefined ? active.session : { id: active.id };
+    const maxAge = Math.round(active.expiresAt - clock());
+    return writeChunkedCookie(name, this.#cookie.seal(payload, active.expiresAt), { ...attributes, maxAge }, cookies);
+  }
+
+  /**
+   * Ends a session (logout): deletes its record from the store, and returns the `Set-Cookie` lines that delete
+   * its cookie.
+   *
+   * @throws {StoreUnavailableError} (rejects) when the store fails.
+   */
+  async destroy(active: ActiveSession | undefined, cookies: ReadonlyMap<string, string>): Promise<string[]> {
+    if (active?.id !== undefined) await this.#options.store?.delete(active.id);
+    return deleteChunkedCookie(this.#options.name, this.#options.attributes, cookies);
+  }
+}

@@ -1,0 +1,87 @@
+import { ConfigurationError } from '../errors.js';
+import type { LoginTokens } from '../oidc/tokens.js';
+
+/** A logged-in user's session: sealed into the session cookie, or into the record of a {@link SessionStore}. */
+export interface Session {
+  /** The tokens of the login, as the latest refresh left them (the rotated refresh token included). */
+  tokens: LoginTokens;
+  /** The userinfo response, when the login fetched it (`fetchUserinfo`). */
+  userinfo?: Record<string, unknown>;
+  /** When the login happened, in epoch seconds: the start of the absolute lifetime. */
+  createdAt: number;
+}
+
+/** How long a session lives. */
+export interface SessionLifetimeOptions {
+  /**
+   * Seconds a session lives after the last request that used it (each request extends it); `false`: no rolling
+   * expiry, only the absolute one. @defaultValue 86400 (one day, as express-openid-connect)
+   */
+  rollingDuration?: number | false;
+  /**
+   * Seconds a session lives after the login, however active; `false`: no absolute limit (then
+   * `rollingDuration` is required). @defaultValue 604800 (seven days, as express-openid-connect)
+   */
+  absoluteDuration?: number | false;
+}
+
+function duration(value: unknown, option: string, fallback: number): number | false {
+  if (value === undefined) return fallback;
+  if (value === false) return false;
+  if (!(typeof value === 'number' && Number.isSafeInteger(value) && value > 0)) {
+    throw new ConfigurationError(`${option} must be a positive whole number of seconds, or false`, option);
+  }
+  return value;
+}
+
+/**
+ * The lifetimes of sessions: a rolling one, renewed by every request, and an absolute one, counted from the
+ * login. A session ends at whichever comes first.
+ *
+ * @throws {ConfigurationError} for a duration that is not a positive whole number of seconds, or both `false`.
+ * @example
+ * const lifetime = new SessionLifetime({ rollingDuration: 3600, absoluteDuration: 86_400 });
+ * const expiresAt = lifetime.expiresAt(session.createdAt, Date.now() / 1000);
+ */
+export class SessionLifetime {
+  /** Seconds after the last request, or `false`. */
+  readonly rollingDuration: number | false;
+  /** Seconds after the login, or `false`. */
+  readonly absoluteDuration: number | false;
+
+  constructor(options: SessionLifetimeOptions = {}) {
+    this.rollingDuration = duration(options.rollingDuration, 'session.rollingDuration', 86_400);
+    this.absoluteDuration = duration(options.absoluteDuration, 'session.absoluteDuration', 604_800);
+    if (this.rollingDuration === false && this.absoluteDuration === false) {
+      throw new ConfigurationError(
+        'session.rollingDuration and session.absoluteDuration cannot both be false: a session must end',
+        'session.absoluteDuration',
+      );
+    }
+  }
+
+  /**
+   * When a session begun at `createdAt` ends if it is used at `now` (both epoch seconds): the earlier of
+   * `now + rollingDuration` and `createdAt + absoluteDuration`.
+   *
+   * @example
+   * lifetime.expiresAt(session.createdAt, Math.floor(Date.now() / 1000));
+   */
+  expiresAt(createdAt: number, now: number): number {
+    const rolling = this.rollingDuration === false ? Infinity : now + this.rollingDuration;
+    const absolute = this.absoluteDuration === false ? Infinity : createdAt + this.absoluteDuration;
+    return Math.min(rolling, absolute);
+  }
+
+  /**
+   * The longest a session can live: how long a back-channel logout must be remembered to end every session that
+   * began before it. Without an absolute limit a session may roll on for ever; a logout is then remembered for
+   * 30 days.
+   *
+   * @example
+   * await store.endSessions(event, now + lifetime.longest());
+   */
+  longest(): number {
+    return this.absoluteDuration === false ? 30 * 86_400 : this.absoluteDuration;
+  }
+}

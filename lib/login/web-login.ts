@@ -1,0 +1,277 @@
+import { LoginError, NetworkError, TokenValidationError } from '../errors.js';
+import { OidcClient } from '../oidc/oidc-client.js';
+import type { LoginTokens } from '../oidc/tokens.js';
+import { isTransactionCookie, type LoginTransaction } from '../oidc/transaction.js';
+import type { IdTokenClaims } from '../token-verifier/claims.js';
+import { OidcContext } from './context.js';
+import { type CookieAttributes, deleteCookie, parseCookies, serializeCookie } from './cookies.js';
+import { checkOidcAuthOptions, type OidcAuthOptions, type OidcAuthSettings } from './options.js';
+import {
+  errorAnswer,
+  isNavigation,
+  type LoginRequest,
+  type LoginResponse,
+  readForm,
+  redirect,
+  safeReturnTo,
+} from './request.js';
+import { type ActiveSession, SessionManager } from './session-manager.js';
+
+/** What {@link WebLogin.handle} decided: the login answered the request, or the app goes on with `req.oidc`. */
+export type LoginOutcome =
+  | {
+      /** The login answered: a route of its own, a guard, or an error. */
+      readonly handled: true;
+      /** The answer to write. */
+      readonly response: LoginResponse;
+    }
+  | {
+      /** The app handles the request. */
+      readonly handled: false;
+      /** What to set as `req.oidc`. */
+      readonly context: OidcContext;
+      /** The `Set-Cookie` lines of the session, to add as the answer's headers are written (synchronous). */
+      readonly sessionCookies: () => string[];
+    };
+
+/** Most transaction cookies a callback looks at. */
+const MAX_TRANSACTION_COOKIES = 20;
+
+/** The login the guard of each context answers from, for `requiresAuth()`. */
+const logins = new WeakMap<OidcContext, WebLogin>();
+
+/**
+ * The framework-neutral core of the web login, under the Express and Fastify adapters: serves the login,
+ * callback, logout and back-channel-logout routes, opens the session of every other request into an
+ * {@link OidcContext} (`req.oidc`), and guards the routes that need a login. Every piece of state travels with the
+ * browser (the login transaction and the session, sealed) or lives in a shared {@link SessionStore}, so any replica
+ * serves any request.
+ *
+ * Answers: a login error 400 (or the status of the {@link LoginError}); the provider or the session store down
+ * 503; an anonymous request to a guarded route a redirect to the login (a page) or 401 (an API call).
+ *
+ * @throws {ConfigurationError} for invalid options.
+ * @example
+ * const login = new WebLogin({ issuer, clientId, clientSecret, baseUrl: 'https://app.example.com', secret });
+ * const outcome = await login.handle({ method: req.method, url: req.url, headers: req.headers });
+ */
+export class WebLogin {
+  readonly #settings: OidcAuthSettings;
+  readonly #sessions: SessionManager;
+  readonly #transactionAttributes: CookieAttributes;
+  #client: Promise<OidcClient> | undefined;
+
+  constructor(options: OidcAuthOptions) {
+    const settings = checkOidcAuthOptions(options);
+    this.#settings = settings;
+    this.#sessions = new SessionManager({
+      secret: settings.secrets,
+      lifetime: settings.lifetime,
+      store: settings.store,
+      logoutStore: settings.logoutStore,
+      name: settings.cookieName,
+      attributes: { sameSite: settings.sameSite, secure: settings.secure, domain: settings.cookieDomain },
+      clock: () => Date.now() / 1000,
+    });
+    this.#transactionAttributes = { sameSite: 'Lax', secure: settings.secure, path: settings.routes.callback };
+  }
+
+  /**
+   * Handles one request: answers it when it is one of the login's routes (or a guarded route with no session),
+   * else opens its session for the app.
+   *
+   * @throws any error that is not the login's to answer (the adapters pass it to the framework).
+   * @example
+   * const outcome = await login.handle(request);
+   * if (outcome.handled) write(outcome.response);
+   */
+  async handle(req: LoginRequest): Promise<LoginOutcome> {
+    try {
+      const response = await this.#route(req);
+      if (response !== undefined) return { handled: true, response };
+      const cookies = parseCookies(req.headers.cookie);
+      const active = await this.#sessions.load(cookies);
+      const context = new OidcContext(active, this.#refresher);
+      logins.set(context, this);
+      const sessionCookies = () => this.#sessions.cookieLines(active, cookies);
+      if (this.#settings.authRequired && active === undefined) {
+        return { handled: true, response: this.challenge(req, sessionCookies()) };
+      }
+      return { handled: false, context, sessionCookies };
+    } catch (error) {
+      return { handled: true, response: this.#failure(error) };
+    }
+  }
+
+  /**
+   * The answer to an anonymous request to a guarded route: a page view is redirected to the login, which
+   * brings the user back to the page; anything else gets 401.
+   *
+   * @example
+   * if (!req.oidc.isAuthenticated()) write(login.challenge(request));
+   */
+  challenge(req: LoginRequest, cookies: readonly string[] = []): LoginResponse {
+    const { login } = this.#settings.routes;
+    if (login !== undefined && isNavigation(req)) {
+      return redirect(`${login}?returnTo=${encodeURIComponent(req.url)}`, cookies);
+    }
+    return errorAnswer(401, 'unauthorized', 'Authentication required', cookies);
+  }
+
+  /**
+   * The routes this login serves, as `[method, path]` pairs (the back-channel logout only with a store).
+   *
+   * @example
+   * for (const [method, path] of login.routeList()) console.log(method, path);
+   */
+  routeList(): Array<['GET' | 'POST', string]> {
+    const { login, callback, logout, backchannelLogout } = this.#settings.routes;
+    const list: Array<['GET' | 'POST', string]> = [];
+    if (login !== undefined) list.push(['GET', login]);
+    list.push(['GET', callback], ['POST', callback]);
+    if (logout !== undefined) list.push(['GET', logout]);
+    if (backchannelLogout !== undefined && this.#settings.logoutStore !== undefined) {
+      list.push(['POST', backchannelLogout]);
+    }
+    return list;
+  }
+
+  /** The web login that made `context`, for `requiresAuth()`; `undefined` for a context it did not make. */
+  static of(context: unknown): WebLogin | undefined {
+    return context instanceof OidcContext ? logins.get(context) : undefined;
+  }
+
+  /** The client, discovered on first use; a failed discovery is tried again by the next request. */
+  #oidcClient(): Promise<OidcClient> {
+    const { client } = this.#settings;
+    this.#client ??= (
+      client instanceof OidcClient || client instanceof Promise ? Promise.resolve(client) : OidcClient.discover(client)
+    ).catch((error: unknown) => {
+      this.#client = undefined;
+      throw error;
+    });
+    return this.#client;
+  }
+
+  readonly #refresher = {
+    refresh: async (tokens: LoginTokens, claims: IdTokenClaims): Promise<LoginTokens> => {
+      const client = await this.#oidcClient();
+      const fresh = await client.refresh(tokens.refreshToken as string, { previousClaims: claims });
+      // A refresh without a new ID token keeps the login's; everything else is the refresh's.
+      const next: LoginTokens = { idToken: fresh.idToken ?? tokens.idToken, refreshToken: fresh.refreshToken };
+      if (fresh.accessToken !== undefined) next.accessToken = fresh.accessToken;
+      if (fresh.tokenType !== undefined) next.tokenType = fresh.tokenType;
+      if (fresh.expiresAt !== undefined) next.expiresAt = fresh.expiresAt;
+      if (fresh.scope !== undefined) next.scope = fresh.scope;
+      return next;
+    },
+    save: (active: ActiveSession) => this.#sessions.save(active),
+  };
+
+  async #route(req: LoginRequest): Promise<LoginResponse | undefined> {
+    const { routes, logoutStore } = this.#settings;
+    const url = new URL(req.url, this.#settings.origin);
+    switch (url.pathname) {
+      case routes.login:
+        return req.method === 'GET' ? this.#login(url) : undefined;
+      case routes.callback:
+        return req.method === 'GET' || req.method === 'POST' ? this.#callback(req, url) : undefined;
+      case routes.logout:
+        return req.method === 'GET' ? this.#logout(req, url) : undefined;
+      case routes.backchannelLogout:
+        return req.method === 'POST' && logoutStore !== undefined ? this.#backchannelLogout(req) : undefined;
+      default:
+        return undefined;
+    }
+  }
+
+  #transactionCookie(transaction: LoginTransaction): string {
+    const sameSite = transaction.sameSite === 'none' ? 'None' : 'Lax';
+    const attributes = { ...this.#transactionAttributes, sameSite, maxAge: transaction.maxAge } as const;
+    return serializeCookie(transaction.name, transaction.value, attributes);
+  }
+
+  async #login(url: URL): Promise<LoginResponse> {
+    const returnTo = safeReturnTo(url.searchParams.get('returnTo'), this.#settings.origin);
+    const client = await this.#oidcClient();
+    const { url: authorize, transaction } = await client.startLogin({
+      returnTo: returnTo ?? this.#settings.defaultReturnTo,
+    });
+    return redirect(authorize, [this.#transactionCookie(transaction)]);
+  }
+
+  async #callback(req: LoginRequest, url: URL): Promise<LoginResponse> {
+    const cookies = parseCookies(req.headers.cookie);
+    const transactions = [...cookies]
+      .filter(([name]) => isTransactionCookie(name))
+      .slice(0, MAX_TRANSACTION_COOKIES)
+      .map(([, value]) => value);
+    const response = req.method === 'POST' ? await readForm(req) : url;
+    const client = await this.#oidcClient();
+    let result: Awaited<ReturnType<OidcClient['finishLogin']>>;
+    try {
+      result = await client.finishLogin(response, transactions);
+    } catch (error) {
+      // The transaction the response was for is spent either way; another tab's login goes on.
+      if (!(error instanceof LoginError)) throw error;
+      const spent =
+        error.transaction === undefined ? [] : [deleteCookie(error.transaction, this.#transactionAttributes)];
+      return errorAnswer(error.status, error.error ?? 'login_failed', `${error.code}: ${error.message}`, spent);
+    }
+    const active = await this.#sessions.create({
+      tokens: result.tokens,
+      ...(result.userinfo !== undefined && { userinfo: result.userinfo }),
+      createdAt: Math.floor(Date.now() / 1000),
+    });
+    const returnTo = safeReturnTo(result.returnTo, this.#settings.origin) ?? this.#settings.defaultReturnTo;
+    return redirect(new URL(returnTo, this.#settings.origin).href, [
+      ...this.#sessions.cookieLines(active, cookies),
+      deleteCookie(result.transaction, this.#transactionAttributes),
+    ]);
+  }
+
+  async #logout(req: LoginRequest, url: URL): Promise<LoginResponse> {
+    const cookies = parseCookies(req.headers.cookie);
+    const active = await this.#sessions.load(cookies);
+    const lines = await this.#sessions.destroy(active, cookies);
+    const returnTo = safeReturnTo(url.searchParams.get('returnTo'), this.#settings.origin);
+    const local = new URL(returnTo ?? this.#settings.defaultReturnTo, this.#settings.origin).href;
+    if (!this.#settings.idpLogout || active === undefined) return redirect(local, lines);
+    const client = await this.#oidcClient();
+    try {
+      return redirect(client.logoutUrl({ idTokenHint: active.session.tokens.idToken }), lines);
+    } catch {
+      // A provider without a logout endpoint (Google): the app's session is all there is to end.
+      return redirect(local, lines);
+    }
+  }
+
+  async #backchannelLogout(req: LoginRequest): Promise<LoginResponse> {
+    const form = await readForm(req);
+    const token = form.logout_token;
+    if (typeof token !== 'string') {
+      return errorAnswer(400, 'invalid_request', 'The request must carry one logout_token');
+    }
+    const client = await this.#oidcClient();
+    let claims: Record<string, unknown>;
+    try {
+      claims = await client.verifyLogoutToken(token);
+    } catch (error) {
+      if (error instanceof TokenValidationError) return errorAnswer(400, 'invalid_request', error.message);
+      throw error;
+    }
+    const now = Date.now() / 1000;
+    const event = {
+      ...(typeof claims.sub === 'string' && { sub: claims.sub }),
+      ...(typeof claims.sid === 'string' && { sid: claims.sid }),
+    };
+    await this.#settings.logoutStore?.endSessions(event, now, now + this.#settings.lifetime.longest());
+    return { status: 200, headers: { 'cache-control': 'no-store' } };
+  }
+
+  /** The answer to a provider or store that is down (503); any other failure is the framework's to answer. */
+  #failure(error: unknown): LoginResponse {
+    if (error instanceof NetworkError) return errorAnswer(503, 'temporarily_unavailable', error.message);
+    throw error;
+  }
+}

@@ -1,0 +1,194 @@
+// The framework-neutral core of the web login, called directly: what the adapters' shared contract does not reach
+// (providers that are down or lack a logout endpoint, failures that are the framework's to answer).
+import { expect } from 'chai';
+import { StoreUnavailableError } from '../../lib/errors.js';
+import type { LoginRequest } from '../../lib/login/request.js';
+import { SessionLifetime } from '../../lib/login/session.js';
+import { SessionManager } from '../../lib/login/session-manager.js';
+import { MemorySessionStore } from '../../lib/login/session-store.js';
+import { type LoginOutcome, WebLogin } from '../../lib/login/web-login.js';
+import { OidcClient } from '../../lib/oidc/oidc-client.js';
+import type { ProviderMetadata } from '../../lib/oidc/discovery.js';
+import { signJwt } from '../helpers/jwt.js';
+import { rsaKeys } from '../helpers/keys.js';
+import { expectNoSecrets, rejectionOf } from '../helpers/secrets.js';
+import { type Served, serve } from '../helpers/serve.js';
+
+const SECRET = 'the-session-secret-of-the-web-login-specs';
+const ISSUER = 'https://accounts.example.com';
+const BASE = 'https://app.example.com';
+
+/** A provider like Google's: no end_session_endpoint, not Auth0. Its JWKS is at `jwksUri` (down unless served). */
+function metadata(jwksUri = 'http://127.0.0.1:1/jwks'): ProviderMetadata {
+  return {
+    issuer: ISSUER,
+    authorization_endpoint: `${ISSUER}/o/oauth2/v2/auth`,
+    token_endpoint: `${ISSUER}/token`,
+    jwks_uri: jwksUri,
+    response_types_supported: ['code', 'id_token'],
+    id_token_signing_alg_values_supported: ['RS256'],
+  } as ProviderMetadata;
+}
+
+function client(jwksUri?: string): OidcClient {
+  return new OidcClient(
+    { issuer: ISSUER, clientId: 'web', clientSecret: 'client-secret', redirectUri: `${BASE}/callback`, secret: SECRET },
+    metadata(jwksUri),
+  );
+}
+
+const get = (url: string, headers: Record<string, string> = {}): LoginRequest => ({ method: 'GET', url, headers });
+
+/** A session cookie for `user-1`, sealed as the web login seals them. */
+async function sessionCookie(store?: MemorySessionStore): Promise<string> {
+  const sessions = new SessionManager({
+    secret: SECRET,
+    lifetime: new SessionLifetime(),
+    name: 'appSession',
+    attributes: { sameSite: 'Lax', secure: true },
+    clock: () => Date.now() / 1000,
+    ...(store !== undefined && { store }),
+  });
+  const idToken = signJwt({ iss: ISSUER, sub: 'user-1', aud: 'web' }, { alg: 'HS256', key: 'k' });
+  const active = await sessions.create({ tokens: { idToken }, createdAt: Math.floor(Date.now() / 1000) });
+  return sessions
+    .cookieLines(active, new Map())
+    .map((line) => line.split(';')[0])
+    .join('; ');
+}
+
+function answered(outcome: LoginOutcome) {
+  if (!outcome.handled) throw new Error('expected the login to answer');
+  return outcome.response;
+}
+
+describe('WebLogin', () => {
+  it('logs out locally when the provider has no logout endpoint (Google), even with idpLogout', async () => {
+    const login = new WebLogin({ client: client(), baseUrl: BASE, secret: SECRET, idpLogout: true });
+    const response = answered(await login.handle(get('/logout', { cookie: await sessionCookie() })));
+    expect(response.status).to.equal(302);
+    expect(response.headers.location).to.equal(`${BASE}/`);
+    expect(String(response.headers['set-cookie'])).to.match(/^appSession=; Max-Age=0;/);
+  });
+
+  it('logs out locally without asking the provider when there is no session', async () => {
+    const login = new WebLogin({ client: client(), baseUrl: BASE, secret: SECRET });
+    const response = answered(await login.handle(get('/logout?returnTo=/bye')));
+    expect(response.headers.location).to.equal(`${BASE}/bye`);
+  });
+
+  it('answers 503 when the provider cannot be discovered, and tries again on the next request', async () => {
+    let calls = 0;
+    const down: Served = await serve((_req, res) => {
+      calls++;
+      res.writeHead(503).end();
+    });
+    try {
+      const login = new WebLogin({
+        issuer: down.url,
+        clientId: 'web',
+        clientSecret: 'client-secret',
+        baseUrl: 'http://127.0.0.1:3000',
+        secret: SECRET,
+      });
+      for (let attempt = 1; attempt <= 2; attempt++) {
+        const response = answered(await login.handle(get('/login')));
+        expect(response.status).to.equal(503);
+        expect(JSON.parse(response.body!).error).to.equal('temporarily_unavailable');
+      }
+      expect(calls).to.equal(2);
+    } finally {
+      await down.close();
+    }
+  });
+
+  it("answers 503 to a back-channel logout whose token cannot be checked: the provider's keys are down", async () => {
+    const login = new WebLogin({
+      client: client(),
+      baseUrl: BASE,
+      secret: SECRET,
+      session: { store: new MemorySessionStore() },
+    });
+    const token = signJwt(
+      { iss: ISSUER, aud: 'web', sub: 'user-1' },
+      { kid: 'k1', key: rsaKeys('web-login-spec').privateKey },
+    );
+    const response = answered(
+      await login.handle({ method: 'POST', url: '/backchannel-logout', headers: {}, body: { logout_token: token } }),
+    );
+    expect(response.status).to.equal(503);
+  });
+
+  it('passes any other failure on to the framework', async () => {
+    const store = new MemorySessionStore();
+    const cookie = await sessionCookie(store);
+    store.get = () => Promise.reject(new TypeError('a bug'));
+    const login = new WebLogin({ client: client(), baseUrl: BASE, secret: SECRET, session: { store } });
+    const error = await rejectionOf(login.handle(get('/', { cookie })));
+    expect(error).to.be.instanceOf(TypeError);
+  });
+
+  it('answers 503 when the session store is down', async () => {
+    const store = new MemorySessionStore();
+    const cookie = await sessionCookie(store);
+    store.get = () => Promise.reject(new StoreUnavailableError('Redis session store: GET failed: down'));
+    const login = new WebLogin({ client: client(), baseUrl: BASE, secret: SECRET, session: { store } });
+    expect(answered(await login.handle(get('/', { cookie }))).status).to.equal(503);
+  });
+
+  it('leaves other methods on its routes to the app', async () => {
+    const login = new WebLogin({ client: client(), baseUrl: BASE, secret: SECRET, authRequired: false });
+    for (const request of [
+      { method: 'POST', url: '/login', headers: {} },
+      { method: 'PUT', url: '/callback', headers: {} },
+      { method: 'POST', url: '/logout', headers: {} },
+      { method: 'GET', url: '/backchannel-logout', headers: {} },
+    ]) {
+      expect((await login.handle(request)).handled, `${request.method} ${request.url}`).to.equal(false);
+    }
+  });
+
+  it('lists its routes, the back-channel logout only with a store', () => {
+    expect(new WebLogin({ client: client(), baseUrl: BASE, secret: SECRET }).routeList()).to.deep.equal([
+      ['GET', '/login'],
+      ['GET', '/callback'],
+      ['POST', '/callback'],
+      ['GET', '/logout'],
+    ]);
+    const withStore = new WebLogin({
+      client: client(),
+      baseUrl: BASE,
+      secret: SECRET,
+      routes: { login: false, logout: false },
+      session: { store: new MemorySessionStore() },
+    });
+    expect(withStore.routeList()).to.deep.equal([
+      ['GET', '/callback'],
+      ['POST', '/callback'],
+      ['POST', '/backchannel-logout'],
+    ]);
+  });
+
+  it('answers 401 rather than a redirect to a login route that was left out', async () => {
+    const login = new WebLogin({ client: client(), baseUrl: BASE, secret: SECRET, routes: { login: false } });
+    const response = answered(await login.handle(get('/', { accept: 'text/html', 'sec-fetch-mode': 'navigate' })));
+    expect(response.status).to.equal(401);
+  });
+
+  it('shows no secret: not in util.inspect of the login, nor in its answers', async () => {
+    const login = new WebLogin({ client: client(), baseUrl: BASE, secret: SECRET, idpLogout: true });
+    const cookie = await sessionCookie();
+    const outcome = await login.handle(get('/', { cookie, accept: 'application/json' }));
+    expectNoSecrets(login, [SECRET, 'client-secret']);
+    expectNoSecrets(outcome, [SECRET, 'client-secret']);
+    expectNoSecrets(answered(await login.handle(get('/logout', { cookie }))), [SECRET, 'client-secret']);
+  });
+
+  it('knows the contexts it made, and no others', async () => {
+    const login = new WebLogin({ client: client(), baseUrl: BASE, secret: SECRET, authRequired: false });
+    const outcome = await login.handle(get('/'));
+    expect(outcome.handled).to.equal(false);
+    if (!outcome.handled) expect(WebLogin.of(outcome.context)).to.equal(login);
+    expect(WebLogin.of({})).to.equal(undefined);
+  });
+});
