@@ -80,7 +80,9 @@ describe('the published package', function () {
     expect(
       paths.filter(
         (path) =>
-          !/^(dist\/|docs\/(providers\/)?[a-z-]+\.md$|package\.json$|README\.md$|CHANGELOG\.md$|LICENSE$)/.test(path),
+          !/^(dist\/|docs\/(providers\/)?[a-z0-9-]+\.md$|package\.json$|README\.md$|CHANGELOG\.md$|LICENSE$)/.test(
+            path,
+          ),
       ),
     ).to.deep.equal([]);
     expect(paths.some((path) => path.startsWith('dist/') && path.endsWith('.ts') && !path.endsWith('.d.ts'))).to.equal(
