@@ -10,6 +10,7 @@ import {
 import { ALGORITHMS, isAlgorithm, type JwsAlgorithm } from '../token-verifier/algorithms.js';
 import { checkIssuer } from '../token-verifier/claims.js';
 import { jwksSettings } from '../token-verifier/jwks-fetcher.js';
+import { checkOffload } from '../token-verifier/offload.js';
 import {
   DEFAULT_MAX_TOKEN_LENGTH,
   HeaderCache,
@@ -57,6 +58,7 @@ export interface VerifierSettings extends Pick<
   | 'strictTyp'
   | 'strict'
   | 'cache'
+  | 'offload'
   | 'jwksOptions'
   | 'discovery'
 > {
@@ -167,7 +169,7 @@ export class IssuerRouter<R> {
       throw new ConfigurationError('algorithms must be supported JWS algorithm names', 'algorithms');
     }
     const issuer = 'https://issuer.invalid/';
-    const { leeway, maxTokenAge, clock, maxTokenLength, cache } = s;
+    const { leeway, maxTokenAge, clock, maxTokenLength, cache, offload } = s;
     if (s.tokenType === 'access_token') {
       const { audience, strictTyp, strict, jwksOptions } = s;
       const jwksUri = `${issuer}jwks.json`;
@@ -182,11 +184,13 @@ export class IssuerRouter<R> {
         strictTyp,
         strict,
         cache,
+        offload,
         jwksOptions,
       });
       return;
     }
     jwksSettings(s.jwksOptions);
+    checkOffload(offload);
     const signatureVerifier = new SymmetricSignatureVerifier('probe'.repeat(8));
     for (const audience of this.#audiences) {
       new TokenVerifier({ signatureVerifier, issuer, audience, leeway, maxTokenAge, clock, maxTokenLength, cache });
@@ -211,6 +215,7 @@ export class IssuerRouter<R> {
       strictTyp: s.strictTyp,
       strict: s.strict,
       cache: s.cache,
+      offload: s.offload,
       jwksOptions: s.jwksOptions,
       discovery: this.#sharedDiscovery(),
     };

@@ -34,8 +34,10 @@ import {
   type ParseOptions,
   parseJwt,
 } from './jwt.js';
+import { checkOffload, type OffloadMode } from './offload.js';
 import {
   AsymmetricSignatureVerifier,
+  type AsymmetricSignatureVerifierOptions,
   type KeyHandle,
   type SignatureVerifier,
   SymmetricSignatureVerifier,
@@ -101,6 +103,12 @@ export interface AccessTokenVerifierOptions {
   strict?: boolean;
   /** Opt-in verified-token cache: `true` or `{ maxEntries }`. @defaultValue false */
   cache?: boolean | VerifiedTokenCacheOptions;
+  /**
+   * Where RS*, PS*, ES* and EdDSA signatures are checked: `auto` on libuv's thread pool while more than a few
+   * verifications are in flight and inline below that, `always` on the pool, `never` inline. HS* is always
+   * checked inline. The verdicts are the same in every mode. @defaultValue 'auto'
+   */
+  offload?: OffloadMode;
   /** Options of the key sets this verifier creates (`cacheTtl`, `cooldown`, `timeout`, `maxStale`, agents). */
   jwksOptions?: JwksFetcherOptions;
   /** Discovery cache to share between verifiers. @defaultValue a cache of this verifier's own */
@@ -127,7 +135,7 @@ class TrustedIssuer {
   readonly algorithms: readonly JwsAlgorithm[];
   verifier: SignatureVerifier | undefined;
   readonly #discovery: () => DiscoveryCache;
-  readonly #jwksOptions: JwksFetcherOptions;
+  readonly #options: AsymmetricSignatureVerifierOptions;
   #pending: Promise<SignatureVerifier> | undefined;
 
   constructor(
@@ -135,13 +143,13 @@ class TrustedIssuer {
     algorithms: readonly JwsAlgorithm[],
     verifier: SignatureVerifier | undefined,
     discovery: () => DiscoveryCache,
-    jwksOptions: JwksFetcherOptions,
+    options: AsymmetricSignatureVerifierOptions,
   ) {
     this.issuer = issuer;
     this.algorithms = algorithms;
     this.verifier = verifier;
     this.#discovery = discovery;
-    this.#jwksOptions = jwksOptions;
+    this.#options = options;
   }
 
   /** The verifier, discovering the JWKS URL on first use (shared by concurrent callers). */
@@ -153,7 +161,7 @@ class TrustedIssuer {
           throw new KeySourceUnavailableError(`the discovery document of "${this.issuer}" has no jwks_uri`);
         }
         const algorithm = this.algorithms as readonly AsymmetricAlgorithm[];
-        this.verifier = new AsymmetricSignatureVerifier(metadata.jwks_uri, { ...this.#jwksOptions, algorithm });
+        this.verifier = new AsymmetricSignatureVerifier(metadata.jwks_uri, { ...this.#options, algorithm });
         return this.verifier;
       })
       .catch((error: unknown) => {
@@ -220,10 +228,12 @@ export function scopesOf(payload: Record<string, unknown>): string[] {
  * tokens of that app do).
  *
  * Building one is cheap (no I/O until the first token), so middleware with a dynamic issuer list can keep one
- * per issuer, sharing key sets through `jwks` and discovery through `discovery`.
+ * per issuer, sharing key sets through `jwks` and discovery through `discovery`. With `offload` (`auto` by
+ * default), asymmetric signatures are checked on libuv's thread pool while verifications pile up.
  *
  * @throws {ConfigurationError} from the constructor for no issuer, an empty issuer or audience, a bad leeway or
- *   `maxTokenAge`, algorithms that do not suit the key source, a non-`https:` JWKS URL or issuer.
+ *   `maxTokenAge`, algorithms that do not suit the key source, a non-`https:` JWKS URL or issuer, an unknown
+ *   `offload`.
  * @example
  * const verifier = new AccessTokenVerifier({
  *   issuer: 'https://tenant.auth0.com/',
@@ -242,6 +252,8 @@ export class AccessTokenVerifier {
   readonly maxTokenAge: number | undefined;
   /** Whether tokens are held to the whole RFC 9068 profile (`strict`). */
   readonly strict: boolean;
+  /** Where RS*, PS*, ES* and EdDSA signatures are checked. */
+  readonly offload: OffloadMode;
   readonly #trusted = new Map<string, TrustedIssuer>();
   readonly #clock: Clock;
   readonly #parse: ParseOptions;
@@ -262,6 +274,7 @@ export class AccessTokenVerifier {
       throw new ConfigurationError('jwksUri, jwks and secret go inside each issuers entry', 'issuers');
     }
     this.#discovery = options.discovery;
+    this.offload = checkOffload(options.offload);
     const jwksOptions = { ...options.jwksOptions };
     jwksSettings(jwksOptions);
     const entries: IssuerOptions[] = single
@@ -315,6 +328,7 @@ export class AccessTokenVerifier {
       verifier = new AsymmetricSignatureVerifier(entry.jwks ?? (entry.jwksUri as string), {
         ...(entry.jwks === undefined ? jwksOptions : {}),
         algorithm: algorithms as readonly AsymmetricAlgorithm[],
+        offload: this.offload,
       });
     } else {
       // Discovery happens on first use; check now what can be checked without I/O.
@@ -329,7 +343,7 @@ export class AccessTokenVerifier {
       verifier?.algorithms ?? algorithms,
       verifier,
       () => (this.#discovery ??= new DiscoveryCache({ timeout, httpAgent, httpsAgent, proxy })),
-      jwksOptions,
+      { ...jwksOptions, offload: this.offload },
     );
     this.#trusted.set(issuer, trusted);
     return trusted;

@@ -7,11 +7,12 @@ import { JWKS_PATH } from '../helpers/jwks-server.js';
 import { b64url, signSegments } from '../helpers/jwt.js';
 import { ecKeys, rsaKeys } from '../helpers/keys.js';
 import { catalogue, jwk, KID, KINDS, rejects, signer, T } from './fixtures.js';
+import { describeEachOffload } from '../helpers/offload.js';
 
 type Clock = ReturnType<typeof FakeTimers.install>;
 
-describe('security catalogue B: kid and key selection', () => {
-  const c = catalogue();
+describeEachOffload('security catalogue B: kid and key selection', (offload) => {
+  const c = catalogue(offload);
   let clock: Clock | undefined;
 
   afterEach(() => {

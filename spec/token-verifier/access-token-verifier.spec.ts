@@ -13,6 +13,7 @@ import {
   scopesOf,
 } from '../../lib/token-verifier/access-token-verifier.js';
 import { JwksFetcher } from '../../lib/token-verifier/jwks-fetcher.js';
+import { pendingOnPool } from '../../lib/token-verifier/offload.js';
 import { DISCOVERY_PATH, JWKS_PATH, type JwksServer, startJwksServer } from '../helpers/jwks-server.js';
 import { publicJwk, signJwt } from '../helpers/jwt.js';
 import { rsaKeys } from '../helpers/keys.js';
@@ -108,6 +109,7 @@ describe('AccessTokenVerifier', () => {
         'bad key-set options for a discovered issuer',
         { issuer: 'https://a/', audience: API, jwksOptions: { cacheTtl: -1 } },
       ],
+      ['an unknown offload mode', { issuer: 'https://a/', audience: API, offload: 'sometimes' }],
     ] as const) {
       it(`refuses ${name}`, () => {
         expect(
@@ -121,6 +123,7 @@ describe('AccessTokenVerifier', () => {
       expect(subject.issuers).to.deep.equal([tenantA.issuer, tenantB.issuer]);
       expect(subject.audiences).to.deep.equal([API, 'other']);
       expect(subject.leeway).to.equal(60);
+      expect(subject.offload).to.equal('auto');
       await new Promise((resolve) => setTimeout(resolve, 20));
       expect(tenantA.requests.length + tenantB.requests.length).to.equal(0);
     });
@@ -380,6 +383,44 @@ describe('AccessTokenVerifier', () => {
       const hsForRs = signJwt({ ...claims, iss: tenantA.issuer }, { alg: 'HS256', key: SECRET });
       expect((await failure(subject, hsForRs)).code).to.equal('ERR_TOKEN_ALG_NOT_ALLOWED');
       expectNoSecrets(subject, [SECRET]);
+    });
+
+    it('checks the signatures of every kind of issuer where offload says, and HS* always inline', async () => {
+      const local = new JwksFetcher({ keys: [publicJwk(keyB().publicKey, { kid: 'k1' })] });
+      const build = (offload: 'always' | 'never') =>
+        new AccessTokenVerifier({
+          issuers: [
+            { issuer: tenantA.issuer, jwksUri: tenantA.jwksUri },
+            { issuer: tenantB.issuer },
+            { issuer: 'https://local.example.com/', jwks: local },
+            { issuer: 'https://hs.example.com/', secret: SECRET, algorithms: 'HS256' },
+          ],
+          audience: API,
+          clock: () => NOW,
+          offload,
+        });
+      const claims = { sub: 'user-1', aud: API, exp: NOW + 60 };
+      const tokens = [
+        tokenA(),
+        signJwt({ ...claims, iss: tenantB.issuer }, { kid: 'k1', key: keyB().privateKey }),
+        signJwt({ ...claims, iss: 'https://local.example.com/' }, { kid: 'k1', key: keyB().privateKey }),
+        signJwt({ ...claims, iss: 'https://hs.example.com/' }, { alg: 'HS256', key: SECRET }),
+      ];
+      for (const offload of ['always', 'never'] as const) {
+        const subject = build(offload);
+        expect(subject.offload).to.equal(offload);
+        for (const token of tokens) await subject.verify(token); // keys fetched and discovered
+        const onPool = tokens.map((token) => {
+          const before = pendingOnPool();
+          const verified = subject.verify(token);
+          return { sent: pendingOnPool() - before, verified };
+        });
+        expect(
+          onPool.map(({ sent }) => sent),
+          offload,
+        ).to.deep.equal(offload === 'always' ? [1, 1, 1, 0] : [0, 0, 0, 0]);
+        for (const { verified } of onPool) expect(await verified).to.have.property('sub', 'user-1');
+      }
     });
   });
 

@@ -1,9 +1,12 @@
 import { createSecretKey, generateKeyPairSync } from 'node:crypto';
+import { availableParallelism } from 'node:os';
+import { setTimeout } from 'node:timers/promises';
 import { inspect } from 'node:util';
 import { expect } from 'chai';
 import { ConfigurationError, KeyNotFoundError, TokenValidationError } from '../../lib/errors.js';
 import { JwksFetcher } from '../../lib/token-verifier/jwks-fetcher.js';
 import { type ParseOptions, parseJwt } from '../../lib/token-verifier/jwt.js';
+import { BUSY_STREAK, OFFLOAD_MODES, type OffloadMode, pendingOnPool } from '../../lib/token-verifier/offload.js';
 import { MAX_SCRATCH_BYTES } from '../../lib/token-verifier/scratch.js';
 import {
   AsymmetricSignatureVerifier,
@@ -191,25 +194,50 @@ describe('SignatureVerifier', () => {
   });
 
   describe('AsymmetricSignatureVerifier', () => {
-    for (const [alg, keys] of [
-      ['RS256', rsaKeys()],
-      ['RS384', rsaKeys()],
-      ['RS512', rsaKeys()],
-      ['PS256', rsaKeys()],
-      ['PS384', rsaKeys()],
-      ['PS512', rsaKeys()],
-      ['ES256', ecKeys('P-256')],
-      ['ES384', ecKeys('P-384')],
-      ['ES512', ecKeys('P-521')],
-      ['EdDSA', edKeys()],
-    ] as const) {
-      it(`verifies ${alg} with the JWKS key and rejects the OIDF bad signature`, async () => {
-        server.setKeys([publicJwk(keys.publicKey, { kid: 'k', use: 'sig' })]);
-        const verifier = new AsymmetricSignatureVerifier(server.jwksUri, { algorithm: alg });
-        const token = signJwt(PAYLOAD, { alg, kid: 'k', key: keys.privateKey });
-        expect((await verifier.verifySignature(token)).payload).to.deep.equal(PAYLOAD);
-        const err = await signatureError(verifier.verifySignature(corruptSignature(token)));
-        expect(err.message).to.equal('Invalid token signature.');
+    for (const offload of OFFLOAD_MODES) {
+      describe(`with offload: ${offload}`, () => {
+        for (const [alg, keys] of [
+          ['RS256', rsaKeys()],
+          ['RS384', rsaKeys()],
+          ['RS512', rsaKeys()],
+          ['PS256', rsaKeys()],
+          ['PS384', rsaKeys()],
+          ['PS512', rsaKeys()],
+          ['ES256', ecKeys('P-256')],
+          ['ES384', ecKeys('P-384')],
+          ['ES512', ecKeys('P-521')],
+          ['EdDSA', edKeys()],
+        ] as const) {
+          it(`verifies ${alg} with the JWKS key and rejects the OIDF bad signature`, async () => {
+            server.setKeys([publicJwk(keys.publicKey, { kid: 'k', use: 'sig' })]);
+            const verifier = new AsymmetricSignatureVerifier(server.jwksUri, { algorithm: alg, offload });
+            const token = signJwt(PAYLOAD, { alg, kid: 'k', key: keys.privateKey });
+            expect((await verifier.verifySignature(token)).payload).to.deep.equal(PAYLOAD);
+            const err = await signatureError(verifier.verifySignature(corruptSignature(token)));
+            expect(err.message).to.equal('Invalid token signature.');
+          });
+        }
+
+        it('tries every key of a repeated kid and accepts the one that verifies', async () => {
+          const signer = rsaKeys('signer');
+          server.setKeys([
+            publicJwk(rsaKeys('decoy').publicKey, { kid: 'dup' }),
+            publicJwk(signer.publicKey, { kid: 'dup' }),
+          ]);
+          const verifier = new AsymmetricSignatureVerifier(server.jwksUri, { offload });
+          await verifier.verifySignature(signJwt(PAYLOAD, { kid: 'dup', key: signer.privateKey }));
+          await signatureError(
+            verifier.verifySignature(signJwt(PAYLOAD, { kid: 'dup', key: rsaKeys('x').privateKey })),
+          );
+        });
+
+        it('verifies a token without kid against each candidate key', async () => {
+          const signer = rsaKeys('signer');
+          server.setKeys([publicJwk(rsaKeys('decoy').publicKey), publicJwk(signer.publicKey)]);
+          const verifier = new AsymmetricSignatureVerifier(server.jwksUri, { offload });
+          await verifier.verifySignature(signJwt(PAYLOAD, { key: signer.privateKey }));
+          await signatureError(verifier.verifySignature(signJwt(PAYLOAD, { key: rsaKeys('x').privateKey })));
+        });
       });
     }
 
@@ -272,25 +300,6 @@ describe('SignatureVerifier', () => {
       }
     });
 
-    it('tries every key of a repeated kid and accepts the one that verifies', async () => {
-      const signer = rsaKeys('signer');
-      server.setKeys([
-        publicJwk(rsaKeys('decoy').publicKey, { kid: 'dup' }),
-        publicJwk(signer.publicKey, { kid: 'dup' }),
-      ]);
-      const verifier = new AsymmetricSignatureVerifier(server.jwksUri);
-      await verifier.verifySignature(signJwt(PAYLOAD, { kid: 'dup', key: signer.privateKey }));
-      await signatureError(verifier.verifySignature(signJwt(PAYLOAD, { kid: 'dup', key: rsaKeys('x').privateKey })));
-    });
-
-    it('verifies a token without kid against each candidate key', async () => {
-      const signer = rsaKeys('signer');
-      server.setKeys([publicJwk(rsaKeys('decoy').publicKey), publicJwk(signer.publicKey)]);
-      const verifier = new AsymmetricSignatureVerifier(server.jwksUri);
-      await verifier.verifySignature(signJwt(PAYLOAD, { key: signer.privateKey }));
-      await signatureError(verifier.verifySignature(signJwt(PAYLOAD, { key: rsaKeys('x').privateKey })));
-    });
-
     it('refuses fetcher options next to a fetcher, and a bad algorithm', () => {
       const jwks = new JwksFetcher(server.jwksUri);
       const err = thrownBy(() => new AsymmetricSignatureVerifier(jwks, { cacheTtl: 10 }));
@@ -318,6 +327,50 @@ describe('SignatureVerifier', () => {
       const handle = verifier.verifyParsed(jwt);
       expect(handle).not.to.be.instanceOf(Promise);
       expect((handle as { active: boolean }).active).to.equal(true);
+    });
+
+    it("checks signatures where its offload says, 'auto' by default, and refuses an unknown mode", async () => {
+      const token = signJwt(PAYLOAD, { kid: 'test-key-1', key: rsaKeys().privateKey });
+      const jwt = parseJwt(token, { ...PARSE, algorithms: ['RS256'] });
+      const jwks = new JwksFetcher(server.jwksUri);
+      const build = (offload?: OffloadMode) => new AsymmetricSignatureVerifier(jwks, { offload });
+      expect(build().offload).to.equal('auto');
+      const never = build('never');
+      const always = build('always');
+      await never.verifyParsed(jwt);
+      await always.verifyParsed(jwt);
+      // Keys cached: 'never' answers at once, 'always' after a trip to the pool, with the same handle.
+      const before = pendingOnPool();
+      const inline = never.verifyParsed(jwt);
+      expect(inline).not.to.be.instanceOf(Promise);
+      expect(pendingOnPool()).to.equal(before);
+      const pooled = always.verifyParsed(jwt);
+      expect(pooled).to.be.instanceOf(Promise);
+      expect(pendingOnPool()).to.equal(before + 1);
+      expect(await pooled).to.equal(inline);
+      const err = thrownBy(() => build('sometimes' as OffloadMode));
+      expect((err as ConfigurationError).option).to.equal('offload');
+    });
+
+    it("stays inline with 'never' and goes to the pool with 'auto' when verifications pile up", async () => {
+      const token = signJwt(PAYLOAD, { kid: 'test-key-1', key: rsaKeys().privateKey });
+      const jwt = parseJwt(token, { ...PARSE, algorithms: ['RS256'] });
+      const never = new AsymmetricSignatureVerifier(server.jwksUri, { offload: 'never' });
+      const auto = new AsymmetricSignatureVerifier(never.jwks, { offload: 'auto' });
+      await never.verifyParsed(jwt);
+      await setTimeout(2);
+      // One at a time, the event loop waiting in between: inline.
+      for (let i = 0; i < 8; i++) {
+        expect(auto.verifyParsed(jwt)).not.to.be.instanceOf(Promise);
+        await setTimeout(1);
+      }
+      // A pile-up, the event loop never waiting: 'never' stays inline, 'auto' goes to the pool.
+      const results = Array.from({ length: BUSY_STREAK * 2 }, () => [never.verifyParsed(jwt), auto.verifyParsed(jwt)]);
+      expect(results.filter(([inline]) => inline instanceof Promise)).to.deep.equal([]);
+      const pooled = results.filter(([, maybe]) => maybe instanceof Promise).length;
+      if (availableParallelism() > 1) expect(pooled).to.be.within(BUSY_STREAK - 32, BUSY_STREAK);
+      else expect(pooled).to.equal(0);
+      await Promise.all(results.map(([, maybe]) => maybe));
     });
   });
 
