@@ -1,4 +1,5 @@
 import type { KeyObject } from 'node:crypto';
+import { verificationFailed } from '../diagnostics.js';
 import { ConfigurationError } from '../errors.js';
 import { DiscoveryCache } from '../oidc/discovery.js';
 import {
@@ -257,18 +258,23 @@ export class IssuerRouter<R> {
         return (route as { verify: Verify }).verify(token, jwt);
       }
     } catch (error) {
-      return Promise.reject(error);
+      return Promise.reject(verificationFailed(this.#parse.kind, error));
     }
     return Promise.resolve(this.#resolver(req)).then((list) => this.#route(jwt, listOf(list, 'issuers')));
   }
 
   /** Routes a parsed token to the verifier of its issuer in a resolver's list. */
   #route(jwt: ParsedJwt, entries: readonly IssuerOptions[]): Promise<VerifiedAccessToken> {
-    const iss = checkIssuer(
-      jwt.payload,
-      entries.map((entry) => entry.issuer),
-      this.#parse.kind,
-    );
+    let iss: string;
+    try {
+      iss = checkIssuer(
+        jwt.payload,
+        entries.map((entry) => entry.issuer),
+        this.#parse.kind,
+      );
+    } catch (error) {
+      return Promise.reject(verificationFailed(this.#parse.kind, error));
+    }
     const entry = entries.find((candidate) => candidate.issuer === iss) as IssuerOptions;
     let route = this.#byIssuer.get(iss);
     if (route === undefined || !sameEntry(route.entry, entry)) {

@@ -123,6 +123,8 @@ export class ClientCredentialsSource implements TokenSource {
     resource: string | RepeatedField | undefined;
   };
   #endpoint: Promise<{ url: string; auth: ClientAuthentication }> | undefined;
+  /** The token endpoint, or the discovery URL until discovery has found it. */
+  #url = '';
 
   constructor(options: ClientCredentialsProviderOptions, discover: TokenEndpointDiscovery = discoverTokenEndpoint) {
     if (options === null || typeof options !== 'object') throw new ConfigurationError('options are required');
@@ -201,7 +203,13 @@ export class ClientCredentialsSource implements TokenSource {
   }
 
   #bind(url: string, assertionAudience: string): { url: string; auth: ClientAuthentication } {
+    this.#url = url;
     return { url, auth: new ClientAuthentication(this.#credentials, assertionAudience) };
+  }
+
+  /** The token endpoint (the discovery URL until discovery has found the endpoint). */
+  get endpoint(): string {
+    return this.#url;
   }
 
   /** The token endpoint and its client authentication, discovered once (and again after a failed discovery). */

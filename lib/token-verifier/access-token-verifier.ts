@@ -1,4 +1,5 @@
 import type { KeyObject } from 'node:crypto';
+import { rethrowFailure, verificationFailed } from '../diagnostics.js';
 import { ConfigurationError, KeySourceUnavailableError } from '../errors.js';
 import { DiscoveryCache, discoveryUrl } from '../oidc/discovery.js';
 import {
@@ -128,6 +129,9 @@ export interface VerifiedAccessToken {
 }
 
 const KIND = 'access token';
+
+/** Publishes the failure of an asynchronous verification, and rejects with it. */
+const failed = rethrowFailure(KIND);
 
 /** How one trusted issuer's signatures are verified: known at construction, or after discovery. */
 class TrustedIssuer {
@@ -357,14 +361,16 @@ export class AccessTokenVerifier {
    * @throws {NetworkError} (rejects; `TimeoutError`, `KeySourceUnavailableError`) when the issuer's key source
    *   or discovery document is down and no cached key can decide.
    * @throws {ConfigurationError} (rejects) when the discovery document names another issuer.
+   *
+   * Every failure is also published on `authn-client:verification:failure` ({@link DIAGNOSTICS_CHANNELS}).
    */
   verify(token: string): Promise<AccessTokenClaims> {
     try {
       const result = this.#run(token);
-      if (result instanceof Promise) return result.then((jwt) => jwt.payload as AccessTokenClaims);
+      if (result instanceof Promise) return result.then((jwt) => jwt.payload as AccessTokenClaims, failed);
       return Promise.resolve(result.payload as AccessTokenClaims);
     } catch (error) {
-      return Promise.reject(error);
+      return Promise.reject(verificationFailed(KIND, error));
     }
   }
 
@@ -375,9 +381,9 @@ export class AccessTokenVerifier {
   verifyComplete(token: string): Promise<VerifiedAccessToken> {
     try {
       const result = this.#run(token);
-      return result instanceof Promise ? result.then(complete) : Promise.resolve(complete(result));
+      return result instanceof Promise ? result.then(complete, failed) : Promise.resolve(complete(result));
     } catch (error) {
-      return Promise.reject(error);
+      return Promise.reject(verificationFailed(KIND, error));
     }
   }
 

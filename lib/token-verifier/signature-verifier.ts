@@ -1,4 +1,5 @@
 import { createHmac, createPublicKey, createSecretKey, KeyObject, timingSafeEqual } from 'node:crypto';
+import { rethrowFailure, verificationFailed } from '../diagnostics.js';
 import { ConfigurationError, type TokenValidationError } from '../errors.js';
 import {
   ALGORITHMS,
@@ -41,6 +42,9 @@ export interface VerifiedSignature {
 
 /** The handle of a shared secret: it never leaves its set. */
 const SECRET_HANDLE: KeyHandle = Object.freeze({ active: true });
+
+/** Publishes the failure of an asynchronous verification, and rejects with it. */
+const failed = rethrowFailure('token');
 
 function signatureError(): TokenValidationError {
   return invalid('Invalid token signature.', 'ERR_TOKEN_SIGNATURE_INVALID');
@@ -89,6 +93,8 @@ export abstract class SignatureVerifier {
    * @throws {TokenValidationError} for a malformed token, an algorithm outside the allowlist, a bad signature.
    * @throws {JwksError} / {@link KeyNotFoundError} when no key may verify the token; `NetworkError` subclasses
    *   when the key source is down.
+   *
+   * Every failure is also published on `authn-client:verification:failure` ({@link DIAGNOSTICS_CHANNELS}).
    */
   verifySignature(token: string): Promise<VerifiedSignature> {
     try {
@@ -98,9 +104,9 @@ export abstract class SignatureVerifier {
       const jwt = parseJwt(token, this.#parse);
       const verified = this.verifyParsed(jwt);
       const result = { header: jwt.header, payload: jwt.payload };
-      return verified instanceof Promise ? verified.then(() => result) : Promise.resolve(result);
+      return verified instanceof Promise ? verified.then(() => result, failed) : Promise.resolve(result);
     } catch (error) {
-      return Promise.reject(error);
+      return Promise.reject(verificationFailed('token', error));
     }
   }
 

@@ -6,6 +6,7 @@ import {
   NetworkError,
   TokenValidationError,
 } from '../../lib/errors.js';
+import { DIAGNOSTICS_CHANNELS, type VerificationFailureMessage } from '../../lib/diagnostics.js';
 import { DiscoveryCache } from '../../lib/oidc/discovery.js';
 import {
   AccessTokenVerifier,
@@ -14,6 +15,7 @@ import {
 } from '../../lib/token-verifier/access-token-verifier.js';
 import { JwksFetcher } from '../../lib/token-verifier/jwks-fetcher.js';
 import { pendingOnPool } from '../../lib/token-verifier/offload.js';
+import { listen, stopListening } from '../helpers/diagnostics.js';
 import { DISCOVERY_PATH, JWKS_PATH, type JwksServer, startJwksServer } from '../helpers/jwks-server.js';
 import { publicJwk, signJwt } from '../helpers/jwt.js';
 import { rsaKeys } from '../helpers/keys.js';
@@ -421,6 +423,38 @@ describe('AccessTokenVerifier', () => {
         ).to.deep.equal(offload === 'always' ? [1, 1, 1, 0] : [0, 0, 0, 0]);
         for (const { verified } of onPool) expect(await verified).to.have.property('sub', 'user-1');
       }
+    });
+  });
+
+  describe('diagnostics', () => {
+    afterEach(stopListening);
+
+    it('publishes each failure on authn-client:verification:failure, from verify and verifyComplete, never the token', async () => {
+      const failures = listen<VerificationFailureMessage>(DIAGNOSTICS_CHANNELS.verificationFailure);
+      const subject = verifier();
+      const forged = signJwt({ iss: tenantA.issuer, aud: API, exp: NOW + 60 }, { kid: 'k1', key: keyB().privateKey });
+      await rejectionOf(subject.verify(forged)); // asynchronous: the key set is fetched first
+      const wrongAudience = tokenA({ aud: 'https://other.example.com/' });
+      await rejectionOf(subject.verifyComplete(wrongAudience));
+      await rejectionOf(subject.verify(tokenA({ iss: 'https://evil.example.com/' })));
+      await rejectionOf(verifier({ offload: 'always' }).verifyComplete(forged));
+      await subject.verify(tokenA());
+      expect(failures.messages.map(({ kind, code, claim }) => ({ kind, code, claim }))).to.deep.equal([
+        { kind: 'access token', code: 'ERR_TOKEN_SIGNATURE_INVALID', claim: undefined },
+        { kind: 'access token', code: 'ERR_TOKEN_AUD_MISMATCH', claim: 'aud' },
+        { kind: 'access token', code: 'ERR_TOKEN_ISS_MISMATCH', claim: 'iss' },
+        { kind: 'access token', code: 'ERR_TOKEN_SIGNATURE_INVALID', claim: undefined },
+      ]);
+      for (const message of failures.messages) expectNoSecrets(message, [forged, wrongAudience]);
+    });
+
+    it('publishes a key source that is down with its code', async () => {
+      const failures = listen<VerificationFailureMessage>(DIAGNOSTICS_CHANNELS.verificationFailure);
+      tenantA.set(JWKS_PATH, { status: 503, body: 'down' });
+      await rejectionOf(verifier().verify(tokenA()));
+      expect(failures.messages).to.have.length(1);
+      expect(failures.messages[0]).to.include({ kind: 'access token', code: 'ERR_KEY_SOURCE_UNAVAILABLE' });
+      expect(failures.messages[0]?.error).to.be.instanceOf(KeySourceUnavailableError);
     });
   });
 

@@ -3,6 +3,7 @@ import { availableParallelism } from 'node:os';
 import { setTimeout } from 'node:timers/promises';
 import { inspect } from 'node:util';
 import { expect } from 'chai';
+import { DIAGNOSTICS_CHANNELS, type VerificationFailureMessage } from '../../lib/diagnostics.js';
 import { ConfigurationError, KeyNotFoundError, TokenValidationError } from '../../lib/errors.js';
 import { JwksFetcher } from '../../lib/token-verifier/jwks-fetcher.js';
 import { type ParseOptions, parseJwt } from '../../lib/token-verifier/jwt.js';
@@ -12,6 +13,7 @@ import {
   AsymmetricSignatureVerifier,
   SymmetricSignatureVerifier,
 } from '../../lib/token-verifier/signature-verifier.js';
+import { listen, stopListening } from '../helpers/diagnostics.js';
 import { JWKS_PATH, type JwksServer, startJwksServer } from '../helpers/jwks-server.js';
 import { b64url, corruptSignature, publicJwk, signJwt, withSignature } from '../helpers/jwt.js';
 import { ecKeys, edKeys, rsaKeys } from '../helpers/keys.js';
@@ -381,6 +383,21 @@ describe('SignatureVerifier', () => {
         const result = verifier.verifySignature(token);
         expect(result).to.be.instanceOf(Promise);
         expect(await rejectionOf(result)).to.be.instanceOf(TokenValidationError);
+      }
+    });
+
+    it('publishes each failure on authn-client:verification:failure as a failure of a token', async () => {
+      const failures = listen<VerificationFailureMessage>(DIAGNOSTICS_CHANNELS.verificationFailure);
+      try {
+        await rejectionOf(new SymmetricSignatureVerifier(SECRET).verifySignature('a.b'));
+        const unknown = signJwt(PAYLOAD, { kid: 'unknown', key: rsaKeys().privateKey });
+        await rejectionOf(new AsymmetricSignatureVerifier(server.jwksUri).verifySignature(unknown));
+        expect(failures.messages.map(({ kind, code, claim }) => ({ kind, code, claim }))).to.deep.equal([
+          { kind: 'token', code: 'ERR_TOKEN_MALFORMED', claim: undefined },
+          { kind: 'token', code: 'ERR_JWKS_KEY_NOT_FOUND', claim: 'kid' },
+        ]);
+      } finally {
+        stopListening();
       }
     });
 
