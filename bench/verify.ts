@@ -49,6 +49,7 @@ import {
   printTable,
   settle,
 } from './lib/timing.js';
+import { accessTokenPayload, API, CLIENT_ID } from './lib/tokens.js';
 
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const ROUNDS = env('BENCH_ROUNDS', 9);
@@ -57,8 +58,6 @@ const POOL = env('BENCH_POOL', 256);
 
 type Alg = 'RS256' | 'ES256' | 'HS256';
 const ALGS: readonly Alg[] = ['RS256', 'ES256', 'HS256'];
-const CLIENT_ID = 'tKq2UQYcXWw7ngrwSg1hYq5TP7GnhgXr';
-const API = 'https://api.example.com/';
 const NONCE = 'n-0S6_WzA2Mj';
 
 /** One measured case: synchronous or asynchronous, with the floor of its algorithm as reference. */
@@ -96,24 +95,6 @@ function idTokenPayload(issuer: string, jti: string): Record<string, unknown> {
     sid: 'Zr3qL9mXy2VbN8kJ4hT6wE1s',
     nonce: NONCE,
     jti,
-  };
-}
-
-/** A realistic Auth0 access token payload of about the same size. */
-function accessTokenPayload(issuer: string, jti: string): Record<string, unknown> {
-  const iat = Math.floor(Date.now() / 1000);
-  return {
-    iss: issuer,
-    sub: 'auth0|64a1f2c3d4e5f6a7b8c9d0e1',
-    aud: [API, `${issuer}userinfo`],
-    iat,
-    exp: iat + 86_400,
-    scope: 'openid profile email read:messages write:messages',
-    azp: CLIENT_ID,
-    jti,
-    permissions: ['read:messages', 'write:messages', 'read:users', 'update:users', 'delete:messages'],
-    'https://example.com/roles': ['editor', 'reviewer'],
-    org_id: 'org_9ybsU1dN2dKfDkBi',
   };
 }
 
