@@ -22,9 +22,7 @@
 // (default 10), BENCH_TOKENS distinct tokens (default 2000). bench/offload.ts runs this file's server (with
 // OFFLOAD, the middleware's `offload`) and load modes too.
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { child as spawnChild, firstLine, hasTaskset } from './lib/processes.js';
 import { API, rs256Tokens } from './lib/tokens.js';
@@ -193,10 +191,8 @@ async function runLoad(): Promise<void> {
 async function orchestrate(): Promise<void> {
   const rounds = env('BENCH_ROUNDS', 5);
   const pin = hasTaskset();
-  const { jwks, tokens } = await rs256Tokens(env('BENCH_TOKENS', 2000));
-  const folder = mkdtempSync(join(tmpdir(), 'authn-bench-'));
-  const tokenFile = join(folder, 'tokens.json');
-  writeFileSync(tokenFile, JSON.stringify(tokens));
+  const issuer = await rs256Tokens(env('BENCH_TOKENS', 2000));
+  const { jwks, tokens, file: tokenFile } = issuer;
   const servers = new Map<Variant, { process: ChildProcess; url: string }>();
   try {
     for (const variant of VARIANTS) {
@@ -283,8 +279,7 @@ async function orchestrate(): Promise<void> {
     );
   } finally {
     for (const { process: server } of servers.values()) server.kill();
-    await jwks.close();
-    rmSync(folder, { recursive: true, force: true });
+    await issuer.close();
   }
 }
 

@@ -23,11 +23,9 @@
 // regular expression on the case names of part 1).
 import { type KeyObject, randomBytes, verify } from 'node:crypto';
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { cpus, loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import * as jose from 'jose';
 import { AccessTokenVerifier, JwksFetcher, type OffloadMode } from '../lib/index.js';
@@ -36,7 +34,7 @@ import { publicJwk, signJwt } from '../spec/helpers/jwt.js';
 import { ecKeys, rsaKeys } from '../spec/helpers/keys.js';
 import { child, firstLine } from './lib/processes.js';
 import { type AsyncOperation, formatOps, formatRatio, median, opsBeside, printTable, settle } from './lib/timing.js';
-import { accessTokenPayload, API, rs256Tokens } from './lib/tokens.js';
+import { accessTokenPayload, API, nth, rs256Tokens, signedParts } from './lib/tokens.js';
 
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const ROUNDS = env('BENCH_ROUNDS', 5);
@@ -113,17 +111,8 @@ async function verifyPart(): Promise<void> {
         ),
       ]),
     ) as Record<Alg, string[]>;
-    const at = <T>(list: readonly T[], i: number) => list[i % list.length] as T;
-
-    const prepared = (list: string[]) =>
-      list.map((token) => {
-        const dot = token.lastIndexOf('.');
-        return {
-          input: Buffer.from(token.slice(0, dot), 'latin1'),
-          signature: Buffer.from(token.slice(dot + 1), 'base64url'),
-        };
-      });
-    const raw = { RS256: prepared(tokens.RS256), ES256: prepared(tokens.ES256) };
+    const at = nth;
+    const raw = { RS256: signedParts(tokens.RS256), ES256: signedParts(tokens.ES256) };
     const floorKey = { RS256: rsa.publicKey, ES256: { key: ec.publicKey, dsaEncoding: 'ieee-p1363' as const } };
     const fetcher = new JwksFetcher(jwks.jwksUri);
     const remote = jose.createRemoteJWKSet(new URL(jwks.jwksUri));
@@ -286,10 +275,8 @@ async function httpPart(): Promise<void> {
   const variants = ['bare', 'never', 'auto', 'always'] as const;
   type Variant = (typeof variants)[number];
   const connections = String(env('BENCH_CONNECTIONS', 100));
-  const { jwks, tokens } = await rs256Tokens(4000);
-  const folder = mkdtempSync(join(tmpdir(), 'authn-bench-'));
-  const tokenFile = join(folder, 'tokens.json');
-  writeFileSync(tokenFile, JSON.stringify(tokens));
+  const issuer = await rs256Tokens(4000);
+  const { jwks, tokens, file: tokenFile } = issuer;
   const servers = new Map<Variant, { process: ChildProcess; url: string }>();
   try {
     for (const variant of variants) {
@@ -345,8 +332,7 @@ async function httpPart(): Promise<void> {
     }
   } finally {
     for (const { process: server } of servers.values()) server.kill();
-    await jwks.close();
-    rmSync(folder, { recursive: true, force: true });
+    await issuer.close();
   }
 }
 

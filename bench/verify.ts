@@ -49,7 +49,7 @@ import {
   printTable,
   settle,
 } from './lib/timing.js';
-import { accessTokenPayload, API, CLIENT_ID } from './lib/tokens.js';
+import { accessTokenPayload, API, CLIENT_ID, nth, signedParts } from './lib/tokens.js';
 
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const ROUNDS = env('BENCH_ROUNDS', 9);
@@ -143,20 +143,12 @@ async function bench(issuer: string, jwksUri: string, setKeys: (keys: unknown[])
     ALGS.map((alg) => [alg, pool(alg, (jti) => accessTokenPayload(issuer, jti))]),
   ) as Record<Alg, string[]>;
   const payloadBytes = (token: string) => Buffer.from(token.split('.')[1] as string, 'base64url').length;
-  const at = <T>(list: readonly T[], i: number) => list[i % list.length] as T;
+  const at = nth;
 
   // The floor: node:crypto alone, inputs prepared in advance.
-  const prepared = (tokens: string[]) =>
-    tokens.map((token) => {
-      const dot = token.lastIndexOf('.');
-      return {
-        input: Buffer.from(token.slice(0, dot), 'latin1'),
-        signature: Buffer.from(token.slice(dot + 1), 'base64url'),
-      };
-    });
-  const rawRs = prepared(idTokens.RS256);
-  const rawEs = prepared(idTokens.ES256);
-  const rawHs = prepared(idTokens.HS256);
+  const rawRs = signedParts(idTokens.RS256);
+  const rawEs = signedParts(idTokens.ES256);
+  const rawHs = signedParts(idTokens.HS256);
   const ecVerifyKey = { key: ec.publicKey, dsaEncoding: 'ieee-p1363' as const };
   const floors: Record<Alg, (i: number) => unknown> = {
     RS256: (i) => verify('sha256', at(rawRs, i).input, rsa.publicKey, at(rawRs, i).signature),

@@ -1,6 +1,10 @@
-// Tokens of the benchmarks: the realistic Auth0 access-token payload of bench/verify.ts, and a JWKS server on
-// 127.0.0.1 with one RS256 key plus distinct tokens signed by it, for the HTTP benchmarks.
+// Tokens of the benchmarks: the realistic Auth0 access-token payload of bench/verify.ts, what the crypto.verify
+// floor takes of a token, and a JWKS server on 127.0.0.1 with one RS256 key plus distinct tokens signed by it (in
+// a file too, for the load generators), for the HTTP benchmarks.
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { type JwksServer, startJwksServer } from '../../spec/helpers/jwks-server.js';
 import { publicJwk, signJwt } from '../../spec/helpers/jwt.js';
 import { rsaKeys } from '../../spec/helpers/keys.js';
@@ -28,12 +32,38 @@ export function accessTokenPayload(issuer: string, jti: string): Record<string, 
   };
 }
 
+/** The `i`-th item of a list taken in turn. */
+export function nth<T>(list: readonly T[], i: number): T {
+  return list[i % list.length] as T;
+}
+
+/** The signing input and the signature of each token, as bytes: what the floor (`crypto.verify` alone) takes. */
+export function signedParts(tokens: readonly string[]): { input: Buffer; signature: Buffer }[] {
+  return tokens.map((token) => {
+    const dot = token.lastIndexOf('.');
+    return {
+      input: Buffer.from(token.slice(0, dot), 'latin1'),
+      signature: Buffer.from(token.slice(dot + 1), 'base64url'),
+    };
+  });
+}
+
+/** The issuer of {@link rs256Tokens}: its JWKS server, its tokens, and the file that holds them. */
+export interface TokenIssuer {
+  readonly jwks: JwksServer;
+  readonly tokens: string[];
+  /** A JSON file with the tokens, for the load generators' processes. */
+  readonly file: string;
+  /** Stops the server and removes the file. */
+  close(): Promise<void>;
+}
+
 /**
  * Starts a JWKS server on 127.0.0.1 serving one RS256 key (2048 bits, `kid` k1) and signs `count` small access
  * tokens for {@link API} with it, each with its own `jti`: every request that carries one is one RSA
- * verification for a verifier without a cache. Close the server when done.
+ * verification for a verifier without a cache. Close it when done.
  */
-export async function rs256Tokens(count: number): Promise<{ jwks: JwksServer; tokens: string[] }> {
+export async function rs256Tokens(count: number): Promise<TokenIssuer> {
   const jwks = await startJwksServer();
   const keys = rsaKeys('bench-middleware');
   jwks.setKeys([publicJwk(keys.publicKey, { kid: 'k1', alg: 'RS256', use: 'sig' })]);
@@ -52,5 +82,12 @@ export async function rs256Tokens(count: number): Promise<{ jwks: JwksServer; to
       { kid: 'k1', key: keys.privateKey },
     ),
   );
-  return { jwks, tokens };
+  const folder = mkdtempSync(join(tmpdir(), 'authn-bench-'));
+  const file = join(folder, 'tokens.json');
+  writeFileSync(file, JSON.stringify(tokens));
+  const close = async () => {
+    await jwks.close();
+    rmSync(folder, { recursive: true, force: true });
+  };
+  return { jwks, tokens, file, close };
 }

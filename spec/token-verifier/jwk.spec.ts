@@ -4,7 +4,7 @@ import { ALGORITHMS, type JwsAlgorithm } from '../../lib/token-verifier/algorith
 import { importJwk, JwksKey, type UnusableKey } from '../../lib/token-verifier/jwk.js';
 import { MAX_SCRATCH_BYTES } from '../../lib/token-verifier/scratch.js';
 import { publicJwk, signatureOf } from '../helpers/jwt.js';
-import { ecKeys, edKeys, rsaKeys } from '../helpers/keys.js';
+import { ecKeys, edKeys, keysByAlgorithm, rsaKeys } from '../helpers/keys.js';
 
 const ALL = Object.keys(ALGORITHMS) as JwsAlgorithm[];
 
@@ -107,16 +107,7 @@ describe('importJwk', () => {
     describe(way, () => {
       const input = 'aGVhZGVy.cGF5bG9hZA';
 
-      for (const [alg, keys] of [
-        ['RS256', rsaKeys()],
-        ['RS512', rsaKeys()],
-        ['PS256', rsaKeys()],
-        ['PS512', rsaKeys()],
-        ['ES256', ecKeys('P-256')],
-        ['ES384', ecKeys('P-384')],
-        ['ES512', ecKeys('P-521')],
-        ['EdDSA', edKeys()],
-      ] as const) {
+      for (const [alg, keys] of keysByAlgorithm()) {
         it(`verifies a good ${alg} signature and nothing else`, async () => {
           const key = imported(publicJwk(keys.publicKey));
           const signature = signatureOf(alg, keys.privateKey, input);

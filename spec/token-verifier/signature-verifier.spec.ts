@@ -16,7 +16,7 @@ import {
 import { listen, stopListening } from '../helpers/diagnostics.js';
 import { JWKS_PATH, type JwksServer, startJwksServer } from '../helpers/jwks-server.js';
 import { b64url, corruptSignature, publicJwk, signJwt, withSignature } from '../helpers/jwt.js';
-import { ecKeys, edKeys, rsaKeys } from '../helpers/keys.js';
+import { keysByAlgorithm, rsaKeys } from '../helpers/keys.js';
 import { expectNoSecrets, rejectionOf, thrownBy } from '../helpers/secrets.js';
 
 // auth0-python's HMAC secret is 'secret' (6 bytes): RFC 7518 §3.2 wants at least the hash size, so ours is 32+.
@@ -198,18 +198,7 @@ describe('SignatureVerifier', () => {
   describe('AsymmetricSignatureVerifier', () => {
     for (const offload of OFFLOAD_MODES) {
       describe(`with offload: ${offload}`, () => {
-        for (const [alg, keys] of [
-          ['RS256', rsaKeys()],
-          ['RS384', rsaKeys()],
-          ['RS512', rsaKeys()],
-          ['PS256', rsaKeys()],
-          ['PS384', rsaKeys()],
-          ['PS512', rsaKeys()],
-          ['ES256', ecKeys('P-256')],
-          ['ES384', ecKeys('P-384')],
-          ['ES512', ecKeys('P-521')],
-          ['EdDSA', edKeys()],
-        ] as const) {
+        for (const [alg, keys] of keysByAlgorithm()) {
           it(`verifies ${alg} with the JWKS key and rejects the OIDF bad signature`, async () => {
             server.setKeys([publicJwk(keys.publicKey, { kid: 'k', use: 'sig' })]);
             const verifier = new AsymmetricSignatureVerifier(server.jwksUri, { algorithm: alg, offload });
