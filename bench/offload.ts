@@ -8,7 +8,9 @@
 // 64 in flight beside them (WebCrypto, on the pool too); and `auto` against `never` at 1 in flight, measured in
 // alternate slices with each other (the cost of `auto` when nothing piles up). 256 distinct access tokens per
 // algorithm (bench/lib/tokens.ts), keys from a local JWKS, warm. And how long an `fs.stat`, which goes through the
-// same thread pool, waits behind 64 verifications in flight, against its latency on an idle pool.
+// same thread pool, waits behind 64 verifications in flight, against its latency on an idle pool. Then the CPU
+// time of every case per verification, on all threads and on the main thread (a second each): what the cores must
+// carry, which bounds the ratio a case can reach on idle cores whatever else ran during the timed rounds.
 //
 // Part 2, over HTTP: the Express app of bench/middleware.ts behind our `auth()` with `offload` 'never', 'auto' and
 // 'always', and bare; autocannon with 100 connections against each in turn, the order alternating from round to
@@ -33,7 +35,16 @@ import { startJwksServer } from '../spec/helpers/jwks-server.js';
 import { publicJwk, signJwt } from '../spec/helpers/jwt.js';
 import { ecKeys, rsaKeys } from '../spec/helpers/keys.js';
 import { child, firstLine } from './lib/processes.js';
-import { type AsyncOperation, formatOps, formatRatio, median, opsBeside, printTable, settle } from './lib/timing.js';
+import {
+  type AsyncOperation,
+  cpuPerOp,
+  formatOps,
+  formatRatio,
+  median,
+  opsBeside,
+  printTable,
+  settle,
+} from './lib/timing.js';
 import { accessTokenPayload, API, nth, rs256Tokens, signedParts } from './lib/tokens.js';
 
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
@@ -214,6 +225,7 @@ async function verifyPart(): Promise<void> {
       if (entry.name !== entry.beside) line(entry.name, ratios.get(entry.name) ?? []);
     }
     for (const name of POOL_SHARING) line(name, ops.get(name) ?? [], ' µs');
+    await cpuTable(measured);
     for (const alg of ALGS) {
       const auto = ratios.get(`${alg} AccessTokenVerifier auto @64`);
       const joseRuns = ratios.get(`${alg} jose.jwtVerify @64`);
@@ -227,6 +239,26 @@ async function verifyPart(): Promise<void> {
   } finally {
     await jwks.close();
   }
+}
+
+/**
+ * CPU µs per verification of each case, on all threads and on the main thread, one second each: what the two
+ * cores must carry per verification, whatever else runs on the machine. With the floor's CPU per check, it bounds
+ * the ratio a case can reach on this many idle cores: the cores carry all of it, the main thread its own share.
+ */
+async function cpuTable(measured: readonly Case[]): Promise<void> {
+  const rows: string[][] = [['case', 'CPU µs/op', 'main thread', 'pool', `bound on ${cpus().length} idle cores`]];
+  const floors = new Map<string, number>();
+  for (const entry of measured) {
+    await settle();
+    const { all, main } = await cpuPerOp(entry, 1000);
+    if (entry.name === entry.beside) floors.set(entry.name, all);
+    const floor = entry.name === entry.beside ? undefined : floors.get(entry.beside);
+    const bound = floor === undefined ? '' : formatRatio(Math.min((cpus().length * floor) / all, floor / main));
+    rows.push([entry.name, all.toFixed(1), main.toFixed(1), (all - main).toFixed(1), bound]);
+  }
+  console.log('\nCPU per verification (all threads, and the main thread; the pool is the rest)\n');
+  printTable(rows);
 }
 
 /** The lines of {@link poolSharing}. */
