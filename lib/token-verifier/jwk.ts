@@ -1,6 +1,6 @@
 import { constants, createPublicKey, type JsonWebKey, type KeyObject, verify } from 'node:crypto';
 import { ALGORITHMS, type AsymmetricAlgorithm, isAlgorithm, type JwsAlgorithm } from './algorithms.js';
-import { checkOnPool, type PoolKey } from './offload.js';
+import { checkOnPool, offloadThreshold, type PoolKey } from './offload.js';
 import { type Pkcs1Digest, pkcs1SignatureCheck } from './rsa-pkcs1.js';
 import { latin1Bytes } from './scratch.js';
 
@@ -35,6 +35,8 @@ interface AlgorithmCheck {
   readonly key: PoolKey;
   /** The exact length of a signature. */
   readonly length: number;
+  /** Checks waiting on the pool from which `auto` sends one more there (see `offloadThreshold`). */
+  readonly threshold: number;
 }
 
 /** A JWKS entry that was skipped, and why; kept so that a token naming it gets a precise error. */
@@ -140,6 +142,14 @@ export class JwksKey {
     else checkOnPool(check.digest, data, check.key, signature, done);
   }
 
+  /**
+   * @internal Checks waiting on the thread pool from which `offload: 'auto'` sends one of this key's `alg` checks
+   * there too: 32 for RSA under 3072 bits, fewer for a dearer check (see `offloadThreshold`).
+   */
+  offloadThreshold(alg: JwsAlgorithm): number {
+    return this.#check(alg)?.threshold ?? 0;
+  }
+
   #check(alg: JwsAlgorithm): AlgorithmCheck | null {
     if (alg === this.#lastAlg) return this.#lastCheck;
     let check = this.#checks.get(alg);
@@ -160,22 +170,25 @@ export class JwksKey {
     switch (spec.family) {
       case 'rsa': {
         if (this.kty !== 'RSA') return null;
-        const length = Math.ceil((key.asymmetricKeyDetails?.modulusLength ?? 0) / 8);
+        const bits = key.asymmetricKeyDetails?.modulusLength ?? 0;
+        const length = Math.ceil(bits / 8);
+        const threshold = offloadThreshold(bits);
         if (!spec.pss) {
           // Inline, the cheaper encode-and-compare of rsa-pkcs1.ts; on the pool, crypto.verify's own PKCS#1 v1.5.
           const inline = pkcs1SignatureCheck(key, digest as Pkcs1Digest, length);
-          return inline === null ? null : { inline, digest, key, length };
+          return inline === null ? null : { inline, digest, key, length, threshold };
         }
         const options = { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: spec.hashLength };
-        return checkOf(digest, options, length);
+        return checkOf(digest, options, length, threshold);
       }
       case 'ec': {
         if (this.kty !== 'EC' || this.curve !== spec.curve) return null;
-        return checkOf(digest, { key, dsaEncoding: 'ieee-p1363' }, spec.signatureLength as number);
+        const options = { key, dsaEncoding: 'ieee-p1363' as const };
+        return checkOf(digest, options, spec.signatureLength as number, offloadThreshold(undefined));
       }
       case 'ed25519': {
         if (this.kty !== 'OKP' || this.curve !== 'Ed25519') return null;
-        return checkOf(null, key, 64);
+        return checkOf(null, key, 64, offloadThreshold(undefined));
       }
       default:
         return null;
@@ -184,12 +197,13 @@ export class JwksKey {
 }
 
 /** The check of an algorithm that goes through `crypto.verify` both inline and on the pool. */
-function checkOf(digest: string | null, key: PoolKey, length: number): AlgorithmCheck {
+function checkOf(digest: string | null, key: PoolKey, length: number, threshold: number): AlgorithmCheck {
   return {
     inline: (data, signature) => signature.length === length && safely(digest, data, key, signature),
     digest,
     key,
     length,
+    threshold,
   };
 }
 

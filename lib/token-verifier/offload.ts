@@ -7,9 +7,9 @@ import { latin1Bytes } from './scratch.js';
 /**
  * Where the asymmetric signature check (RS*, PS*, ES*, EdDSA) of a verifier runs: `never` on the event loop's
  * thread, `always` on libuv's thread pool (`crypto.verify` with a callback), `auto` on the thread pool while
- * verifications pile up (the event loop busy for a few hundred of them in a row, or at least four waiting on the
- * pool) and inline otherwise. HMAC (HS*) is always checked inline: it costs less than the trip to the pool. The
- * verdicts are the same in every mode.
+ * verifications pile up (the event loop busy with them for 5 ms without a pause, or enough of them already
+ * waiting on the pool: 3, or 32 for the cheap RSA-2048 check) and inline otherwise. HMAC (HS*) is always checked
+ * inline: it costs less than the trip to the pool. The verdicts are the same in every mode.
  *
  * @example
  * const verifier = new AccessTokenVerifier({ issuer, audience, offload: 'never' });
@@ -20,17 +20,32 @@ export type OffloadMode = 'auto' | 'always' | 'never';
 export const OFFLOAD_MODES: readonly OffloadMode[] = Object.freeze(['auto', 'always', 'never']);
 
 /**
- * Verifications waiting on the thread pool at or above which `auto` sends the next one there too: the load
- * that put them there is still on. Chosen from `npm run bench:offload` on 2 cores (docs/performance.md).
+ * Checks waiting on the thread pool at or above which `auto` sends the next one there too, by what the check
+ * costs inline: the trip costs the event loop's thread about 11 µs and a wait for a pool thread, so the pool
+ * pays sooner for a dearer check. Measured on 2 idle cores (docs/performance.md), `offload: 'always'` against
+ * `'never'` per number of verifications in flight: RSA-2048 (26 µs inline) gains from 32–48 in flight, RSA-3072
+ * (46 µs) from 4–8, ES256 (58 µs), EdDSA (83 µs), RSA-4096 (69 µs) and ES384/ES512 (0.6–1.3 ms) from 2–4.
+ *
+ * @param rsaBits The modulus length of an RSA key; `undefined` for an EC or OKP key.
+ * @example
+ * offloadThreshold(2048); // 32
+ * offloadThreshold(undefined); // 3
  */
-export const OFFLOAD_THRESHOLD = 4;
+export function offloadThreshold(rsaBits: number | undefined): number {
+  if (rsaBits === undefined || rsaBits >= 4096) return 3;
+  return rsaBits >= 3072 ? 6 : 32;
+}
 
 /**
- * Verifications in a row without the event loop waiting for anything (requests arrive faster than it answers
- * them) after which `auto` starts sending them to the pool. A caller that verifies one token after another in a
- * loop of its own looks the same, and pays one trip to the pool per this many verifications.
+ * Milliseconds the event loop runs verifications without waiting for anything in between (requests arrive faster
+ * than it answers them) after which `auto` starts sending them to the pool. A caller that verifies one token after
+ * another in a loop of its own looks the same: its one check sent to the pool comes back before any other
+ * verification began, and `auto` then waits twice as long before it tries again, up to {@link BUSY_AFTER_MAX}.
  */
-export const BUSY_STREAK = 256;
+export const BUSY_AFTER = 5;
+
+/** The longest `auto` waits, after callers found alone, before it takes a busy event loop for a pile-up (ms). */
+export const BUSY_AFTER_MAX = 80;
 
 /** While the loop is not found busy, it is looked at once per this many verifications. */
 const SAMPLE_EVERY = 16;
@@ -46,8 +61,16 @@ const timing = performance.nodeTiming;
 
 /** Verifications waiting on the thread pool now, across the process (the pool is the process's). */
 let pending = 0;
-/** Verifications counted since the loop last waited (a lower bound, in steps of {@link SAMPLE_EVERY}). */
-let streak = 0;
+/** Decisions of `auto` so far: each verification's number. */
+let begun = 0;
+/** The number of the last verification sent to the pool. */
+let submitted = -1;
+/** Milliseconds of a busy event loop after which verifications go to the pool: doubles after a false alarm. */
+let patience = BUSY_AFTER;
+/** True once the event loop has been busy for `patience` ms: every verification then looks at it. */
+let busy = false;
+/** When the loop was last seen to have waited (`performance.now()`, ms). */
+let waited = 0;
 /** Verifications since the loop was last looked at. */
 let calls = 0;
 /** The loop's idle time when it was last looked at. */
@@ -70,29 +93,39 @@ export function checkOffload(value: unknown): OffloadMode {
 
 /**
  * The decision of `auto` for one verification: true to check its signature on the thread pool. True while at
- * least {@link OFFLOAD_THRESHOLD} others wait on the pool, and once {@link BUSY_STREAK} verifications ran
- * without the event loop waiting for anything in between, until it waits again; never in a process confined to
- * one core. A process that verifies one token at a time pays a counter per verification and one read of the
- * loop's idle time per sixteen.
+ * least `threshold` others wait on the pool (see {@link offloadThreshold}), and once the event loop has run
+ * verifications for {@link BUSY_AFTER} ms (longer after false alarms) without waiting for anything in between,
+ * until it waits again or a check comes back from the pool before any other verification began; never in a
+ * process confined to one core. A process that verifies one token at a time pays a counter per verification, and
+ * one read of the loop's idle time and of the clock per sixteen.
  *
  * @example
- * const onPool = mode === 'always' || (mode === 'auto' && offloadNow());
+ * const onPool = mode === 'always' || (mode === 'auto' && offloadNow(offloadThreshold(2048)));
  */
-export function offloadNow(): boolean {
+export function offloadNow(threshold: number): boolean {
   if (!PARALLEL) return false;
-  if (pending >= OFFLOAD_THRESHOLD) return true;
-  const busy = streak > BUSY_STREAK;
+  begun++;
+  if (pending >= threshold) return true;
   // Quiet so far: look at the loop once in a while. Busy: look every time, so that a pause ends it at once.
   if (!busy && ++calls < SAMPLE_EVERY) return false;
   calls = 0;
-  const now = timing.idleTime;
-  if (now !== idle) {
-    idle = now;
-    streak = 0;
+  const idleNow = timing.idleTime;
+  const now = performance.now();
+  // The pile-up is over when the loop waited since the last look, or when the last check sent to the pool came
+  // back before any other verification began: its caller was alone (the pool answered before the loop had to wait),
+  // and the next pile-up is taken for one only after twice as long.
+  const alone = busy && pending === 0 && begun === submitted + 1;
+  if (idleNow !== idle || alone) {
+    if (alone && idleNow === idle) patience = Math.min(patience * 2, BUSY_AFTER_MAX);
+    idle = idleNow;
+    waited = now;
+    busy = false;
     return false;
   }
-  streak += busy ? 1 : SAMPLE_EVERY;
-  return streak > BUSY_STREAK;
+  busy = now - waited > patience;
+  // Another check already waits on the pool: the pile-up is real.
+  if (busy && pending > 0) patience = BUSY_AFTER;
+  return busy;
 }
 
 /** Verifications waiting on the thread pool now, across the process. */
@@ -120,6 +153,7 @@ export function checkOnPool(
   done: (valid: boolean) => void,
 ): void {
   pending++;
+  submitted = begun;
   try {
     verify(digest, latin1Bytes(data), key, signature, (error, valid) => {
       pending--;

@@ -290,7 +290,10 @@ export class AsymmetricSignatureVerifier extends SignatureVerifier {
 
   #check(jwt: ParsedJwt, keys: readonly JwksKey[]): KeyHandle | Promise<KeyHandle> {
     const offload = this.offload;
-    if (offload === 'never' || (offload === 'auto' && !offloadNow())) return check(jwt, keys);
+    if (offload === 'never') return check(jwt, keys);
+    if (offload === 'auto' && !offloadNow((keys[0] as JwksKey).offloadThreshold(jwt.header.alg))) {
+      return check(jwt, keys);
+    }
     return checkOnPool(jwt, keys);
   }
 }

@@ -1,4 +1,4 @@
-import { sign, verify } from 'node:crypto';
+import { type KeyObject, sign, verify } from 'node:crypto';
 import { expect } from 'chai';
 import { ALGORITHMS, type JwsAlgorithm } from '../../lib/token-verifier/algorithms.js';
 import { importJwk, JwksKey, type UnusableKey } from '../../lib/token-verifier/jwk.js';
@@ -45,6 +45,15 @@ describe('importJwk', () => {
     expect(suited(imported(publicJwk(rsaKeys().publicKey, { alg: 'RS256', key_ops: ['verify'] })))).to.deep.equal([
       'RS256',
     ]);
+  });
+
+  it('tells offload auto how many checks may wait on the pool: by what its check costs inline', () => {
+    const of = (pair: { publicKey: KeyObject }, alg: JwsAlgorithm) =>
+      imported(publicJwk(pair.publicKey)).offloadThreshold(alg);
+    expect([of(rsaKeys(), 'RS256'), of(rsaKeys(), 'PS512')]).to.deep.equal([32, 32]);
+    expect(of(rsaKeys('pkcs1', 3072), 'RS256')).to.equal(6);
+    expect(of(rsaKeys('big', 4096), 'RS256')).to.equal(3);
+    expect([of(ecKeys('P-256'), 'ES256'), of(edKeys(), 'EdDSA')]).to.deep.equal([3, 3]);
   });
 
   it('accepts a 4096-bit RSA key', () => {

@@ -4,12 +4,13 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { expect } from 'chai';
 import { ConfigurationError } from '../../lib/errors.js';
 import {
-  BUSY_STREAK,
+  BUSY_AFTER,
+  BUSY_AFTER_MAX,
   checkOffload,
   checkOnPool,
   OFFLOAD_MODES,
-  OFFLOAD_THRESHOLD,
   offloadNow,
+  offloadThreshold,
   pendingOnPool,
 } from '../../lib/token-verifier/offload.js';
 import { ecKeys, rsaKeys } from '../helpers/keys.js';
@@ -32,9 +33,50 @@ function onPool(
   });
 }
 
+/**
+ * Lets the event loop wait for something (a timer), and makes sure it did: on a loaded machine a timer may be due
+ * before the loop gets to wait for it.
+ */
+async function loopWaits(): Promise<void> {
+  const idle = performance.nodeTiming.idleTime;
+  while (performance.nodeTiming.idleTime === idle) await sleep(1);
+}
+
+/** The threshold of an ES256 check. */
+const THRESHOLD = offloadThreshold(undefined);
+
 /** The decisions of `count` calls in a row, without the event loop running in between. */
 function decisions(count: number): boolean[] {
-  return Array.from({ length: count }, () => offloadNow());
+  return Array.from({ length: count }, () => offloadNow(THRESHOLD));
+}
+
+/** What {@link decisionsFor} saw. */
+interface Run {
+  /** Ms into the run of the first decision for the pool; `NaN` when none was. */
+  readonly first: number;
+  /** Whether every decision from the first for the pool on was for the pool. */
+  readonly steady: boolean;
+  /** The last decision, taken once `ms` had passed. */
+  readonly last: boolean;
+}
+
+/**
+ * Decisions in a row for `ms` milliseconds after the event loop waited, without it running in between. The last
+ * one is taken once `ms` have passed, even when the process was paused (a collection, the scheduler): a pause makes
+ * the first decision for the pool come later, never sooner.
+ */
+async function decisionsFor(ms: number): Promise<Run> {
+  await loopWaits();
+  const start = performance.now();
+  let first = Number.NaN;
+  let steady = true;
+  for (;;) {
+    const onPool = offloadNow(THRESHOLD);
+    const at = performance.now() - start;
+    if (onPool && Number.isNaN(first)) first = at;
+    else if (!onPool && !Number.isNaN(first)) steady = false;
+    if (at >= ms) return { first, steady, last: onPool };
+  }
 }
 
 describe('offload', () => {
@@ -94,41 +136,99 @@ describe('offload', () => {
   });
 
   describe('offloadNow', () => {
-    beforeEach(async () => {
-      // The event loop waits for a moment: whatever streak an earlier test left is over.
-      await sleep(2);
-      offloadNow();
-    });
+    const signature = sign('sha256', Buffer.from(DATA, 'latin1'), rsaKeys().privateKey);
+
+    /**
+     * Sends a check to the pool and lets it come back after the event loop's busy time ran out while it was waiting
+     * there, then lets the loop wait: no pile-up is left, and the busy time of `auto` is {@link BUSY_AFTER} again,
+     * whatever false alarms an earlier test raised it with.
+     */
+    async function realPileUp(): Promise<void> {
+      await loopWaits();
+      const waiting = onPool(DATA, signature);
+      // Busy until a decision goes to the pool, the check still waiting there (its answer needs the loop).
+      const end = performance.now() + 1000;
+      while (PARALLEL && !offloadNow(THRESHOLD) && performance.now() < end);
+      await waiting;
+      // The event loop waits for a moment: the pile-up is over.
+      await loopWaits();
+      offloadNow(THRESHOLD);
+    }
+
+    /** A caller alone: the loop is busy, one check goes to the pool and comes back before anything else began. */
+    async function falseAlarm(): Promise<void> {
+      expect((await decisionsFor(BUSY_AFTER_MAX + 40)).last).to.equal(PARALLEL);
+      expect(offloadNow(THRESHOLD)).to.equal(PARALLEL); // busy: this one goes to the pool, its caller waits alone
+      const answered = onPool(DATA, signature);
+      // The pool answers while the event loop is busy; then the loop takes the answer without waiting for it.
+      const end = performance.now() + 20;
+      while (performance.now() < end);
+      await new Promise((resolve) => setImmediate(resolve));
+      expect((await answered).valid).to.equal(true);
+      // The next verification finds the pile-up over: the check came back before any other began.
+      expect(offloadNow(THRESHOLD)).to.equal(false);
+    }
+
+    beforeEach(realPileUp);
 
     it('stays inline while the event loop waits between verifications, a few at a time', async () => {
       const seen: boolean[] = [];
       for (let i = 0; i < 40; i++) {
         seen.push(...decisions(15));
-        await sleep(1);
+        await loopWaits();
       }
       expect(seen).to.have.length(600);
       expect(seen.filter(Boolean)).to.deep.equal([]);
     });
 
-    it('goes to the pool once verifications run a streak without the loop waiting, until it waits again', async () => {
-      const seen = decisions(BUSY_STREAK + 64);
+    it(`goes to the pool once verifications run ${BUSY_AFTER} ms without the loop waiting, until it waits again`, async () => {
+      const run = await decisionsFor(BUSY_AFTER + 30);
       if (!PARALLEL) {
-        expect(seen.filter(Boolean)).to.deep.equal([], 'one core: never the pool');
+        expect(run.first).to.be.NaN;
         return;
       }
-      const first = seen.indexOf(true);
-      expect(first, 'the first decision for the pool').to.be.within(BUSY_STREAK, BUSY_STREAK + 32);
-      expect(seen.slice(first).every(Boolean), 'every one after it').to.equal(true);
-      await sleep(2);
-      expect(offloadNow()).to.equal(false);
+      expect(run.first, 'the first decision for the pool').to.be.within(BUSY_AFTER, BUSY_AFTER + 30);
+      expect(run.steady, 'every one after it').to.equal(true);
+      await loopWaits();
+      expect(offloadNow(THRESHOLD)).to.equal(false);
     });
 
-    it(`goes to the pool while ${OFFLOAD_THRESHOLD} checks wait on it`, async () => {
-      const signature = sign('sha256', Buffer.from(DATA, 'latin1'), rsaKeys().privateKey);
-      const waiting = Array.from({ length: OFFLOAD_THRESHOLD }, () => onPool(DATA, signature));
-      expect(offloadNow()).to.equal(PARALLEL);
+    it(
+      'ends the pile-up as soon as a check sent to the pool comes back before any other verification began',
+      falseAlarm,
+    );
+
+    it('waits twice as long after each false alarm, up to a limit; a real pile-up brings the short wait back', async () => {
+      if (!PARALLEL) return expect((await decisionsFor(BUSY_AFTER_MAX)).first).to.be.NaN;
+      await realPileUp();
+      // When the first decision for the pool comes, in ms of a busy loop (later if the machine pauses the process).
+      const firstFor = async () => (await decisionsFor(BUSY_AFTER_MAX + 40)).first;
+      const around = (ms: number) => [ms, ms + 30] as const;
+      expect(await firstFor()).to.be.within(...around(BUSY_AFTER));
+      await falseAlarm();
+      expect(await firstFor()).to.be.within(...around(2 * BUSY_AFTER));
+      await falseAlarm();
+      expect(await firstFor()).to.be.within(...around(4 * BUSY_AFTER));
+      for (let i = 0; i < 6; i++) await falseAlarm();
+      expect(await firstFor()).to.be.within(...around(BUSY_AFTER_MAX));
+      await realPileUp();
+      expect(await firstFor()).to.be.within(...around(BUSY_AFTER));
+    });
+
+    it('goes to the pool while as many checks as its threshold wait on it', async () => {
+      const waiting = Array.from({ length: 3 }, () => onPool(DATA, signature));
+      expect(offloadNow(4)).to.equal(false);
+      expect(offloadNow(3)).to.equal(PARALLEL);
       await Promise.all(waiting);
-      expect(offloadNow()).to.equal(false);
+      expect(offloadNow(3)).to.equal(false);
+    });
+  });
+
+  describe('offloadThreshold', () => {
+    it('waits for 32 checks on the pool for RSA under 3072 bits, 6 up to 4096, 3 for any dearer check', () => {
+      expect([2048, 2050, 3071].map(offloadThreshold)).to.deep.equal([32, 32, 32]);
+      expect([3072, 4095].map(offloadThreshold)).to.deep.equal([6, 6]);
+      expect([4096, 8192, undefined].map(offloadThreshold)).to.deep.equal([3, 3, 3]);
     });
   });
 });
