@@ -15,12 +15,13 @@
 // Part 2, over HTTP: the Express app of bench/middleware.ts behind our `auth()` with `offload` 'never', 'auto' and
 // 'always', and bare; autocannon with 100 connections against each in turn, the order alternating from round to
 // round, with distinct RS256 tokens (no token is verified twice in a row; no cache). Neither the servers nor
-// autocannon are pinned to a core: the pool's threads may run wherever the kernel puts them.
+// autocannon are pinned to a core: the pool's threads may run wherever the kernel puts them. Also the CPU time per
+// request of the server (all its threads) and of autocannon: the cores carry both, which bounds req/s.
 //
 // Then a summary: one line per case with its median ratio, and the targets of issue 14, met or not.
 //
 // Environment: BENCH_ROUNDS (default 5), BENCH_MS per case and round (default 600, as much again for its floor),
-// BENCH_SLICE ms per alternate slice (default 40), BENCH_IN_FLIGHT (default 1,4,16,64), BENCH_DURATION seconds per
+// BENCH_SLICE ms per alternate slice (default 100), BENCH_IN_FLIGHT (default 1,4,16,64), BENCH_DURATION seconds per
 // HTTP run (default 5), BENCH_CONNECTIONS (default 100), BENCH_PART (verify or http; default both), BENCH_ONLY (a
 // regular expression on the case names of part 1).
 import { type KeyObject, randomBytes, verify } from 'node:crypto';
@@ -50,7 +51,8 @@ import { accessTokenPayload, API, nth, rs256Tokens, signedParts } from './lib/to
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const ROUNDS = env('BENCH_ROUNDS', 5);
 const MS = env('BENCH_MS', 600);
-const SLICE = env('BENCH_SLICE', 40);
+// Slices of 100 ms: `auto` starts each slice as a new pile-up, inline for its first 5 ms (BUSY_AFTER).
+const SLICE = env('BENCH_SLICE', 100);
 const IN_FLIGHT = (process.env.BENCH_IN_FLIGHT ?? '1,4,16,64').split(',').map(Number);
 const PART = process.env.BENCH_PART;
 const MODES: readonly OffloadMode[] = ['never', 'auto', 'always'];
@@ -341,22 +343,34 @@ async function httpPart(): Promise<void> {
     for (const { url } of servers.values()) await run(url, '1'); // warm-up
     const reqs = new Map<Variant, number[]>(variants.map((variant) => [variant, []]));
     const cpu = new Map<Variant, number[]>(variants.map((variant) => [variant, []]));
+    const generator = new Map<string, number[]>();
     for (let round = 0; round < ROUNDS; round++) {
       const order = round % 2 === 0 ? variants : [...variants].reverse();
       for (const variant of order) {
         const { url } = servers.get(variant) as { url: string };
         const before = await cpuOf(url);
-        const [perSecond = 0, total = 1] = (await run(url)).split(' ').map(Number);
+        const [perSecond = 0, total = 1, loadCpu = 0] = (await run(url)).split(' ').map(Number);
         const cpuPerRequest = ((await cpuOf(url)) - before) / total;
         reqs.get(variant)?.push(perSecond);
         cpu.get(variant)?.push(cpuPerRequest);
+        push(generator, variant, loadCpu / total);
         console.log(
-          `  round ${round + 1}  ${variant.padEnd(7)} ${perSecond.toFixed(0).padStart(7)} req/s ` +
-            `${cpuPerRequest.toFixed(1).padStart(7)} µs CPU/request (all threads)  load average ${load()}`,
+          `  round ${round + 1}  ${variant.padEnd(7)} ${perSecond.toFixed(0).padStart(7)} req/s, CPU µs/request: ` +
+            `server ${cpuPerRequest.toFixed(1)} (all threads), autocannon ${(loadCpu / total).toFixed(1)}; ` +
+            `load average ${load()}`,
         );
       }
     }
     for (const variant of variants) line(`HTTP ${variant}: req/s`, reqs.get(variant) as number[], ' req/s');
+    // The machine's CPU per request (server and load generator share its cores) bounds req/s on idle cores.
+    const cores = cpus().length;
+    for (const variant of variants) {
+      const server = cpu.get(variant) as number[];
+      const bound = server.map(
+        (value, round) => (cores * 1e6) / (value + ((generator.get(variant) ?? [])[round] ?? 0)),
+      );
+      line(`HTTP ${variant}: CPU bound, req/s`, bound, ' req/s');
+    }
     const never = reqs.get('never') as number[];
     for (const variant of ['auto', 'always'] as const) {
       const runs = (reqs.get(variant) as number[]).map((value, round) => value / (never[round] as number));
