@@ -19,16 +19,15 @@
 // flight: the µs each adds per request without Express's ~100 µs and the network noise around it.
 //
 // Environment: BENCH_ROUNDS (default 5), BENCH_DURATION seconds per run (default 5), BENCH_CONNECTIONS
-// (default 10), BENCH_TOKENS distinct tokens (default 2000).
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+// (default 10), BENCH_TOKENS distinct tokens (default 2000). bench/offload.ts runs this file's server (with
+// OFFLOAD, the middleware's `offload`) and load modes too.
+import type { ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { child as spawnChild, firstLine, hasTaskset } from './lib/processes.js';
+import { API, rs256Tokens } from './lib/tokens.js';
 
 const SELF = fileURLToPath(import.meta.url);
-const AUDIENCE = 'https://api.example.com/';
 const VARIANTS = ['bare', 'ours', 'ours-cache', 'express-oauth2-jwt-bearer'] as const;
 type Variant = (typeof VARIANTS)[number];
 
@@ -41,37 +40,9 @@ function median(values: number[]): number {
   return sorted.length % 2 === 1 ? at(middle) : (at(middle - 1) + at(middle)) / 2;
 }
 
-function hasTaskset(): boolean {
-  try {
-    execFileSync('taskset', ['-c', '0', 'true'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** Spawns this file in `mode`, pinned to `core` when taskset exists. */
 function child(mode: string, core: number, vars: Record<string, string>, pin: boolean): ChildProcess {
-  const args = [process.execPath, '--import', 'tsx', SELF];
-  const [command, ...rest] = pin ? ['taskset', '-c', String(core), ...args] : args;
-  return spawn(command as string, rest, {
-    env: { ...process.env, NODE_V8_COVERAGE: '', MODE: mode, ...vars },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-}
-
-/** The first line the child prints. */
-function firstLine(process: ChildProcess): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let text = '';
-    process.stdout?.setEncoding('utf8');
-    process.stdout?.on('data', (chunk: string) => {
-      text += chunk;
-      const end = text.indexOf('\n');
-      if (end !== -1) resolve(text.slice(0, end));
-    });
-    process.once('exit', (code) => reject(new Error(`child exited with ${code} before answering`)));
-  });
+  return spawnChild(SELF, mode, pin ? core : undefined, vars);
 }
 
 /** MODE=server: one Express app of one variant; prints its port. */
@@ -89,14 +60,15 @@ async function runServer(): Promise<void> {
   if (variant === 'ours' || variant === 'ours-cache') {
     const { auth } = await import('../lib/middleware/express.js');
     const cache = variant === 'ours-cache' ? { maxEntries: 10_000 } : false;
-    app.use(auth({ issuer, jwksUri, audience: AUDIENCE, cache }));
+    const offload = process.env.OFFLOAD as 'auto' | 'always' | 'never' | undefined;
+    app.use(auth({ issuer, jwksUri, audience: API, cache, offload }));
   } else if (variant === 'express-oauth2-jwt-bearer') {
     // Loaded without its types: its global Express.Request augmentation clashes with ours.
     const { createRequire } = await import('node:module');
     const theirs = createRequire(SELF)('express-oauth2-jwt-bearer') as {
       auth: (options: Record<string, unknown>) => (req: unknown, res: unknown, next: () => void) => void;
     };
-    app.use(theirs.auth({ issuer, jwksUri, audience: AUDIENCE, tokenSigningAlg: 'RS256' }));
+    app.use(theirs.auth({ issuer, jwksUri, audience: API, tokenSigningAlg: 'RS256' }));
   }
   app.get('/', (req, res) => {
     res.json({ sub: (req as { auth?: { payload: { sub?: string } } }).auth?.payload.sub ?? null });
@@ -116,11 +88,11 @@ async function middlewareOf(variant: Variant, issuer: string, jwksUri: string): 
   if (variant === 'express-oauth2-jwt-bearer') {
     const { createRequire } = await import('node:module');
     const theirs = createRequire(SELF)('express-oauth2-jwt-bearer') as { auth: (o: object) => Middleware };
-    return theirs.auth({ issuer, jwksUri, audience: AUDIENCE, tokenSigningAlg: 'RS256' });
+    return theirs.auth({ issuer, jwksUri, audience: API, tokenSigningAlg: 'RS256' });
   }
   const { auth } = await import('../lib/middleware/express.js');
   const cache = variant === 'ours-cache' ? { maxEntries: 10_000 } : false;
-  return auth({ issuer, jwksUri, audience: AUDIENCE, cache }) as Middleware;
+  return auth({ issuer, jwksUri, audience: API, cache }) as Middleware;
 }
 
 /**
@@ -191,7 +163,7 @@ async function runInProcess(): Promise<void> {
   process.exit(0);
 }
 
-/** MODE=load: one autocannon run against URL, the tokens taken in turn; prints req/s. */
+/** MODE=load: one autocannon run against URL, the tokens taken in turn; prints req/s, requests and its CPU µs. */
 async function runLoad(): Promise<void> {
   const { default: autocannon } = await import('autocannon');
   const tokens = JSON.parse(readFileSync(process.env.TOKENS as string, 'utf8')) as string[];
@@ -213,36 +185,15 @@ async function runLoad(): Promise<void> {
   if (ok !== result.requests.total || result.errors > 0 || result.timeouts > 0) {
     throw new Error(`${process.env.URL}: ${ok} 2xx of ${result.requests.total}, ${result.errors} errors`);
   }
-  process.stdout.write(`${result.requests.average} ${result.requests.total}\n`);
+  const { user, system } = process.cpuUsage();
+  process.stdout.write(`${result.requests.average} ${result.requests.total} ${user + system}\n`);
 }
 
 async function orchestrate(): Promise<void> {
-  const { startJwksServer } = await import('../spec/helpers/jwks-server.js');
-  const { publicJwk, signJwt } = await import('../spec/helpers/jwt.js');
-  const { rsaKeys } = await import('../spec/helpers/keys.js');
   const rounds = env('BENCH_ROUNDS', 5);
   const pin = hasTaskset();
-  const jwks = await startJwksServer();
-  const keys = rsaKeys('bench-middleware');
-  jwks.setKeys([publicJwk(keys.publicKey, { kid: 'k1', alg: 'RS256', use: 'sig' })]);
-  const iat = Math.floor(Date.now() / 1000);
-  const tokens = Array.from({ length: env('BENCH_TOKENS', 2000) }, () =>
-    signJwt(
-      {
-        iss: jwks.issuer,
-        sub: 'user-1',
-        aud: AUDIENCE,
-        iat,
-        exp: iat + 86_400,
-        scope: 'read:messages write:messages',
-        jti: randomUUID(),
-      },
-      { kid: 'k1', key: keys.privateKey },
-    ),
-  );
-  const folder = mkdtempSync(join(tmpdir(), 'authn-bench-'));
-  const tokenFile = join(folder, 'tokens.json');
-  writeFileSync(tokenFile, JSON.stringify(tokens));
+  const issuer = await rs256Tokens(env('BENCH_TOKENS', 2000));
+  const { jwks, tokens, file: tokenFile } = issuer;
   const servers = new Map<Variant, { process: ChildProcess; url: string }>();
   try {
     for (const variant of VARIANTS) {
@@ -329,8 +280,7 @@ async function orchestrate(): Promise<void> {
     );
   } finally {
     for (const { process: server } of servers.values()) server.kill();
-    await jwks.close();
-    rmSync(folder, { recursive: true, force: true });
+    await issuer.close();
   }
 }
 

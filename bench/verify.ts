@@ -49,6 +49,7 @@ import {
   printTable,
   settle,
 } from './lib/timing.js';
+import { accessTokenPayload, API, CLIENT_ID, nth, signedParts } from './lib/tokens.js';
 
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const ROUNDS = env('BENCH_ROUNDS', 9);
@@ -57,8 +58,6 @@ const POOL = env('BENCH_POOL', 256);
 
 type Alg = 'RS256' | 'ES256' | 'HS256';
 const ALGS: readonly Alg[] = ['RS256', 'ES256', 'HS256'];
-const CLIENT_ID = 'tKq2UQYcXWw7ngrwSg1hYq5TP7GnhgXr';
-const API = 'https://api.example.com/';
 const NONCE = 'n-0S6_WzA2Mj';
 
 /** One measured case: synchronous or asynchronous, with the floor of its algorithm as reference. */
@@ -96,24 +95,6 @@ function idTokenPayload(issuer: string, jti: string): Record<string, unknown> {
     sid: 'Zr3qL9mXy2VbN8kJ4hT6wE1s',
     nonce: NONCE,
     jti,
-  };
-}
-
-/** A realistic Auth0 access token payload of about the same size. */
-function accessTokenPayload(issuer: string, jti: string): Record<string, unknown> {
-  const iat = Math.floor(Date.now() / 1000);
-  return {
-    iss: issuer,
-    sub: 'auth0|64a1f2c3d4e5f6a7b8c9d0e1',
-    aud: [API, `${issuer}userinfo`],
-    iat,
-    exp: iat + 86_400,
-    scope: 'openid profile email read:messages write:messages',
-    azp: CLIENT_ID,
-    jti,
-    permissions: ['read:messages', 'write:messages', 'read:users', 'update:users', 'delete:messages'],
-    'https://example.com/roles': ['editor', 'reviewer'],
-    org_id: 'org_9ybsU1dN2dKfDkBi',
   };
 }
 
@@ -162,20 +143,12 @@ async function bench(issuer: string, jwksUri: string, setKeys: (keys: unknown[])
     ALGS.map((alg) => [alg, pool(alg, (jti) => accessTokenPayload(issuer, jti))]),
   ) as Record<Alg, string[]>;
   const payloadBytes = (token: string) => Buffer.from(token.split('.')[1] as string, 'base64url').length;
-  const at = <T>(list: readonly T[], i: number) => list[i % list.length] as T;
+  const at = nth;
 
   // The floor: node:crypto alone, inputs prepared in advance.
-  const prepared = (tokens: string[]) =>
-    tokens.map((token) => {
-      const dot = token.lastIndexOf('.');
-      return {
-        input: Buffer.from(token.slice(0, dot), 'latin1'),
-        signature: Buffer.from(token.slice(dot + 1), 'base64url'),
-      };
-    });
-  const rawRs = prepared(idTokens.RS256);
-  const rawEs = prepared(idTokens.ES256);
-  const rawHs = prepared(idTokens.HS256);
+  const rawRs = signedParts(idTokens.RS256);
+  const rawEs = signedParts(idTokens.ES256);
+  const rawHs = signedParts(idTokens.HS256);
   const ecVerifyKey = { key: ec.publicKey, dsaEncoding: 'ieee-p1363' as const };
   const floors: Record<Alg, (i: number) => unknown> = {
     RS256: (i) => verify('sha256', at(rawRs, i).input, rsa.publicKey, at(rawRs, i).signature),

@@ -1,5 +1,6 @@
 // Timing helpers shared by the benchmarks: ops/s of a synchronous or asynchronous operation over a fixed
 // time, with any number of calls in flight; medians; and a plain-text table printer.
+import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
@@ -131,6 +132,41 @@ export async function opsBeside(operation: Operation, reference: Operation, ms: 
     }
   }
   return { ops: (first.done * 1000) / first.spent, reference: (second.done * 1000) / second.spent };
+}
+
+/** CPU time of the process's main thread so far, in µs (Linux, 10 ms resolution); `NaN` where /proc is missing. */
+function mainThreadCpu(): number {
+  try {
+    const fields = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    return (Number(fields[11]) + Number(fields[12])) * 10_000;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/** What {@link cpuPerOp} measured: CPU µs per operation on every thread of the process, and on its main thread. */
+export interface CpuPerOp {
+  readonly all: number;
+  readonly main: number;
+}
+
+/**
+ * CPU time per operation, for about `ms` milliseconds of calls (`operation` as {@link opsBeside} takes it): on all
+ * the process's threads (`process.cpuUsage()`, thread pool included) and on its main thread alone. Unlike ops/s,
+ * CPU time hardly depends on what else runs on the machine, and it says what the work costs each thread.
+ */
+export async function cpuPerOp(operation: Operation, ms: number): Promise<CpuPerOp> {
+  let count = 0;
+  const counted = (i: number) => {
+    count++;
+    return operation.run(i);
+  };
+  const before = process.cpuUsage();
+  const mainBefore = mainThreadCpu();
+  if (operation.async) await opsAsync(counted as AsyncOperation, ms, operation.inFlight ?? 1);
+  else opsSync(counted, ms);
+  const used = process.cpuUsage(before);
+  return { all: (used.user + used.system) / count, main: (mainThreadCpu() - mainBefore) / count };
 }
 
 /** Formats ops/s with thousands separators and no decimals. */

@@ -3,6 +3,7 @@ import { ConfigurationError, TokenValidationError, type UnauthorizedError } from
 import type { DiscoveryCache } from '../oidc/discovery.js';
 import type { JwsAlgorithm } from '../token-verifier/algorithms.js';
 import type { JwksFetcherOptions } from '../token-verifier/jwks-fetcher.js';
+import type { OffloadMode } from '../token-verifier/offload.js';
 import type { VerifiedTokenCacheOptions } from '../token-verifier/token-cache.js';
 import { checkClock, checkFlag, checkLeeway } from '../token-verifier/claims.js';
 import {
@@ -108,6 +109,12 @@ export interface BearerAuthOptions<R = BearerRequest> {
    * check still runs. `true` or `{ maxEntries }`. @defaultValue false
    */
   cache?: boolean | VerifiedTokenCacheOptions;
+  /**
+   * Where RS*, PS*, ES* and EdDSA signatures are checked: `auto` on libuv's thread pool while requests pile up
+   * (more than a few verifications in flight) and on the event loop's thread below that, `always` on the pool,
+   * `never` on the event loop's thread. HS* is always checked inline. @defaultValue 'auto'
+   */
+  offload?: OffloadMode;
   /** Require `typ: at+jwt` on access tokens (RFC 9068 §4). @defaultValue false */
   strictTyp?: boolean;
   /**
@@ -273,6 +280,7 @@ export class BearerAuthenticator<R extends BearerRequest = BearerRequest> {
       strictTyp: options.strictTyp,
       strict: options.strict,
       cache: options.cache,
+      offload: options.offload,
       jwksOptions: options.jwksOptions,
       discovery: options.discovery,
     });

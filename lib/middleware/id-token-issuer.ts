@@ -11,6 +11,7 @@ import {
 import type { AccessTokenClaims } from '../token-verifier/claims.js';
 import type { JwksFetcher } from '../token-verifier/jwks-fetcher.js';
 import type { ParsedJwt } from '../token-verifier/jwt.js';
+import type { OffloadMode } from '../token-verifier/offload.js';
 import {
   AsymmetricSignatureVerifier,
   type SignatureVerifier,
@@ -28,6 +29,7 @@ export interface IdTokenSettings {
   clock?: () => number;
   maxTokenLength?: number;
   cache?: boolean | VerifiedTokenCacheOptions;
+  offload?: OffloadMode;
 }
 
 /** The audience a token is meant for, among the configured ones (the first when none: its check says why). */
@@ -97,6 +99,7 @@ export class IdTokenIssuer {
     }
     return new AsymmetricSignatureVerifier(jwks as JwksFetcher, {
       algorithm: this.#algorithms(false) as AsymmetricAlgorithm[],
+      offload: this.#settings.offload,
     });
   }
 

@@ -1,4 +1,5 @@
 import type { KeyObject } from 'node:crypto';
+import { verificationFailed } from '../diagnostics.js';
 import { ConfigurationError } from '../errors.js';
 import { DiscoveryCache } from '../oidc/discovery.js';
 import {
@@ -10,6 +11,7 @@ import {
 import { ALGORITHMS, isAlgorithm, type JwsAlgorithm } from '../token-verifier/algorithms.js';
 import { checkClock, checkIssuer, checkLeeway, checkMaxTokenAge } from '../token-verifier/claims.js';
 import { jwksSettings } from '../token-verifier/jwks-fetcher.js';
+import { checkOffload } from '../token-verifier/offload.js';
 import {
   DEFAULT_MAX_TOKEN_LENGTH,
   HeaderCache,
@@ -83,6 +85,7 @@ export interface VerifierSettings extends Pick<
   | 'strictTyp'
   | 'strict'
   | 'cache'
+  | 'offload'
   | 'jwksOptions'
   | 'discovery'
 > {
@@ -221,7 +224,7 @@ export class IssuerRouter<R> {
       throw new ConfigurationError('algorithms must be supported JWS algorithm names', 'algorithms');
     }
     const issuer = 'https://issuer.invalid/';
-    const { leeway, maxTokenAge, clock, maxTokenLength, cache } = s;
+    const { leeway, maxTokenAge, clock, maxTokenLength, cache, offload } = s;
     if (s.tokenType === 'access_token') {
       const { audience, strictTyp, strict, jwksOptions } = s;
       const jwksUri = `${issuer}jwks.json`;
@@ -236,11 +239,13 @@ export class IssuerRouter<R> {
         strictTyp,
         strict,
         cache,
+        offload,
         jwksOptions,
       });
       return;
     }
     jwksSettings(s.jwksOptions);
+    checkOffload(offload);
     const signatureVerifier = new SymmetricSignatureVerifier('probe'.repeat(8));
     for (const audience of this.#audiences) {
       new TokenVerifier({ signatureVerifier, issuer, audience, leeway, maxTokenAge, clock, maxTokenLength, cache });
@@ -285,6 +290,7 @@ export class IssuerRouter<R> {
       strictTyp: s.strictTyp,
       strict: s.strict,
       cache: s.cache,
+      offload: s.offload,
       jwksOptions: s.jwksOptions,
       discovery: this.#sharedDiscovery(),
     };
@@ -333,7 +339,7 @@ export class IssuerRouter<R> {
         return (route as { verify: Verify }).verify(token, jwt);
       }
     } catch (error) {
-      return Promise.reject(error);
+      return Promise.reject(verificationFailed(this.#parse.kind, error));
     }
     return Promise.resolve(this.#resolver(req)).then((list) => this.#route(jwt, listOf(list, 'issuers')));
   }
@@ -359,11 +365,16 @@ export class IssuerRouter<R> {
 
   /** Routes a parsed token to the verifier of its issuer in a resolver's list. */
   #route(jwt: ParsedJwt, entries: readonly IssuerOptions[]): Promise<VerifiedAccessToken> {
-    const iss = checkIssuer(
-      jwt.payload,
-      entries.map((entry) => entry.issuer),
-      this.#parse.kind,
-    );
+    let iss: string;
+    try {
+      iss = checkIssuer(
+        jwt.payload,
+        entries.map((entry) => entry.issuer),
+        this.#parse.kind,
+      );
+    } catch (error) {
+      return Promise.reject(verificationFailed(this.#parse.kind, error));
+    }
     const entry = entries.find((candidate) => candidate.issuer === iss) as IssuerOptions;
     let route = this.#byIssuer.get(iss);
     if (route === undefined || !sameEntry(route.entry, entry)) {

@@ -138,6 +138,8 @@ export class ClientCredentialsSource implements TokenSource {
     organization: string | undefined;
     resource: string | RepeatedField | undefined;
   };
+  /** The token endpoint, or the issuer or discovery URL it is read from until a grant has found it. */
+  #url: string;
 
   constructor(options: ClientCredentialsProviderOptions) {
     if (options === null || typeof options !== 'object') throw new ConfigurationError('options are required');
@@ -201,6 +203,7 @@ export class ClientCredentialsSource implements TokenSource {
     // The cache key names the token endpoint, or the document it is read from.
     const identity =
       this.#endpoints.kind === 'domain' ? `${this.#endpoints.origin}/oauth/token` : new URL(String(where)).href;
+    this.#url = identity;
     const scope = this.#params.scope?.split(' ').sort().join(' ');
     const { audience, organization, resource } = this.#params;
     this.cacheKey = tokenCacheKey([
@@ -214,6 +217,11 @@ export class ClientCredentialsSource implements TokenSource {
     ]);
   }
 
+  /** The token endpoint (the issuer or discovery URL it is read from, until a grant has found it), for diagnostics. */
+  get endpoint(): string {
+    return this.#url;
+  }
+
   /**
    * Sends one client-credentials grant and resolves to the server's response, validated.
    *
@@ -223,6 +231,7 @@ export class ClientCredentialsSource implements TokenSource {
    */
   async grant(): Promise<{ response: TokenResponse; token: StoredToken }> {
     const url = await this.#endpoints.url('token');
+    this.#url = url;
     const signs = this.#auth.method.endsWith('_jwt');
     const audience = signs ? await this.#endpoints.assertionAudience(url) : undefined;
     const { body, headers } = this.#auth.parts({ audience });

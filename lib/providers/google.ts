@@ -115,6 +115,11 @@ class GoogleIdTokenSource implements TokenSource {
     this.cacheKey = tokenCacheKey(['google-id-token', this.#tokenUri, this.#email, this.#audience]);
   }
 
+  /** Google's token endpoint (the service account's `token_uri`). */
+  get endpoint(): string {
+    return this.#tokenUri;
+  }
+
   async fetchToken(): Promise<StoredToken> {
     const sentAt = this.#clock();
     const iat = Math.floor(sentAt / 1000);

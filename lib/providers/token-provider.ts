@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { channels } from '../diagnostics.js';
 import { AuthnError, ConfigurationError, NetworkError, TokenResponseError } from '../errors.js';
 import { MemoryTokenStore } from './stores/memory.js';
 import type { StoredToken, TokenStore } from './stores/token-store.js';
@@ -53,6 +54,8 @@ export interface AuthenticationProvider {
 export interface TokenSource {
   /** Identity of the tokens: two sources with the same key hand out interchangeable tokens. No secret in it. */
   readonly cacheKey: string;
+  /** Where the tokens come from (the token endpoint URL), as diagnostics report it. No secret in it. */
+  readonly endpoint?: string;
   /** Asks for a new token. Rejects with one of the library's errors. */
   fetchToken(): Promise<StoredToken>;
 }
@@ -166,17 +169,50 @@ export class CachedTokenProvider implements AuthenticationProvider {
     this.#onError = onError;
   }
 
-  /** A valid token, from the cache when it can; see {@link CachedTokenProvider}. */
+  /**
+   * A valid token, from the cache when it can; see {@link CachedTokenProvider}. Each call is published on
+   * `authn-client:token:grant` ({@link DIAGNOSTICS_CHANNELS}) when someone listens.
+   */
   authToken(): Promise<string> {
     const token = this.#cached();
-    if (token !== undefined) return Promise.resolve(token.accessToken);
-    return this.#acquire().then((fresh) => fresh.accessToken);
+    if (token !== undefined) {
+      if (channels.tokenGrant.hasSubscribers) this.#published('hit', false, 0);
+      return Promise.resolve(token.accessToken);
+    }
+    return this.#observed(this.#acquire(), false).then((fresh) => fresh.accessToken);
   }
 
-  /** A valid token and its real expiry (epoch ms); see {@link CachedTokenProvider}. */
+  /** A valid token and its real expiry (epoch ms); see {@link CachedTokenProvider.authToken}. */
   getAccessToken(): Promise<AccessToken> {
-    const token = this.#cached() ?? this.#acquire();
+    const cached = this.#cached();
+    if (cached !== undefined && channels.tokenGrant.hasSubscribers) this.#published('hit', false, 0);
+    const token = cached ?? this.#observed(this.#acquire(), false);
     return Promise.resolve(token).then(({ accessToken, expiresAt }) => ({ accessToken, expiresAt }));
+  }
+
+  /** `acquiring`, its end published on `authn-client:token:grant` when someone listens. */
+  #observed<T>(acquiring: Promise<T>, background: boolean): Promise<T> {
+    if (!channels.tokenGrant.hasSubscribers) return acquiring;
+    const started = performance.now();
+    return acquiring.then(
+      (token) => {
+        this.#published('miss', background, performance.now() - started);
+        return token;
+      },
+      (failure: unknown) => {
+        this.#published('miss', background, performance.now() - started, asAuthnError(failure, 'token grant'));
+        throw failure;
+      },
+    );
+  }
+
+  #published(cache: 'hit' | 'miss', background: boolean, duration: number, error?: AuthnError): void {
+    const endpoint = this.#source.endpoint;
+    channels.tokenGrant.publish(
+      error === undefined
+        ? { endpoint, cache, background, duration }
+        : { endpoint, cache, background, duration, error },
+    );
   }
 
   /**
@@ -241,7 +277,7 @@ export class CachedTokenProvider implements AuthenticationProvider {
 
   #renewInBackground(): void {
     this.#renewing = true;
-    this.#renew()
+    this.#observed(this.#renew(), true)
       .then(
         (token) => {
           this.#adopt(token);

@@ -1,4 +1,5 @@
 import type { KeyObject } from 'node:crypto';
+import { rethrowFailure, verificationFailed } from '../diagnostics.js';
 import { ConfigurationError, KeySourceUnavailableError } from '../errors.js';
 import { DiscoveryCache, discoveryUrl } from '../oidc/discovery.js';
 import {
@@ -34,8 +35,10 @@ import {
   type ParseOptions,
   parseJwt,
 } from './jwt.js';
+import { checkOffload, type OffloadMode } from './offload.js';
 import {
   AsymmetricSignatureVerifier,
+  type AsymmetricSignatureVerifierOptions,
   type KeyHandle,
   type SignatureVerifier,
   SymmetricSignatureVerifier,
@@ -101,6 +104,12 @@ export interface AccessTokenVerifierOptions {
   strict?: boolean;
   /** Opt-in verified-token cache: `true` or `{ maxEntries }`. @defaultValue false */
   cache?: boolean | VerifiedTokenCacheOptions;
+  /**
+   * Where RS*, PS*, ES* and EdDSA signatures are checked: `auto` on libuv's thread pool while more than a few
+   * verifications are in flight and inline below that, `always` on the pool, `never` inline. HS* is always
+   * checked inline. The verdicts are the same in every mode. @defaultValue 'auto'
+   */
+  offload?: OffloadMode;
   /** Options of the key sets this verifier creates (`cacheTtl`, `cooldown`, `timeout`, `maxStale`, agents). */
   jwksOptions?: JwksFetcherOptions;
   /** Discovery cache to share between verifiers. @defaultValue a cache of this verifier's own */
@@ -121,13 +130,16 @@ export interface VerifiedAccessToken {
 
 const KIND = 'access token';
 
+/** Publishes the failure of an asynchronous verification, and rejects with it. */
+const failed = rethrowFailure(KIND);
+
 /** How one trusted issuer's signatures are verified: known at construction, or after discovery. */
 class TrustedIssuer {
   readonly issuer: string;
   readonly algorithms: readonly JwsAlgorithm[];
   verifier: SignatureVerifier | undefined;
   readonly #discovery: () => DiscoveryCache;
-  readonly #jwksOptions: JwksFetcherOptions;
+  readonly #options: AsymmetricSignatureVerifierOptions;
   #pending: Promise<SignatureVerifier> | undefined;
 
   constructor(
@@ -135,13 +147,13 @@ class TrustedIssuer {
     algorithms: readonly JwsAlgorithm[],
     verifier: SignatureVerifier | undefined,
     discovery: () => DiscoveryCache,
-    jwksOptions: JwksFetcherOptions,
+    options: AsymmetricSignatureVerifierOptions,
   ) {
     this.issuer = issuer;
     this.algorithms = algorithms;
     this.verifier = verifier;
     this.#discovery = discovery;
-    this.#jwksOptions = jwksOptions;
+    this.#options = options;
   }
 
   /** The verifier, discovering the JWKS URL on first use (shared by concurrent callers). */
@@ -153,7 +165,7 @@ class TrustedIssuer {
           throw new KeySourceUnavailableError(`the discovery document of "${this.issuer}" has no jwks_uri`);
         }
         const algorithm = this.algorithms as readonly AsymmetricAlgorithm[];
-        this.verifier = new AsymmetricSignatureVerifier(metadata.jwks_uri, { ...this.#jwksOptions, algorithm });
+        this.verifier = new AsymmetricSignatureVerifier(metadata.jwks_uri, { ...this.#options, algorithm });
         return this.verifier;
       })
       .catch((error: unknown) => {
@@ -220,10 +232,12 @@ export function scopesOf(payload: Record<string, unknown>): string[] {
  * tokens of that app do).
  *
  * Building one is cheap (no I/O until the first token), so middleware with a dynamic issuer list can keep one
- * per issuer, sharing key sets through `jwks` and discovery through `discovery`.
+ * per issuer, sharing key sets through `jwks` and discovery through `discovery`. With `offload` (`auto` by
+ * default), asymmetric signatures are checked on libuv's thread pool while verifications pile up.
  *
  * @throws {ConfigurationError} from the constructor for no issuer, an empty issuer or audience, a bad leeway or
- *   `maxTokenAge`, algorithms that do not suit the key source, a non-`https:` JWKS URL or issuer.
+ *   `maxTokenAge`, algorithms that do not suit the key source, a non-`https:` JWKS URL or issuer, an unknown
+ *   `offload`.
  * @example
  * const verifier = new AccessTokenVerifier({
  *   issuer: 'https://tenant.auth0.com/',
@@ -242,6 +256,8 @@ export class AccessTokenVerifier {
   readonly maxTokenAge: number | undefined;
   /** Whether tokens are held to the whole RFC 9068 profile (`strict`). */
   readonly strict: boolean;
+  /** Where RS*, PS*, ES* and EdDSA signatures are checked. */
+  readonly offload: OffloadMode;
   readonly #trusted = new Map<string, TrustedIssuer>();
   readonly #clock: Clock;
   readonly #parse: ParseOptions;
@@ -262,6 +278,7 @@ export class AccessTokenVerifier {
       throw new ConfigurationError('jwksUri, jwks and secret go inside each issuers entry', 'issuers');
     }
     this.#discovery = options.discovery;
+    this.offload = checkOffload(options.offload);
     const jwksOptions = { ...options.jwksOptions };
     jwksSettings(jwksOptions);
     const entries: IssuerOptions[] = single
@@ -315,6 +332,7 @@ export class AccessTokenVerifier {
       verifier = new AsymmetricSignatureVerifier(entry.jwks ?? (entry.jwksUri as string), {
         ...(entry.jwks === undefined ? jwksOptions : {}),
         algorithm: algorithms as readonly AsymmetricAlgorithm[],
+        offload: this.offload,
       });
     } else {
       // Discovery happens on first use; check now what can be checked without I/O.
@@ -329,7 +347,7 @@ export class AccessTokenVerifier {
       verifier?.algorithms ?? algorithms,
       verifier,
       () => (this.#discovery ??= new DiscoveryCache({ timeout, httpAgent, httpsAgent, proxy })),
-      jwksOptions,
+      { ...jwksOptions, offload: this.offload },
     );
     this.#trusted.set(issuer, trusted);
     return trusted;
@@ -343,14 +361,16 @@ export class AccessTokenVerifier {
    * @throws {NetworkError} (rejects; `TimeoutError`, `KeySourceUnavailableError`) when the issuer's key source
    *   or discovery document is down and no cached key can decide.
    * @throws {ConfigurationError} (rejects) when the discovery document names another issuer.
+   *
+   * Every failure is also published on `authn-client:verification:failure` ({@link DIAGNOSTICS_CHANNELS}).
    */
   verify(token: string): Promise<AccessTokenClaims> {
     try {
       const result = this.#run(token);
-      if (result instanceof Promise) return result.then((jwt) => jwt.payload as AccessTokenClaims);
+      if (result instanceof Promise) return result.then((jwt) => jwt.payload as AccessTokenClaims, failed);
       return Promise.resolve(result.payload as AccessTokenClaims);
     } catch (error) {
-      return Promise.reject(error);
+      return Promise.reject(verificationFailed(KIND, error));
     }
   }
 
@@ -361,9 +381,9 @@ export class AccessTokenVerifier {
   verifyComplete(token: string): Promise<VerifiedAccessToken> {
     try {
       const result = this.#run(token);
-      return result instanceof Promise ? result.then(complete) : Promise.resolve(complete(result));
+      return result instanceof Promise ? result.then(complete, failed) : Promise.resolve(complete(result));
     } catch (error) {
-      return Promise.reject(error);
+      return Promise.reject(verificationFailed(KIND, error));
     }
   }
 

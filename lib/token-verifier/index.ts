@@ -6,6 +6,7 @@ export { JwksKey, type UnusableKey } from './jwk.js';
 export { jwkThumbprint } from './jwk-thumbprint.js';
 export { type JsonWebKeySet, JwksFetcher, type JwksFetcherOptions } from './jwks-fetcher.js';
 export type { JwtHeader, JwtPayload, ParsedJwt } from './jwt.js';
+export type { OffloadMode } from './offload.js';
 export {
   BACKCHANNEL_LOGOUT_EVENT,
   type LogoutTokenClaims,

@@ -1,5 +1,6 @@
 import { constants, createPublicKey, type JsonWebKey, type KeyObject, verify } from 'node:crypto';
 import { ALGORITHMS, type AsymmetricAlgorithm, isAlgorithm, type JwsAlgorithm } from './algorithms.js';
+import { checkOnPool, offloadThreshold, type PoolKey } from './offload.js';
 import { type Pkcs1Digest, pkcs1SignatureCheck } from './rsa-pkcs1.js';
 import { latin1Bytes } from './scratch.js';
 
@@ -23,6 +24,20 @@ const CURVES: Readonly<Record<string, readonly string[]>> = {
 
 /** Checks a signature over an ASCII signing input. */
 type SignatureCheck = (data: string, signature: Buffer) => boolean;
+
+/** How a key checks the signatures of one algorithm: inline, or on the thread pool with these parameters. */
+interface AlgorithmCheck {
+  /** The check on the event loop's thread. */
+  readonly inline: SignatureCheck;
+  /** The digest `crypto.verify` takes (`null` for EdDSA). */
+  readonly digest: string | null;
+  /** The key as `crypto.verify` takes it for this algorithm (padding, salt length, signature encoding). */
+  readonly key: PoolKey;
+  /** The exact length of a signature. */
+  readonly length: number;
+  /** Checks waiting on the pool from which `auto` sends one more there (see `offloadThreshold`). */
+  readonly threshold: number;
+}
 
 /** A JWKS entry that was skipped, and why; kept so that a token naming it gets a precise error. */
 export interface UnusableKey {
@@ -54,10 +69,10 @@ export class JwksKey {
   readonly key: KeyObject;
   /** The JWKS entry as JSON text: equal for the same entry in two fetches, so it is imported only once. */
   readonly fingerprint: string;
-  readonly #checks = new Map<JwsAlgorithm, SignatureCheck | null>();
+  readonly #checks = new Map<JwsAlgorithm, AlgorithmCheck | null>();
   /** The algorithm looked up last and its check: a key verifies one algorithm in practice, so no Map lookup. */
   #lastAlg: JwsAlgorithm | undefined;
-  #lastCheck: SignatureCheck | null = null;
+  #lastCheck: AlgorithmCheck | null = null;
   #retired = false;
   /** Epoch ms until which the key set holding this key is fresh; a key outside any set stays fresh. */
   #freshUntil = Number.POSITIVE_INFINITY;
@@ -109,10 +124,33 @@ export class JwksKey {
    */
   verify(alg: JwsAlgorithm, data: string, signature: Buffer): boolean {
     const check = this.#check(alg);
-    return check !== null && check(data, signature);
+    return check !== null && check.inline(data, signature);
   }
 
-  #check(alg: JwsAlgorithm): SignatureCheck | null {
+  /**
+   * Verifies `signature` over `data` with `alg` as {@link JwksKey.verify} does, with the same verdicts, on libuv's
+   * thread pool (`crypto.verify` with a callback, RS* included); calls `done` with the verdict on the event
+   * loop's thread, synchronously when there is nothing to check (a wrong length, an algorithm this key does not
+   * suit).
+   *
+   * @example
+   * key.verifyOnPool('RS256', signingInput, signature, (valid) => console.log(valid));
+   */
+  verifyOnPool(alg: JwsAlgorithm, data: string, signature: Buffer, done: (valid: boolean) => void): void {
+    const check = this.#check(alg);
+    if (check === null || signature.length !== check.length) done(false);
+    else checkOnPool(check.digest, data, check.key, signature, done);
+  }
+
+  /**
+   * @internal Checks waiting on the thread pool from which `offload: 'auto'` sends one of this key's `alg` checks
+   * there too: 32 for RSA under 3072 bits, fewer for a dearer check (see `offloadThreshold`).
+   */
+  offloadThreshold(alg: JwsAlgorithm): number {
+    return this.#check(alg)?.threshold ?? 0;
+  }
+
+  #check(alg: JwsAlgorithm): AlgorithmCheck | null {
     if (alg === this.#lastAlg) return this.#lastCheck;
     let check = this.#checks.get(alg);
     if (check === undefined) {
@@ -124,7 +162,7 @@ export class JwksKey {
     return check;
   }
 
-  #build(alg: JwsAlgorithm): SignatureCheck | null {
+  #build(alg: JwsAlgorithm): AlgorithmCheck | null {
     const spec = ALGORITHMS[alg];
     if (this.alg !== undefined && this.alg !== alg) return null;
     const { key } = this;
@@ -132,20 +170,25 @@ export class JwksKey {
     switch (spec.family) {
       case 'rsa': {
         if (this.kty !== 'RSA') return null;
-        const length = Math.ceil((key.asymmetricKeyDetails?.modulusLength ?? 0) / 8);
-        if (!spec.pss) return pkcs1SignatureCheck(key, digest as Pkcs1Digest, length);
+        const bits = key.asymmetricKeyDetails?.modulusLength ?? 0;
+        const length = Math.ceil(bits / 8);
+        const threshold = offloadThreshold(bits);
+        if (!spec.pss) {
+          // Inline, the cheaper encode-and-compare of rsa-pkcs1.ts; on the pool, crypto.verify's own PKCS#1 v1.5.
+          const inline = pkcs1SignatureCheck(key, digest as Pkcs1Digest, length);
+          return inline === null ? null : { inline, digest, key, length, threshold };
+        }
         const options = { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: spec.hashLength };
-        return (data, signature) => signature.length === length && safely(digest, data, options, signature);
+        return checkOf(digest, options, length, threshold);
       }
       case 'ec': {
         if (this.kty !== 'EC' || this.curve !== spec.curve) return null;
         const options = { key, dsaEncoding: 'ieee-p1363' as const };
-        const length = spec.signatureLength;
-        return (data, signature) => signature.length === length && safely(digest, data, options, signature);
+        return checkOf(digest, options, spec.signatureLength as number, offloadThreshold(undefined));
       }
       case 'ed25519': {
         if (this.kty !== 'OKP' || this.curve !== 'Ed25519') return null;
-        return (data, signature) => signature.length === 64 && safely(null, data, key, signature);
+        return checkOf(null, key, 64, offloadThreshold(undefined));
       }
       default:
         return null;
@@ -153,12 +196,18 @@ export class JwksKey {
   }
 }
 
-function safely(
-  digest: string | null,
-  data: string,
-  key: KeyObject | Parameters<typeof verify>[2],
-  signature: Buffer,
-): boolean {
+/** The check of an algorithm that goes through `crypto.verify` both inline and on the pool. */
+function checkOf(digest: string | null, key: PoolKey, length: number, threshold: number): AlgorithmCheck {
+  return {
+    inline: (data, signature) => signature.length === length && safely(digest, data, key, signature),
+    digest,
+    key,
+    length,
+    threshold,
+  };
+}
+
+function safely(digest: string | null, data: string, key: PoolKey, signature: Buffer): boolean {
   try {
     // verify() is synchronous: the shared scratch buffer may hold the signing input for the call.
     return verify(digest, latin1Bytes(data), key, signature);

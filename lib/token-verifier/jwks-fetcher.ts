@@ -11,6 +11,7 @@ import {
   NetworkError,
   TimeoutError,
 } from '../errors.js';
+import { channels } from '../diagnostics.js';
 import { HttpClient } from '../http/http-client.js';
 import { checkRemoteUrl } from '../http/url.js';
 import { ALGORITHMS, type JwsAlgorithm } from './algorithms.js';
@@ -59,6 +60,11 @@ interface KeySet {
 export interface JsonWebKeySet {
   /** The keys. */
   readonly keys: readonly JsonWebKey[];
+}
+
+/** What a JWKS request got back, for diagnostics: the HTTP status, when an answer came. */
+interface Answer {
+  status: number | undefined;
 }
 
 /** The consecutive failures of the key source and when the next attempt is allowed. */
@@ -347,6 +353,9 @@ export class JwksFetcher {
         // Stale-if-error: the last refresh failed; keep answering from the last good keys and retry in the
         // background once the backoff allows.
         if (now >= failure.retryAt) this.#fetch().catch(() => undefined);
+        if (channels.jwksStale.hasSubscribers) {
+          channels.jwksStale.publish({ url: this.url, age: now - set.fetchedAt, error: failure.error });
+        }
         return select(set, kid, alg) ?? this.#unknown(kid, alg, now);
       }
       if (now < failure.retryAt) throw failure.error;
@@ -374,6 +383,10 @@ export class JwksFetcher {
     const allowed =
       now >= this.#lastAttemptAt + this.cooldown * 1000 && (failure === undefined || now >= failure.retryAt);
     if (inflight === undefined && !allowed) {
+      const cooldownEnd = this.#lastAttemptAt + this.cooldown * 1000;
+      if (now < cooldownEnd && channels.jwksCooldown.hasSubscribers) {
+        channels.jwksCooldown.publish({ url: this.url, kid, retryAt: cooldownEnd });
+      }
       // The keys in hand cannot decide: the source is failing (503), or it answered recently (401).
       return Promise.reject(failure === undefined ? notFound(kid, alg) : this.#sourceDown(failure));
     }
@@ -411,11 +424,14 @@ export class JwksFetcher {
     if (this.#inflight !== undefined) return this.#inflight;
     this.#lastAttemptAt = Date.now();
     this.#fetchCount++;
-    const inflight = this.#download(this.#http).then(
+    const started = performance.now();
+    const answer: Answer = { status: undefined };
+    const inflight = this.#download(this.#http, answer).then(
       (set) => {
         this.#inflight = undefined;
         this.#failure = undefined;
         this.#replace(set);
+        this.#fetched(started, answer, set, undefined);
         return set;
       },
       (error: unknown) => {
@@ -427,11 +443,24 @@ export class JwksFetcher {
         this.#failure = { error: typed, count, retryAt };
         const last = this.#set;
         if (last !== undefined && Date.now() >= last.fetchedAt + this.maxStale * 1000) this.#replace(undefined);
+        this.#fetched(started, answer, undefined, typed);
         throw typed;
       },
     );
     this.#inflight = inflight;
     return inflight;
+  }
+
+  /** Publishes the end of a request on `authn-client:jwks:fetch`, when someone listens. */
+  #fetched(started: number, answer: Answer, set: KeySet | undefined, error: AuthnError | undefined): void {
+    if (!channels.jwksFetch.hasSubscribers) return;
+    const { status } = answer;
+    const duration = performance.now() - started;
+    channels.jwksFetch.publish(
+      set === undefined
+        ? { url: this.url, status, duration, keys: 0, unusable: 0, error }
+        : { url: this.url, status, duration, keys: set.keys.length, unusable: set.unusable.length },
+    );
   }
 
   /** Installs a new set (or none), retiring the keys that left it and holding the others until its TTL. */
@@ -442,7 +471,8 @@ export class JwksFetcher {
     this.#set = set;
   }
 
-  async #download(http: HttpClient): Promise<KeySet> {
+  /** Fetches and imports the key set; `answer` gets the HTTP status, when one comes. */
+  async #download(http: HttpClient, answer: Answer): Promise<KeySet> {
     const signal = AbortSignal.timeout(this.timeout);
     let response;
     try {
@@ -456,6 +486,7 @@ export class JwksFetcher {
       if (signal.aborted) throw new TimeoutError(`GET ${this.url} timed out after ${this.timeout} ms`);
       throw error;
     }
+    answer.status = response.status;
     if (response.status < 200 || response.status > 299) {
       throw new KeySourceUnavailableError(`JWKS ${this.url} answered HTTP ${response.status}`);
     }

@@ -1,3 +1,4 @@
+import { rethrowFailure } from '../diagnostics.js';
 import { ConfigurationError } from '../errors.js';
 import {
   checkAudience,
@@ -54,6 +55,9 @@ export interface LogoutTokenVerifierOptions {
 }
 
 const KIND = 'logout token';
+
+/** Publishes the failure of a verification, and rejects with it. */
+const failed = rethrowFailure(KIND);
 
 function text(value: unknown): value is string {
   return typeof value === 'string' && value !== '';
@@ -118,8 +122,14 @@ export class LogoutTokenVerifier {
    *
    * @throws {TokenValidationError} (rejects) when the token is not acceptable; `code` names the check.
    * @throws {NetworkError} (rejects) when the key source is down and no cached key can decide.
+   * Each refusal is published on `authn-client:verification:failure` ({@link DIAGNOSTICS_CHANNELS}) when someone
+   * listens.
    */
-  async verify(token: string): Promise<LogoutTokenClaims> {
+  verify(token: string): Promise<LogoutTokenClaims> {
+    return this.#claims(token).catch(failed);
+  }
+
+  async #claims(token: string): Promise<LogoutTokenClaims> {
     if (!text(token)) throw invalid('Logout token is required but missing.', 'ERR_TOKEN_MISSING');
     const jwt = parseJwt(token, this.#parse);
     await this.#signatureVerifier.verifyParsed(jwt);

@@ -1,5 +1,6 @@
 import { createHmac, createPublicKey, createSecretKey, KeyObject, timingSafeEqual } from 'node:crypto';
-import { ConfigurationError } from '../errors.js';
+import { rethrowFailure, verificationFailed } from '../diagnostics.js';
+import { ConfigurationError, type TokenValidationError } from '../errors.js';
 import {
   ALGORITHMS,
   algorithmList,
@@ -11,6 +12,7 @@ import { invalid } from './failure.js';
 import { latin1Bytes } from './scratch.js';
 import type { JwksKey } from './jwk.js';
 import { JwksFetcher, type JwksFetcherOptions } from './jwks-fetcher.js';
+import { checkOffload, type OffloadMode, offloadNow } from './offload.js';
 import {
   DEFAULT_MAX_TOKEN_LENGTH,
   HeaderCache,
@@ -41,8 +43,15 @@ export interface VerifiedSignature {
 /** The handle of a shared secret: it never leaves its set. */
 const SECRET_HANDLE: KeyHandle = Object.freeze({ active: true });
 
+/** Publishes the failure of an asynchronous verification, and rejects with it. */
+const failed = rethrowFailure('token');
+
+function signatureError(): TokenValidationError {
+  return invalid('Invalid token signature.', 'ERR_TOKEN_SIGNATURE_INVALID');
+}
+
 function invalidSignature(): never {
-  throw invalid('Invalid token signature.', 'ERR_TOKEN_SIGNATURE_INVALID');
+  throw signatureError();
 }
 
 /**
@@ -84,6 +93,8 @@ export abstract class SignatureVerifier {
    * @throws {TokenValidationError} for a malformed token, an algorithm outside the allowlist, a bad signature.
    * @throws {JwksError} / {@link KeyNotFoundError} when no key may verify the token; `NetworkError` subclasses
    *   when the key source is down.
+   *
+   * Every failure is also published on `authn-client:verification:failure` ({@link DIAGNOSTICS_CHANNELS}).
    */
   verifySignature(token: string): Promise<VerifiedSignature> {
     try {
@@ -93,9 +104,9 @@ export abstract class SignatureVerifier {
       const jwt = parseJwt(token, this.#parse);
       const verified = this.verifyParsed(jwt);
       const result = { header: jwt.header, payload: jwt.payload };
-      return verified instanceof Promise ? verified.then(() => result) : Promise.resolve(result);
+      return verified instanceof Promise ? verified.then(() => result, failed) : Promise.resolve(result);
     } catch (error) {
-      return Promise.reject(error);
+      return Promise.reject(verificationFailed('token', error));
     }
   }
 
@@ -216,6 +227,12 @@ export class SymmetricSignatureVerifier extends SignatureVerifier {
 export interface AsymmetricSignatureVerifierOptions extends JwksFetcherOptions {
   /** The algorithm, or a list of them. @defaultValue 'RS256' */
   algorithm?: AsymmetricAlgorithm | readonly AsymmetricAlgorithm[];
+  /**
+   * Where signatures are checked: `auto` on libuv's thread pool while more than a few verifications are in
+   * flight and on the event loop's thread below that, `always` on the pool, `never` on the event loop's thread.
+   * The verdicts are the same in every mode. @defaultValue 'auto'
+   */
+  offload?: OffloadMode;
 }
 
 const FETCHER_OPTIONS = [
@@ -232,10 +249,13 @@ const FETCHER_OPTIONS = [
 /**
  * Verifies RS*, PS*, ES* and EdDSA (Ed25519) tokens with the keys of a JWKS, through a {@link JwksFetcher}
  * (its own, or one given to share a cache). The key is found by the token's `kid` among the keys whose type,
- * curve, size and own `alg` suit the token's algorithm; when the key is cached, verification is synchronous.
+ * curve, size and own `alg` suit the token's algorithm; when the key is cached and the check runs inline,
+ * verification is synchronous. With `offload` (`auto` by default), the check goes to libuv's thread pool while
+ * verifications pile up, so that the event loop keeps parsing, checking claims and answering requests.
  *
  * @throws {ConfigurationError} for a JWKS URL that is not `https:` (`http:` is accepted for loopback hosts),
- *   an algorithm that is not asymmetric, or fetcher options given together with a fetcher.
+ *   an algorithm that is not asymmetric, fetcher options given together with a fetcher, or an unknown
+ *   `offload`.
  * @example
  * const verifier = new AsymmetricSignatureVerifier('https://tenant.auth0.com/.well-known/jwks.json', {
  *   algorithm: ['RS256', 'PS256'],
@@ -245,9 +265,12 @@ const FETCHER_OPTIONS = [
 export class AsymmetricSignatureVerifier extends SignatureVerifier {
   /** The key set this verifier reads keys from. */
   readonly jwks: JwksFetcher;
+  /** Where signatures are checked. */
+  readonly offload: OffloadMode;
 
   constructor(jwksUrl: string | JwksFetcher, options: AsymmetricSignatureVerifierOptions = {}) {
     super(algorithmList<AsymmetricAlgorithm>(options.algorithm ?? 'RS256', false));
+    this.offload = checkOffload(options.offload);
     if (jwksUrl instanceof JwksFetcher) {
       const given = FETCHER_OPTIONS.find((name) => options[name] !== undefined);
       if (given !== undefined) {
@@ -262,7 +285,16 @@ export class AsymmetricSignatureVerifier extends SignatureVerifier {
   verifyParsed(jwt: ParsedJwt): KeyHandle | Promise<KeyHandle> {
     this.checkAlgorithm(jwt.header.alg);
     const keys = this.jwks.candidates(jwt.header.kid, jwt.header.alg);
-    return keys instanceof Promise ? keys.then((found) => check(jwt, found)) : check(jwt, keys);
+    return keys instanceof Promise ? keys.then((found) => this.#check(jwt, found)) : this.#check(jwt, keys);
+  }
+
+  #check(jwt: ParsedJwt, keys: readonly JwksKey[]): KeyHandle | Promise<KeyHandle> {
+    const offload = this.offload;
+    if (offload === 'never') return check(jwt, keys);
+    if (offload === 'auto' && !offloadNow((keys[0] as JwksKey).offloadThreshold(jwt.header.alg))) {
+      return check(jwt, keys);
+    }
+    return checkOnPool(jwt, keys);
   }
 }
 
@@ -273,4 +305,18 @@ function check(jwt: ParsedJwt, keys: readonly JwksKey[]): KeyHandle {
     if (key.verify(alg, jwt.signingInput, jwt.signature)) return key;
   }
   return invalidSignature();
+}
+
+/** {@link check} on the thread pool: the candidates in turn, each after the one before failed. */
+function checkOnPool(jwt: ParsedJwt, keys: readonly JwksKey[]): Promise<KeyHandle> {
+  const { header, signingInput, signature } = jwt;
+  return new Promise((resolve, reject) => {
+    let next = 0;
+    const done = (valid: boolean): void => {
+      if (valid) resolve(keys[next - 1] as JwksKey);
+      else if (next === keys.length) reject(signatureError());
+      else (keys[next++] as JwksKey).verifyOnPool(header.alg, signingInput, signature, done);
+    };
+    done(false);
+  });
 }

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { rethrowFailure, verificationFailed } from '../diagnostics.js';
 import { ConfigurationError } from '../errors.js';
 import { ALGORITHMS } from './algorithms.js';
 import {
@@ -101,6 +102,9 @@ const NO_OPTIONS: IdTokenVerifyOptions = Object.freeze({});
 const KIND = 'ID token';
 
 const TEXT_OPTIONS = ['nonce', 'organization', 'accessToken', 'code'] as const;
+
+/** Publishes the failure of an asynchronous verification, and rejects with it. */
+const failed = rethrowFailure(KIND);
 
 function checkCallOptions(options: IdTokenVerifyOptions): void {
   if (typeof options !== 'object' || options === null) throw new ConfigurationError('options must be an object');
@@ -215,6 +219,8 @@ export class TokenVerifier {
    * @throws {NetworkError} (rejects; `TimeoutError`, `KeySourceUnavailableError`) when the key source is down
    *   and no cached key can decide.
    * @throws {ConfigurationError} (rejects) for invalid per-call options, such as an empty `nonce`.
+   *
+   * Every failure is also published on `authn-client:verification:failure` ({@link DIAGNOSTICS_CHANNELS}).
    */
   verify(token: string, options: IdTokenVerifyOptions = NO_OPTIONS): Promise<IdTokenClaims> {
     try {
@@ -228,11 +234,11 @@ export class TokenVerifier {
       const jwt = parseJwt(token, this.#parse);
       const key = this.signatureVerifier.verifyParsed(jwt);
       if (key instanceof Promise) {
-        return key.then((verifiedBy) => this.#accept(jwt, verifiedBy, options, this.#clock()));
+        return key.then((verifiedBy) => this.#accept(jwt, verifiedBy, options, this.#clock()), failed);
       }
       return Promise.resolve(this.#accept(jwt, key, options, now));
     } catch (error) {
-      return Promise.reject(error);
+      return Promise.reject(verificationFailed(KIND, error));
     }
   }
 

@@ -1,4 +1,5 @@
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
+import type { AsymmetricAlgorithm } from '../../lib/token-verifier/algorithms.js';
 
 /** A key pair generated once per test run. */
 export interface TestKeyPair {
@@ -38,4 +39,20 @@ export function ecKeys(namedCurve: 'P-256' | 'P-384' | 'P-521' = 'P-256', name =
 /** An Ed25519 key pair. */
 export function edKeys(name = 'ed'): TestKeyPair {
   return pair(name, () => generateKeyPairSync('ed25519'));
+}
+
+/** Every asymmetric algorithm with a key pair that suits it: RSA for RS* and PS*, the curve of each ES*, Ed25519. */
+export function keysByAlgorithm(): readonly (readonly [AsymmetricAlgorithm, TestKeyPair])[] {
+  return [
+    ['RS256', rsaKeys()],
+    ['RS384', rsaKeys()],
+    ['RS512', rsaKeys()],
+    ['PS256', rsaKeys()],
+    ['PS384', rsaKeys()],
+    ['PS512', rsaKeys()],
+    ['ES256', ecKeys('P-256')],
+    ['ES384', ecKeys('P-384')],
+    ['ES512', ecKeys('P-521')],
+    ['EdDSA', edKeys()],
+  ];
 }

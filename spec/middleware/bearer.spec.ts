@@ -13,6 +13,7 @@ import {
 } from '../../lib/errors.js';
 import { BearerAuthenticator, type BearerAuthOptions } from '../../lib/middleware/bearer.js';
 import { type JsonWebKeySet, JwksFetcher } from '../../lib/token-verifier/jwks-fetcher.js';
+import { pendingOnPool } from '../../lib/token-verifier/offload.js';
 import { API, bearer, now, refusal, startTestIssuer, type TestIssuer } from '../helpers/issuer.js';
 import { DISCOVERY_PATH, JWKS_PATH } from '../helpers/jwks-server.js';
 import { expectNoSecrets, rejectionOf, thrownBy } from '../helpers/secrets.js';
@@ -62,6 +63,9 @@ describe('BearerAuthenticator', () => {
       expect(refused({ ...discovered, maxTokenAge: Number.NaN }).option).to.equal('maxTokenAge');
       expect(refused({ ...discovered, leeway: '60' }).option).to.equal('leeway');
       expect(refused({ ...discovered, cache: 'yes' }).option).to.equal('cache');
+      expect(refused({ ...discovered, offload: 'yes' }).option).to.equal('offload');
+      expect(refused({ issuer: tenant.issuer, offload: 'sometimes' }).option).to.equal('offload');
+      expect(refused({ issuers: () => [], offload: true }).option).to.equal('offload');
       expect(refused({ issuer: 'http://tenant.example.com/' }).option).to.equal('issuer');
       expect(tenant.server.requests).to.deep.equal([]);
     });
@@ -134,6 +138,39 @@ describe('BearerAuthenticator', () => {
       );
       // Without it, an Auth0-style token (typ JWT, no client_id, no jti) passes.
       expect(await authenticator().authenticate(bearer(tenant.sign()))).to.not.equal(undefined);
+    });
+
+    it('checks signatures where offload says, for access tokens and ID tokens, static or resolved issuers', async () => {
+      const idToken = tenant.sign({ aud: 'client-1' });
+      const cases: [Partial<BearerAuthOptions>, string][] = [
+        [{}, tenant.sign()],
+        [{ tokenType: 'id_token', audience: 'client-1' }, idToken],
+        [{ issuer: undefined, jwksUri: undefined, issuers: () => [{ issuer: tenant.issuer }] }, tenant.sign()],
+        [
+          {
+            issuer: undefined,
+            jwksUri: undefined,
+            issuers: [tenant.issuer],
+            tokenType: 'id_token',
+            audience: 'client-1',
+          },
+          idToken,
+        ],
+      ];
+      for (const offload of ['always', 'never'] as const) {
+        for (const [options, token] of cases) {
+          const subject = authenticator({ ...options, offload });
+          await subject.authenticate(bearer(token)); // keys fetched
+          const before = pendingOnPool();
+          const auth = subject.authenticate(bearer(token));
+          // A resolver's list comes a few microtasks later; the pool answers no sooner than the next turn of the loop.
+          for (let i = 0; i < 5; i++) await null;
+          expect(pendingOnPool() - before, `${offload} ${JSON.stringify(options)}`).to.equal(
+            offload === 'always' ? 1 : 0,
+          );
+          expect((await auth)?.payload.sub).to.equal('user-1');
+        }
+      }
     });
 
     it('lets a request without a token through when credentials are not required', async () => {

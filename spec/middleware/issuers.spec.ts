@@ -1,8 +1,10 @@
 import { expect } from 'chai';
+import { DIAGNOSTICS_CHANNELS, type VerificationFailureMessage } from '../../lib/diagnostics.js';
 import { ConfigurationError, ServiceUnavailableError } from '../../lib/errors.js';
 import { BearerAuthenticator, type BearerAuthOptions } from '../../lib/middleware/bearer.js';
 import { collectIssuers, type IssuerList } from '../../lib/middleware/issuers.js';
 import { JwksFetcher } from '../../lib/token-verifier/jwks-fetcher.js';
+import { listen, stopListening } from '../helpers/diagnostics.js';
 import { API, bearer, refusal, startTestIssuer, type TestIssuer, twoIssuers } from '../helpers/issuer.js';
 import { DISCOVERY_PATH, JWKS_PATH } from '../helpers/jwks-server.js';
 import { signJwt } from '../helpers/jwt.js';
@@ -228,6 +230,29 @@ describe('issuers of the middleware', () => {
       expect(await rejectionOf(wrong.authenticate(bearer(a.sign())))).to.be.instanceOf(ConfigurationError);
       const badEntry = new BearerAuthenticator({ issuers: () => [42] as unknown as IssuerList, audience: API });
       expect(await rejectionOf(badEntry.authenticate(bearer(a.sign())))).to.be.instanceOf(ConfigurationError);
+    });
+
+    it("publishes the failures of the middleware's own checks, before any verifier: the structure, an issuer not listed", async () => {
+      const failures = listen<VerificationFailureMessage>(DIAGNOSTICS_CHANNELS.verificationFailure);
+      try {
+        const resolved = new BearerAuthenticator({ issuers: () => [b.issuer], audience: API });
+        await refusal(resolved.authenticate(bearer('not.a.token')));
+        await refusal(resolved.authenticate(bearer(a.sign())));
+        const idTokens = new BearerAuthenticator({ issuers: [b.issuer], audience: 'client-1', tokenType: 'id_token' });
+        await refusal(idTokens.authenticate(bearer(a.sign({ aud: 'client-1' }))));
+        await rejectionOf(
+          new BearerAuthenticator({ issuers: () => Promise.reject(new Error('down')), audience: API }).authenticate(
+            bearer(a.sign()),
+          ),
+        );
+        expect(failures.messages.map(({ kind, code }) => ({ kind, code }))).to.deep.equal([
+          { kind: 'access token', code: 'ERR_TOKEN_MALFORMED' },
+          { kind: 'access token', code: 'ERR_TOKEN_ISS_MISMATCH' },
+          { kind: 'ID token', code: 'ERR_TOKEN_ISS_MISMATCH' },
+        ]);
+      } finally {
+        stopListening();
+      }
     });
 
     it('checks the shared options at construction', () => {

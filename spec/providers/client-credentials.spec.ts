@@ -188,6 +188,30 @@ describe('ClientCredentialsProvider', () => {
     expect(grants).to.equal(2);
   });
 
+  it('names its token endpoint, for diagnostics: from the domain, as given, or once discovered', async () => {
+    expect(new ClientCredentialsSource({ domain: DOMAIN, clientId: 'c', clientSecret: 's' }).endpoint).to.equal(
+      `${ORIGIN}/oauth/token`,
+    );
+    const tokenUrl = 'https://idp.example.com/oauth2/v1/token';
+    expect(
+      new ClientCredentialsSource({ tokenEndpoint: tokenUrl, clientId: 'c', clientSecret: 's' }).endpoint,
+    ).to.equal(tokenUrl);
+    const discoveryUri = 'https://op.example.com/.well-known/openid-configuration';
+    nock('https://op.example.com')
+      .get('/.well-known/openid-configuration')
+      .reply(200, { issuer: 'https://op.example.com/', token_endpoint: 'https://op.example.com/oauth2/token' });
+    tokenEndpoint('/oauth2/token', undefined, 200, 'https://op.example.com');
+    const source = new ClientCredentialsSource({
+      discoveryUri,
+      clientId: 'c',
+      clientSecret: 's',
+      discovery: new DiscoveryCache(),
+    });
+    expect(source.endpoint).to.equal(discoveryUri);
+    await source.fetchToken();
+    expect(source.endpoint).to.equal('https://op.example.com/oauth2/token');
+  });
+
   it('treats scopes in another order as the same token', () => {
     const a = new ClientCredentialsSource({ domain: DOMAIN, clientId: 'c', clientSecret: 's', scope: 'b a' });
     const b = new ClientCredentialsSource({ domain: DOMAIN, clientId: 'c', clientSecret: 's', scope: ['a', 'b'] });

@@ -4,8 +4,10 @@ import { join } from 'node:path';
 import { expect } from 'chai';
 import jwt from 'jsonwebtoken';
 import nock from 'nock';
+import { DIAGNOSTICS_CHANNELS, type TokenGrantMessage } from '../../lib/diagnostics.js';
 import { ConfigurationError, TokenResponseError } from '../../lib/errors.js';
 import { GoogleAuthenticationProvider } from '../../lib/providers/google.js';
+import { listen, stopListening } from '../helpers/diagnostics.js';
 import { ecKeys, rsaKeys } from '../helpers/keys.js';
 import { expectNoSecrets, rejectionOf, thrownBy } from '../helpers/secrets.js';
 
@@ -86,7 +88,13 @@ describe('GoogleAuthenticationProvider', () => {
     const account = serviceAccount({ token_uri: 'https://oauth2.example.com/token', private_key_id: undefined });
     const fromText = new GoogleAuthenticationProvider({ serviceAccount: JSON.stringify(account), audience: AUDIENCE });
     const fromObject = new GoogleAuthenticationProvider({ serviceAccount: account as never, audience: AUDIENCE });
-    expect((await fromText.getAccessToken()).expiresAt).to.equal(exp * 1000);
+    const grants = listen<TokenGrantMessage>(DIAGNOSTICS_CHANNELS.tokenGrant);
+    try {
+      expect((await fromText.getAccessToken()).expiresAt).to.equal(exp * 1000);
+    } finally {
+      stopListening();
+    }
+    expect(grants.messages.map(({ endpoint }) => endpoint)).to.deep.equal(['https://oauth2.example.com/token']);
     expect((await fromObject.getAccessToken()).expiresAt).to.equal(exp * 1000);
     expect(jwt.decode(assertions[0]!, { complete: true })!.header).to.deep.equal({ alg: 'RS256', typ: 'JWT' });
   });

@@ -1,9 +1,11 @@
 import { expect } from 'chai';
+import { DIAGNOSTICS_CHANNELS, type TokenGrantMessage } from '../../lib/diagnostics.js';
 import { AuthnError, ConfigurationError, NetworkError, TokenResponseError } from '../../lib/errors.js';
 import { MemoryTokenStore } from '../../lib/providers/stores/memory.js';
 import type { StoredToken, TokenStore, TokenStoreLock } from '../../lib/providers/stores/token-store.js';
 import { CachedTokenProvider, tokenCacheKey, type TokenSource } from '../../lib/providers/token-provider.js';
-import { rejectionOf, thrownBy } from '../helpers/secrets.js';
+import { listen, stopListening } from '../helpers/diagnostics.js';
+import { expectNoSecrets, rejectionOf, thrownBy } from '../helpers/secrets.js';
 import { settle, until } from '../helpers/wait.js';
 
 const HOUR = 3_600_000;
@@ -11,6 +13,7 @@ const HOUR = 3_600_000;
 /** A source whose N-th grant answers `token-N`, living `lifetime` ms from the clock's now. */
 class FakeSource implements TokenSource {
   readonly cacheKey: string;
+  readonly endpoint = 'https://idp.example.com/oauth/token';
   calls = 0;
   lifetime = HOUR;
   failWith: Error | undefined;
@@ -347,6 +350,65 @@ describe('CachedTokenProvider', () => {
       await settle();
     }
     expect(reads).to.equal(2);
+  });
+
+  describe('diagnostics', () => {
+    afterEach(stopListening);
+
+    /** The messages without their durations, which vary. */
+    const shape = (messages: TokenGrantMessage[]) =>
+      messages.map(({ duration, ...rest }) => {
+        expect(duration).to.be.a('number').and.to.be.at.least(0);
+        return rest;
+      });
+
+    it('publishes each token handed out on authn-client:token:grant: a miss that waited, then hits', async () => {
+      const grants = listen<TokenGrantMessage>(DIAGNOSTICS_CHANNELS.tokenGrant);
+      const provider = new CachedTokenProvider(new FakeSource(clock), { clock });
+      await provider.authToken();
+      await provider.authToken();
+      await provider.getAccessToken();
+      const endpoint = 'https://idp.example.com/oauth/token';
+      expect(shape(grants.messages)).to.deep.equal([
+        { endpoint, cache: 'miss', background: false },
+        { endpoint, cache: 'hit', background: false },
+        { endpoint, cache: 'hit', background: false },
+      ]);
+      expect(grants.messages[1]?.duration).to.equal(0);
+      for (const message of grants.messages) expectNoSecrets(message, ['token-1']);
+    });
+
+    it('publishes a renewal in the background, and a call that failed with its error', async () => {
+      const grants = listen<TokenGrantMessage>(DIAGNOSTICS_CHANNELS.tokenGrant);
+      const source = new FakeSource(clock);
+      const provider = new CachedTokenProvider(source, { clock, refreshSkew: 120, onError: () => undefined });
+      await provider.getAccessToken();
+      now += HOUR - 60_000;
+      await provider.authToken(); // due: renewed in the background
+      await until(() => grants.messages.length === 3);
+      now += HOUR;
+      source.failWith = new NetworkError('token endpoint down');
+      await rejectionOf(provider.getAccessToken());
+      const endpoint = source.endpoint;
+      expect(shape(grants.messages)).to.deep.equal([
+        { endpoint, cache: 'miss', background: false },
+        { endpoint, cache: 'hit', background: false },
+        { endpoint, cache: 'miss', background: true },
+        { endpoint, cache: 'miss', background: false, error: source.failWith },
+      ]);
+    });
+
+    it('publishes nothing while nobody listens, and an endpoint-less source as undefined', async () => {
+      const grants = listen<TokenGrantMessage>(DIAGNOSTICS_CHANNELS.tokenGrant);
+      grants.stop();
+      const provider = new CachedTokenProvider(new FakeSource(clock), { clock });
+      await provider.authToken();
+      expect(grants.messages).to.deep.equal([]);
+      const bare = listen<TokenGrantMessage>(DIAGNOSTICS_CHANNELS.tokenGrant);
+      const source: TokenSource = { cacheKey: 'bare', fetchToken: () => new FakeSource(clock).fetchToken() };
+      await new CachedTokenProvider(source, { clock }).authToken();
+      expect(bare.messages[0]?.endpoint).to.equal(undefined);
+    });
   });
 
   it('checks refreshSkew and store', () => {

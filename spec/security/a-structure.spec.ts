@@ -2,6 +2,7 @@
 import { expect } from 'chai';
 import { b64url, signSegments } from '../helpers/jwt.js';
 import { catalogue, KINDS, rejects, sign, signer } from './fixtures.js';
+import { describeEachOffload } from '../helpers/offload.js';
 
 /** Replaces segment `index` (0 header, 1 payload, 2 signature) of a token. */
 function replaceSegment(token: string, index: number, value: string): string {
@@ -10,8 +11,8 @@ function replaceSegment(token: string, index: number, value: string): string {
   return parts.join('.');
 }
 
-describe('security catalogue A: structure, size and encoding', () => {
-  const c = catalogue();
+describeEachOffload('security catalogue A: structure, size and encoding', (offload) => {
+  const c = catalogue(offload);
 
   for (const kind of KINDS) {
     describe(kind, () => {

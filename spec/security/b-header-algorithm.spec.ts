@@ -14,6 +14,7 @@ import { b64url, signSegments } from '../helpers/jwt.js';
 import { thrownBy } from '../helpers/secrets.js';
 import { ecKeys, edKeys, rsaKeys } from '../helpers/keys.js';
 import { API, catalogue, jwk, KID, KINDS, NONCE, rejects, SECRET, signer, T } from './fixtures.js';
+import { describeEachOffload } from '../helpers/offload.js';
 
 /** The issuer's RSA public key in every encoding an alg-confusion attack has used as an HMAC secret. */
 function publicKeyEncodings(): Array<[string, string | Buffer]> {
@@ -51,8 +52,8 @@ const PARSE_RS256: ParseOptions = {
   untyped: true,
 };
 
-describe('security catalogue B: header and algorithm', () => {
-  const c = catalogue();
+describeEachOffload('security catalogue B: header and algorithm', (offload) => {
+  const c = catalogue(offload);
   let attacker: JwksServer;
 
   before(async () => {
@@ -279,6 +280,7 @@ describe('security catalogue B: header and algorithm', () => {
         audience: API,
         algorithms: ['RS256'],
         clock: () => T,
+        offload,
       });
       for (const [, secret] of publicKeyEncodings()) {
         const token = c.at.good({}, { alg: 'HS256', key: secret });
@@ -300,6 +302,7 @@ describe('security catalogue B: header and algorithm', () => {
         ],
         audience: API,
         clock: () => T,
+        offload,
       });
       await rejects(verifier.verify(c.at.good({ iss: hsIssuer })), 'ERR_TOKEN_ALG_NOT_ALLOWED');
       await rejects(verifier.verify(c.at.good({}, { alg: 'HS256', key: SECRET })), 'ERR_TOKEN_ALG_NOT_ALLOWED');

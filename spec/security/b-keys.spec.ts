@@ -8,6 +8,7 @@ import { JWKS_PATH } from '../helpers/jwks-server.js';
 import { b64url, pkcs1Encoding, publicJwk, signSegments, withSignature } from '../helpers/jwt.js';
 import { ecKeys, rsaKeys } from '../helpers/keys.js';
 import { catalogue, jwk, KID, KINDS, rejects, signer, T } from './fixtures.js';
+import { describeEachOffload } from '../helpers/offload.js';
 
 type Clock = ReturnType<typeof FakeTimers.install>;
 
@@ -21,8 +22,8 @@ function exponent(e: number): string {
   return Buffer.from(hex.length % 2 === 0 ? hex : `0${hex}`, 'hex').toString('base64url');
 }
 
-describe('security catalogue B: kid and key selection', () => {
-  const c = catalogue();
+describeEachOffload('security catalogue B: kid and key selection', (offload) => {
+  const c = catalogue(offload);
   let clock: Clock | undefined;
 
   afterEach(() => {

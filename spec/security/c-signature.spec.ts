@@ -9,6 +9,7 @@ import { b64url, corruptSignature, withSignature } from '../helpers/jwt.js';
 import { ecKeys, edKeys, rsaKeys } from '../helpers/keys.js';
 import { thrownBy } from '../helpers/secrets.js';
 import { API, catalogue, jwk, KID, KINDS, rejects, SECRET, signer, type VerifierOptions } from './fixtures.js';
+import { describeEachOffload } from '../helpers/offload.js';
 
 /** The order of the P-256 group. */
 const P256_N = BigInt('0xFFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551');
@@ -45,8 +46,8 @@ function bigEndian(value: bigint, length: number): Buffer {
   return Buffer.from(value.toString(16).padStart(length * 2, '0'), 'hex');
 }
 
-describe('security catalogue C: signature', () => {
-  const c = catalogue();
+describeEachOffload('security catalogue C: signature', (offload) => {
+  const c = catalogue(offload);
   const ec = () => ecKeys('P-256');
   const ed = () => edKeys();
   const all: VerifierOptions = { algorithms: ['RS256', 'PS256', 'ES256', 'EdDSA'] };

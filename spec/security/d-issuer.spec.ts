@@ -10,12 +10,13 @@ import { DISCOVERY_PATH, JWKS_PATH, type JwksServer, startJwksServer } from '../
 import { rsaKeys } from '../helpers/keys.js';
 import { rejectionOf, thrownBy } from '../helpers/secrets.js';
 import { API, catalogue, jwk, KID, KINDS, rejects, signer, T } from './fixtures.js';
+import { describeEachOffload } from '../helpers/offload.js';
 
 /** An Auth0-style issuer configured by name (its keys come from the catalogue server's JWKS). */
 const ISS = 'https://tenant.example.com/';
 
-describe('security catalogue D: issuer and key binding', () => {
-  const c = catalogue();
+describeEachOffload('security catalogue D: issuer and key binding', (offload) => {
+  const c = catalogue(offload);
   let tenantB: JwksServer;
   let attacker: JwksServer;
 
@@ -108,6 +109,7 @@ describe('security catalogue D: issuer and key binding', () => {
         ],
         audience: API,
         clock: () => T,
+        offload,
       });
     }
 
@@ -141,6 +143,7 @@ describe('security catalogue D: issuer and key binding', () => {
         issuers: [c.server.issuer, tenantB.issuer],
         audience: API,
         clock: () => T,
+        offload,
       });
       // The attacker publishes the configured tenant's public key and a discovery document of its own.
       await rejects(verifier.verify(c.at.good({ iss: attacker.issuer })), 'ERR_TOKEN_ISS_MISMATCH');

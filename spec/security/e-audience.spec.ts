@@ -2,9 +2,10 @@
 // audience is the client id, the access token's the API); azp is an ID-token rule.
 import { expect } from 'chai';
 import { API, catalogue, CLIENT, KINDS, NONCE, rejects, type Subject } from './fixtures.js';
+import { describeEachOffload } from '../helpers/offload.js';
 
-describe('security catalogue E: audience and azp', () => {
-  const c = catalogue();
+describeEachOffload('security catalogue E: audience and azp', (offload) => {
+  const c = catalogue(offload);
 
   for (const kind of KINDS) {
     describe(kind, () => {

@@ -4,11 +4,12 @@ import { expect } from 'chai';
 import type { TokenValidationError } from '../../lib/errors.js';
 import { AccessTokenVerifier } from '../../lib/token-verifier/access-token-verifier.js';
 import { catalogue, CLIENT, rejects, T } from './fixtures.js';
+import { describeEachOffload } from '../helpers/offload.js';
 
 const BACKCHANNEL_LOGOUT = 'http://schemas.openid.net/event/backchannel-logout';
 
-describe('security catalogue F: subject and token kinds', () => {
-  const c = catalogue();
+describeEachOffload('security catalogue F: subject and token kinds', (offload) => {
+  const c = catalogue(offload);
 
   /** The changes that turn good() ID-token claims into an OIDC back-channel logout token (no nonce). */
   const logoutClaims = (changes: Record<string, unknown> = {}) => ({
@@ -121,6 +122,7 @@ describe('security catalogue F: subject and token kinds', () => {
         jwksUri: c.server.jwksUri,
         audience: CLIENT,
         clock: () => T,
+        offload,
       });
       for (const typ of [null, 'JWT']) {
         await rejects(verifier.verify(c.id.good(logoutClaims(), { typ })), 'ERR_TOKEN_EVENTS_UNEXPECTED');

@@ -10,6 +10,7 @@ import {
 } from '../../lib/token-verifier/access-token-verifier.js';
 import type { JwsAlgorithm } from '../../lib/token-verifier/algorithms.js';
 import type { JwksFetcher } from '../../lib/token-verifier/jwks-fetcher.js';
+import type { OffloadMode } from '../../lib/token-verifier/offload.js';
 import {
   AsymmetricSignatureVerifier,
   SymmetricSignatureVerifier,
@@ -114,6 +115,8 @@ export interface VerifierOptions {
   /** ID tokens only: the audiences trusted besides the client id. @defaultValue no allowlist */
   trustedAudiences?: string[];
   cache?: boolean;
+  /** Where signatures are checked. @defaultValue the catalogue's mode */
+  offload?: OffloadMode;
 }
 
 /** A verifier reduced to what the catalogue calls. */
@@ -134,7 +137,7 @@ export interface Subject {
   verify(token: unknown, options?: VerifierOptions, call?: IdTokenVerifyOptions): Promise<Claims>;
 }
 
-export function subject(kind: Kind, server: () => JwksServer): Subject {
+export function subject(kind: Kind, server: () => JwksServer, offload: OffloadMode): Subject {
   const claims = (changes: Claims = {}): Claims => {
     const { issuer } = server();
     const base: Claims =
@@ -153,6 +156,7 @@ export function subject(kind: Kind, server: () => JwksServer): Subject {
       cache: options.cache,
     };
     const jwksOptions = { cooldown: options.cooldown, timeout: options.timeout };
+    const mode = options.offload ?? offload;
     if (kind === 'ID token') {
       const signatureVerifier =
         options.secret !== undefined
@@ -161,6 +165,7 @@ export function subject(kind: Kind, server: () => JwksServer): Subject {
             })
           : new AsymmetricSignatureVerifier(options.jwks ?? options.jwksUri ?? jwksUri, {
               algorithm: (options.algorithms ?? ['RS256']) as 'RS256'[],
+              offload: mode,
               ...(options.jwks === undefined ? jwksOptions : {}),
             });
       const verifier = new TokenVerifier({
@@ -183,6 +188,7 @@ export function subject(kind: Kind, server: () => JwksServer): Subject {
       ...source,
       audience: API,
       algorithms: options.algorithms,
+      offload: mode,
       jwksOptions,
       ...common,
     } as AccessTokenVerifierOptions);
@@ -225,6 +231,8 @@ export async function rejects(
 /** The per-file JWKS server and the two subjects against it. */
 export interface Catalogue {
   readonly server: JwksServer;
+  /** Where the verifiers of this run of the catalogue check signatures. */
+  readonly offload: OffloadMode;
   readonly id: Subject;
   readonly at: Subject;
   /** The subject of a kind. */
@@ -235,9 +243,10 @@ export interface Catalogue {
 
 /**
  * Registers the hooks of a catalogue spec file in the calling `describe`: one JWKS server for the file (closed
- * after it), serving the good key with its request counts reset before every test.
+ * after it), serving the good key with its request counts reset before every test. Its verifiers check
+ * signatures where `offload` says (the catalogue runs once per mode: see describeEachOffload()).
  */
-export function catalogue(): Catalogue {
+export function catalogue(offload: OffloadMode): Catalogue {
   let server: JwksServer | undefined;
   const current = (): JwksServer => {
     if (server === undefined) throw new Error('the JWKS server is not started');
@@ -254,12 +263,13 @@ export function catalogue(): Catalogue {
     current().setDiscovery();
     current().resetCounts();
   });
-  const id = subject('ID token', current);
-  const at = subject('access token', current);
+  const id = subject('ID token', current, offload);
+  const at = subject('access token', current, offload);
   return {
     get server() {
       return current();
     },
+    offload,
     id,
     at,
     of: (kind) => (kind === 'ID token' ? id : at),

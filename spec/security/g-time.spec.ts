@@ -2,9 +2,10 @@
 // where JSON.stringify cannot express the value (1e400).
 import { expect } from 'chai';
 import { catalogue, KINDS, L, rejects, sign, T } from './fixtures.js';
+import { describeEachOffload } from '../helpers/offload.js';
 
-describe('security catalogue G: time claims', () => {
-  const c = catalogue();
+describeEachOffload('security catalogue G: time claims', (offload) => {
+  const c = catalogue(offload);
 
   for (const kind of KINDS) {
     describe(kind, () => {

@@ -8,6 +8,7 @@ import { halfHash } from '../helpers/jwt.js';
 import { callback, client, opened, serveKeys, tokenEndpoint } from '../helpers/oidc.js';
 import { rejectionOf } from '../helpers/secrets.js';
 import { catalogue, L, NONCE, rejects, T } from './fixtures.js';
+import { describeEachOffload } from '../helpers/offload.js';
 
 /** OIDC Core's example access token and its at_hash (RS256). */
 const ACCESS_TOKEN = 'jHkWEdUXMU1BwAsC4vtUsZwnNvTIxEl0z9K3vx5KF0Y';
@@ -16,8 +17,8 @@ const AT_HASH = '77QmUPtjPfzWtF2AnpK9RQ';
 const CODE = 'Qcb0Orv1zh30vL1MPRsbm-diHiMwcLyZvn1arpZv-Jxf_11jnpEX3Tgfvk';
 const C_HASH = 'LDktKdoQak3Pk0cnXxCltA';
 
-describe('security catalogue H: nonce, auth_time, hashes, organization', () => {
-  const c = catalogue();
+describeEachOffload('security catalogue H: nonce, auth_time, hashes, organization', (offload) => {
+  const c = catalogue(offload);
   const id = () => c.id;
 
   it('N74: rejects a missing nonce claim when a nonce is expected', async () => {

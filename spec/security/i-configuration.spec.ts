@@ -23,6 +23,7 @@ import { TokenVerifier, type TokenVerifierOptions } from '../../lib/token-verifi
 import { DISCOVERY_PATH, JWKS_PATH, type JwksServer, startJwksServer } from '../helpers/jwks-server.js';
 import { rejectionOf, thrownBy } from '../helpers/secrets.js';
 import { API, catalogue, CLIENT, goodJwk, KID, KINDS, NONCE, rejects, SECRET, signer, T } from './fixtures.js';
+import { describeEachOffload } from '../helpers/offload.js';
 
 const ISS = 'https://tenant.example.com/';
 
@@ -50,8 +51,8 @@ function expectConfigurationError(build: () => unknown, option?: string): void {
   if (option !== undefined) expect((err as ConfigurationError).option).to.equal(option);
 }
 
-describe('security catalogue I: configuration and API footguns', () => {
-  const c = catalogue();
+describeEachOffload('security catalogue I: configuration and API footguns', (offload) => {
+  const c = catalogue(offload);
   let attacker: JwksServer;
 
   before(async () => {

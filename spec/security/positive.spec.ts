@@ -7,11 +7,12 @@ import { b64url } from '../helpers/jwt.js';
 import { ecKeys, rsaKeys } from '../helpers/keys.js';
 import { thrownBy } from '../helpers/secrets.js';
 import { API, catalogue, CLIENT, jwk, KID, KINDS, L, NONCE, rejects, SECRET, signer, T } from './fixtures.js';
+import { describeEachOffload } from '../helpers/offload.js';
 
 type Clock = ReturnType<typeof FakeTimers.install>;
 
-describe('security catalogue P: positive edge cases', () => {
-  const c = catalogue();
+describeEachOffload('security catalogue P: positive edge cases', (offload) => {
+  const c = catalogue(offload);
   let clock: Clock | undefined;
 
   afterEach(() => {

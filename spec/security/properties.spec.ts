@@ -23,6 +23,7 @@ import {
   T,
   type Verify,
 } from './fixtures.js';
+import { describeEachOffload } from '../helpers/offload.js';
 
 const SEED = 20_240_611;
 const BASE64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
@@ -175,9 +176,9 @@ function claimsAccepted(kind: Kind, issuer: string, c: Claims): boolean {
   return c.azp === undefined || c.azp === CLIENT;
 }
 
-describe('security properties (fast-check)', function () {
+describeEachOffload('security properties (fast-check)', function (offload) {
   this.timeout(30_000);
-  const c = catalogue();
+  const c = catalogue(offload);
   const unhandled: unknown[] = [];
   const onUnhandled = (reason: unknown) => unhandled.push(reason);
   /** Verifiers shared by the properties, per kind: JWKS (cold, and cached with the valid token) and HS256. */

@@ -6,6 +6,7 @@ import {
   NetworkError,
   TokenValidationError,
 } from '../../lib/errors.js';
+import { DIAGNOSTICS_CHANNELS, type VerificationFailureMessage } from '../../lib/diagnostics.js';
 import { DiscoveryCache } from '../../lib/oidc/discovery.js';
 import {
   AccessTokenVerifier,
@@ -13,6 +14,8 @@ import {
   scopesOf,
 } from '../../lib/token-verifier/access-token-verifier.js';
 import { JwksFetcher } from '../../lib/token-verifier/jwks-fetcher.js';
+import { pendingOnPool } from '../../lib/token-verifier/offload.js';
+import { listen, stopListening } from '../helpers/diagnostics.js';
 import { DISCOVERY_PATH, JWKS_PATH, type JwksServer, startJwksServer } from '../helpers/jwks-server.js';
 import { publicJwk, signJwt } from '../helpers/jwt.js';
 import { rsaKeys } from '../helpers/keys.js';
@@ -108,6 +111,7 @@ describe('AccessTokenVerifier', () => {
         'bad key-set options for a discovered issuer',
         { issuer: 'https://a/', audience: API, jwksOptions: { cacheTtl: -1 } },
       ],
+      ['an unknown offload mode', { issuer: 'https://a/', audience: API, offload: 'sometimes' }],
     ] as const) {
       it(`refuses ${name}`, () => {
         expect(
@@ -121,6 +125,7 @@ describe('AccessTokenVerifier', () => {
       expect(subject.issuers).to.deep.equal([tenantA.issuer, tenantB.issuer]);
       expect(subject.audiences).to.deep.equal([API, 'other']);
       expect(subject.leeway).to.equal(60);
+      expect(subject.offload).to.equal('auto');
       await new Promise((resolve) => setTimeout(resolve, 20));
       expect(tenantA.requests.length + tenantB.requests.length).to.equal(0);
     });
@@ -380,6 +385,76 @@ describe('AccessTokenVerifier', () => {
       const hsForRs = signJwt({ ...claims, iss: tenantA.issuer }, { alg: 'HS256', key: SECRET });
       expect((await failure(subject, hsForRs)).code).to.equal('ERR_TOKEN_ALG_NOT_ALLOWED');
       expectNoSecrets(subject, [SECRET]);
+    });
+
+    it('checks the signatures of every kind of issuer where offload says, and HS* always inline', async () => {
+      const local = new JwksFetcher({ keys: [publicJwk(keyB().publicKey, { kid: 'k1' })] });
+      const build = (offload: 'always' | 'never') =>
+        new AccessTokenVerifier({
+          issuers: [
+            { issuer: tenantA.issuer, jwksUri: tenantA.jwksUri },
+            { issuer: tenantB.issuer },
+            { issuer: 'https://local.example.com/', jwks: local },
+            { issuer: 'https://hs.example.com/', secret: SECRET, algorithms: 'HS256' },
+          ],
+          audience: API,
+          clock: () => NOW,
+          offload,
+        });
+      const claims = { sub: 'user-1', aud: API, exp: NOW + 60 };
+      const tokens = [
+        tokenA(),
+        signJwt({ ...claims, iss: tenantB.issuer }, { kid: 'k1', key: keyB().privateKey }),
+        signJwt({ ...claims, iss: 'https://local.example.com/' }, { kid: 'k1', key: keyB().privateKey }),
+        signJwt({ ...claims, iss: 'https://hs.example.com/' }, { alg: 'HS256', key: SECRET }),
+      ];
+      for (const offload of ['always', 'never'] as const) {
+        const subject = build(offload);
+        expect(subject.offload).to.equal(offload);
+        for (const token of tokens) await subject.verify(token); // keys fetched and discovered
+        const onPool = tokens.map((token) => {
+          const before = pendingOnPool();
+          const verified = subject.verify(token);
+          return { sent: pendingOnPool() - before, verified };
+        });
+        expect(
+          onPool.map(({ sent }) => sent),
+          offload,
+        ).to.deep.equal(offload === 'always' ? [1, 1, 1, 0] : [0, 0, 0, 0]);
+        for (const { verified } of onPool) expect(await verified).to.have.property('sub', 'user-1');
+      }
+    });
+  });
+
+  describe('diagnostics', () => {
+    afterEach(stopListening);
+
+    it('publishes each failure on authn-client:verification:failure, from verify and verifyComplete, never the token', async () => {
+      const failures = listen<VerificationFailureMessage>(DIAGNOSTICS_CHANNELS.verificationFailure);
+      const subject = verifier();
+      const forged = signJwt({ iss: tenantA.issuer, aud: API, exp: NOW + 60 }, { kid: 'k1', key: keyB().privateKey });
+      await rejectionOf(subject.verify(forged)); // asynchronous: the key set is fetched first
+      const wrongAudience = tokenA({ aud: 'https://other.example.com/' });
+      await rejectionOf(subject.verifyComplete(wrongAudience));
+      await rejectionOf(subject.verify(tokenA({ iss: 'https://evil.example.com/' })));
+      await rejectionOf(verifier({ offload: 'always' }).verifyComplete(forged));
+      await subject.verify(tokenA());
+      expect(failures.messages.map(({ kind, code, claim }) => ({ kind, code, claim }))).to.deep.equal([
+        { kind: 'access token', code: 'ERR_TOKEN_SIGNATURE_INVALID', claim: undefined },
+        { kind: 'access token', code: 'ERR_TOKEN_AUD_MISMATCH', claim: 'aud' },
+        { kind: 'access token', code: 'ERR_TOKEN_ISS_MISMATCH', claim: 'iss' },
+        { kind: 'access token', code: 'ERR_TOKEN_SIGNATURE_INVALID', claim: undefined },
+      ]);
+      for (const message of failures.messages) expectNoSecrets(message, [forged, wrongAudience]);
+    });
+
+    it('publishes a key source that is down with its code', async () => {
+      const failures = listen<VerificationFailureMessage>(DIAGNOSTICS_CHANNELS.verificationFailure);
+      tenantA.set(JWKS_PATH, { status: 503, body: 'down' });
+      await rejectionOf(verifier().verify(tokenA()));
+      expect(failures.messages).to.have.length(1);
+      expect(failures.messages[0]).to.include({ kind: 'access token', code: 'ERR_KEY_SOURCE_UNAVAILABLE' });
+      expect(failures.messages[0]?.error).to.be.instanceOf(KeySourceUnavailableError);
     });
   });
 

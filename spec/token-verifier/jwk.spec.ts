@@ -1,10 +1,10 @@
-import { sign, verify } from 'node:crypto';
+import { type KeyObject, sign, verify } from 'node:crypto';
 import { expect } from 'chai';
 import { ALGORITHMS, type JwsAlgorithm } from '../../lib/token-verifier/algorithms.js';
 import { importJwk, JwksKey, type UnusableKey } from '../../lib/token-verifier/jwk.js';
 import { MAX_SCRATCH_BYTES } from '../../lib/token-verifier/scratch.js';
 import { publicJwk, signatureOf } from '../helpers/jwt.js';
-import { ecKeys, edKeys, rsaKeys } from '../helpers/keys.js';
+import { ecKeys, edKeys, keysByAlgorithm, rsaKeys } from '../helpers/keys.js';
 
 const ALL = Object.keys(ALGORITHMS) as JwsAlgorithm[];
 
@@ -45,6 +45,15 @@ describe('importJwk', () => {
     expect(suited(imported(publicJwk(rsaKeys().publicKey, { alg: 'RS256', key_ops: ['verify'] })))).to.deep.equal([
       'RS256',
     ]);
+  });
+
+  it('tells offload auto how many checks may wait on the pool: by what its check costs inline', () => {
+    const of = (pair: { publicKey: KeyObject }, alg: JwsAlgorithm) =>
+      imported(publicJwk(pair.publicKey)).offloadThreshold(alg);
+    expect([of(rsaKeys(), 'RS256'), of(rsaKeys(), 'PS512')]).to.deep.equal([32, 32]);
+    expect(of(rsaKeys('pkcs1', 3072), 'RS256')).to.equal(6);
+    expect(of(rsaKeys('big', 4096), 'RS256')).to.equal(3);
+    expect([of(ecKeys('P-256'), 'ES256'), of(edKeys(), 'EdDSA')]).to.deep.equal([3, 3]);
   });
 
   it('accepts a 4096-bit RSA key', () => {
@@ -108,61 +117,71 @@ describe('importJwk', () => {
     });
   });
 
-  describe('JwksKey.verify', () => {
-    const input = 'aGVhZGVy.cGF5bG9hZA';
+  /** The two ways a key checks a signature: inline, and on the thread pool; both must give the same verdicts. */
+  const WAYS: Record<string, (key: JwksKey, alg: JwsAlgorithm, data: string, signature: Buffer) => Promise<boolean>> = {
+    'JwksKey.verify': (key, alg, data, signature) => Promise.resolve(key.verify(alg, data, signature)),
+    'JwksKey.verifyOnPool': (key, alg, data, signature) =>
+      new Promise((resolve) => key.verifyOnPool(alg, data, signature, resolve)),
+  };
 
-    for (const [alg, keys] of [
-      ['RS256', rsaKeys()],
-      ['RS512', rsaKeys()],
-      ['PS256', rsaKeys()],
-      ['PS512', rsaKeys()],
-      ['ES256', ecKeys('P-256')],
-      ['ES384', ecKeys('P-384')],
-      ['ES512', ecKeys('P-521')],
-      ['EdDSA', edKeys()],
-    ] as const) {
-      it(`verifies a good ${alg} signature and nothing else`, () => {
+  for (const [way, check] of Object.entries(WAYS)) {
+    describe(way, () => {
+      const input = 'aGVhZGVy.cGF5bG9hZA';
+
+      for (const [alg, keys] of keysByAlgorithm()) {
+        it(`verifies a good ${alg} signature and nothing else`, async () => {
+          const key = imported(publicJwk(keys.publicKey));
+          const signature = signatureOf(alg, keys.privateKey, input);
+          expect(await check(key, alg, input, signature)).to.equal(true);
+          expect(await check(key, alg, `${input}x`, signature)).to.equal(false);
+          expect(await check(key, alg, input, Buffer.from(signature.map((byte) => byte ^ 0x5a)))).to.equal(false);
+          expect(await check(key, alg, input, Buffer.concat([signature, Buffer.from([0])]))).to.equal(false);
+          expect(await check(key, alg, input, signature.subarray(1))).to.equal(false);
+          expect(await check(key, alg, input, Buffer.alloc(0))).to.equal(false);
+          expect(await check(key, 'HS256', input, signature)).to.equal(false);
+        });
+      }
+
+      it('verifies signing inputs of any length, below and beyond the shared scratch buffer, one after the other', async () => {
+        const keys = rsaKeys();
         const key = imported(publicJwk(keys.publicKey));
-        const signature = signatureOf(alg, keys.privateKey, input);
-        expect(key.verify(alg, input, signature)).to.equal(true);
-        expect(key.verify(alg, `${input}x`, signature)).to.equal(false);
-        expect(key.verify(alg, input, Buffer.from(signature.map((byte) => byte ^ 0x5a)))).to.equal(false);
-        expect(key.verify(alg, input, Buffer.concat([signature, Buffer.from([0])]))).to.equal(false);
-        expect(key.verify(alg, input, signature.subarray(1))).to.equal(false);
-        expect(key.verify(alg, input, Buffer.alloc(0))).to.equal(false);
-        expect(key.verify('HS256', input, signature)).to.equal(false);
+        const long = `${input}${'A'.repeat(MAX_SCRATCH_BYTES)}`;
+        const shortSignature = signatureOf('RS256', keys.privateKey, input);
+        const longSignature = signatureOf('RS256', keys.privateKey, long);
+        expect(await check(key, 'RS256', long, longSignature)).to.equal(true);
+        expect(await check(key, 'RS256', input, shortSignature)).to.equal(true);
+        expect(await check(key, 'RS256', `${long}A`, longSignature)).to.equal(false);
+        // A shorter input after a longer one: nothing of the longer one is left over in what is verified.
+        expect(await check(key, 'RS256', input.slice(0, -1), shortSignature)).to.equal(false);
+        expect(await check(key, 'RS256', input, shortSignature)).to.equal(true);
       });
-    }
 
-    it('verifies signing inputs of any length, below and beyond the shared scratch buffer, one after the other', () => {
-      const keys = rsaKeys();
-      const key = imported(publicJwk(keys.publicKey));
-      const long = `${input}${'A'.repeat(MAX_SCRATCH_BYTES)}`;
-      const shortSignature = signatureOf('RS256', keys.privateKey, input);
-      const longSignature = signatureOf('RS256', keys.privateKey, long);
-      expect(key.verify('RS256', long, longSignature)).to.equal(true);
-      expect(key.verify('RS256', input, shortSignature)).to.equal(true);
-      expect(key.verify('RS256', `${long}A`, longSignature)).to.equal(false);
-      // A shorter input after a longer one: nothing of the longer one is left over in what is verified.
-      expect(key.verify('RS256', input.slice(0, -1), shortSignature)).to.equal(false);
-      expect(key.verify('RS256', input, shortSignature)).to.equal(true);
-    });
+      it('refuses an RS256 signature as PS256 and the converse (the padding is bound to the alg)', async () => {
+        const { privateKey, publicKey } = rsaKeys();
+        const key = imported(publicJwk(publicKey));
+        expect(await check(key, 'PS256', input, signatureOf('RS256', privateKey, input))).to.equal(false);
+        expect(await check(key, 'RS256', input, signatureOf('PS256', privateKey, input))).to.equal(false);
+        expect(await check(key, 'RS384', input, signatureOf('RS256', privateKey, input))).to.equal(false);
+      });
 
-    it('refuses an RS256 signature as PS256 and the converse (the padding is bound to the alg)', () => {
-      const { privateKey, publicKey } = rsaKeys();
-      const key = imported(publicJwk(publicKey));
-      expect(key.verify('PS256', input, signatureOf('RS256', privateKey, input))).to.equal(false);
-      expect(key.verify('RS256', input, signatureOf('PS256', privateKey, input))).to.equal(false);
-      expect(key.verify('RS384', input, signatureOf('RS256', privateKey, input))).to.equal(false);
+      it('refuses the all-zero ES256 signature (CVE-2022-21449) and DER-encoded ECDSA signatures', async () => {
+        const { privateKey, publicKey } = ecKeys('P-256');
+        const key = imported(publicJwk(publicKey));
+        expect(await check(key, 'ES256', input, Buffer.alloc(64))).to.equal(false);
+        const derSignature = sign('sha256', Buffer.from(input), { key: privateKey, dsaEncoding: 'der' });
+        expect(verify('sha256', Buffer.from(input), publicKey, derSignature)).to.equal(true);
+        expect(await check(key, 'ES256', input, derSignature)).to.equal(false);
+      });
     });
+  }
 
-    it('refuses the all-zero ES256 signature (CVE-2022-21449) and DER-encoded ECDSA signatures', () => {
-      const { privateKey, publicKey } = ecKeys('P-256');
-      const key = imported(publicJwk(publicKey));
-      expect(key.verify('ES256', input, Buffer.alloc(64))).to.equal(false);
-      const derSignature = sign('sha256', Buffer.from(input), { key: privateKey, dsaEncoding: 'der' });
-      expect(verify('sha256', Buffer.from(input), publicKey, derSignature)).to.equal(true);
-      expect(key.verify('ES256', input, derSignature)).to.equal(false);
-    });
+  it('answers verifyOnPool at once, without the pool, for an algorithm the key does not suit or a signature of the wrong length', () => {
+    const keys = rsaKeys();
+    const key = imported(publicJwk(keys.publicKey, { alg: 'RS256' }));
+    const signature = signatureOf('RS256', keys.privateKey, 'aGVhZGVy.cGF5bG9hZA');
+    const verdicts: boolean[] = [];
+    key.verifyOnPool('PS256', 'aGVhZGVy.cGF5bG9hZA', signature, (valid) => verdicts.push(valid));
+    key.verifyOnPool('RS256', 'aGVhZGVy.cGF5bG9hZA', signature.subarray(1), (valid) => verdicts.push(valid));
+    expect(verdicts).to.deep.equal([false, false]);
   });
 });

@@ -12,8 +12,15 @@ import {
   TimeoutError,
   TokenValidationError,
 } from '../../lib/errors.js';
+import {
+  DIAGNOSTICS_CHANNELS,
+  type JwksCooldownMessage,
+  type JwksFetchMessage,
+  type JwksStaleMessage,
+} from '../../lib/diagnostics.js';
 import { JwksKey } from '../../lib/token-verifier/jwk.js';
 import { JwksFetcher, type JwksFetcherOptions } from '../../lib/token-verifier/jwks-fetcher.js';
+import { listen, stopListening } from '../helpers/diagnostics.js';
 import { JWKS_PATH, type JwksServer, startJwksServer } from '../helpers/jwks-server.js';
 import { publicJwk } from '../helpers/jwt.js';
 import { ecKeys, edKeys, rsaKeys } from '../helpers/keys.js';
@@ -47,6 +54,7 @@ describe('JwksFetcher', () => {
   afterEach(() => {
     clock?.uninstall();
     clock = undefined;
+    stopListening();
   });
 
   /** Fakes Date only: real timers and sockets keep working. */
@@ -562,6 +570,76 @@ describe('JwksFetcher', () => {
       } finally {
         process.off('unhandledRejection', listener);
       }
+    });
+  });
+
+  describe('diagnostics', () => {
+    it('publishes every request on authn-client:jwks:fetch: URL, status, duration and key counts, or the failure', async () => {
+      const fetches = listen<JwksFetchMessage>(DIAGNOSTICS_CHANNELS.jwksFetch);
+      server.setKeys([key1(), key2(), { kty: 'oct', k: 'c2VjcmV0', kid: 'secret' }]);
+      const jwks = fetcher({ cooldown: 0 });
+      await jwks.getKey('test-key-1');
+      server.set(JWKS_PATH, { status: 503, body: 'down' });
+      await rejectionOf(jwks.reload());
+      const [ok, down] = fetches.messages as [JwksFetchMessage, JwksFetchMessage];
+      expect(ok).to.deep.include({ url: server.jwksUri, status: 200, keys: 2, unusable: 1 });
+      expect(ok.duration).to.be.a('number').and.to.be.at.least(0);
+      expect(ok).not.to.have.property('error');
+      expect(down).to.deep.include({ url: server.jwksUri, status: 503, keys: 0, unusable: 0 });
+      expect(down.error).to.be.instanceOf(KeySourceUnavailableError);
+      expect(fetches.messages).to.have.length(2);
+    });
+
+    it('publishes a request that got no answer with no status', async () => {
+      const fetches = listen<JwksFetchMessage>(DIAGNOSTICS_CHANNELS.jwksFetch);
+      const closed = await startJwksServer();
+      await closed.close();
+      await rejectionOf(new JwksFetcher(closed.jwksUri).getKey('test-key-1'));
+      expect(fetches.messages).to.have.length(1);
+      expect(fetches.messages[0]).to.deep.include({ url: closed.jwksUri, status: undefined, keys: 0 });
+      expect(fetches.messages[0]?.error).to.be.instanceOf(NetworkError);
+    });
+
+    it('publishes on authn-client:jwks:cooldown each unknown kid the cooldown keeps from a refetch', async () => {
+      const cooldowns = listen<JwksCooldownMessage>(DIAGNOSTICS_CHANNELS.jwksCooldown);
+      const time = fakeDate();
+      const jwks = fetcher({ cooldown: 30 });
+      await jwks.getKey('test-key-1');
+      await rejectionOf(jwks.getKey('unknown-1'));
+      time.tick(10_000);
+      await rejectionOf(jwks.getKey('unknown-2'));
+      expect(cooldowns.messages).to.deep.equal([
+        { url: server.jwksUri, kid: 'unknown-1', retryAt: time.now + 20_000 },
+        { url: server.jwksUri, kid: 'unknown-2', retryAt: time.now + 20_000 },
+      ]);
+      time.tick(20_000);
+      await rejectionOf(jwks.getKey('unknown-3'));
+      expect(cooldowns.messages).to.have.length(2);
+      expect(server.count(JWKS_PATH)).to.equal(2);
+    });
+
+    it('publishes on authn-client:jwks:stale each lookup answered with keys past their TTL, and the refresh failure', async () => {
+      const stales = listen<JwksStaleMessage>(DIAGNOSTICS_CHANNELS.jwksStale);
+      const time = fakeDate();
+      const jwks = fetcher({ cacheTtl: 60 });
+      await jwks.getKey('test-key-1');
+      expect(stales.messages).to.deep.equal([]);
+      server.set(JWKS_PATH, { status: 503, body: 'down' });
+      time.tick(61_000);
+      await jwks.getKey('test-key-1');
+      expect(stales.messages).to.deep.equal([]); // this lookup waited for the failed refresh
+      time.tick(500);
+      jwks.candidates('test-key-1', 'RS256');
+      expect(stales.messages).to.have.length(1);
+      expect(stales.messages[0]).to.deep.include({ url: server.jwksUri, age: 61_500 });
+      expect(stales.messages[0]?.error).to.be.instanceOf(KeySourceUnavailableError);
+    });
+
+    it('builds no message while nobody listens', async () => {
+      const fetches = listen<JwksFetchMessage>(DIAGNOSTICS_CHANNELS.jwksFetch);
+      fetches.stop();
+      await fetcher().getKey('test-key-1');
+      expect(fetches.messages).to.deep.equal([]);
     });
   });
 

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { DIAGNOSTICS_CHANNELS, type VerificationFailureMessage } from '../../lib/diagnostics.js';
 import { ConfigurationError, KeySourceUnavailableError, TokenValidationError } from '../../lib/errors.js';
 import {
   BACKCHANNEL_LOGOUT_EVENT,
@@ -10,6 +11,7 @@ import {
   SymmetricSignatureVerifier,
 } from '../../lib/token-verifier/signature-verifier.js';
 import { TokenVerifier } from '../../lib/token-verifier/token-verifier.js';
+import { listen, stopListening } from '../helpers/diagnostics.js';
 import { JWKS_PATH, type JwksServer, startJwksServer } from '../helpers/jwks-server.js';
 import { publicJwk, signJwt } from '../helpers/jwt.js';
 import { rsaKeys } from '../helpers/keys.js';
@@ -55,6 +57,8 @@ async function refusal(jwt: string, options: Partial<LogoutTokenVerifierOptions>
 }
 
 describe('LogoutTokenVerifier', () => {
+  afterEach(stopListening);
+
   it('accepts a logout token and resolves to its claims', async () => {
     expect(await verifier().verify(token())).to.deep.equal(CLAIMS);
   });
@@ -139,6 +143,14 @@ describe('LogoutTokenVerifier', () => {
     const jwt = token();
     await logout.verify(jwt);
     await logout.verify(jwt);
+  });
+
+  it('publishes a refusal on authn-client:verification:failure as a logout token, never the token', async () => {
+    const failures = listen<VerificationFailureMessage>(DIAGNOSTICS_CHANNELS.verificationFailure);
+    const expired = token({ exp: NOW - 600, iat: NOW - 720 });
+    const error = await refusal(expired);
+    expect(failures.messages).to.deep.equal([{ kind: 'logout token', code: error.code, claim: 'exp', error }]);
+    expect(JSON.stringify(failures.messages)).to.not.include(expired);
   });
 
   it('refuses bad options at construction', () => {

@@ -10,9 +10,15 @@ import {
 } from 'node:crypto';
 import { expect } from 'chai';
 import fc from 'fast-check';
+import { TokenValidationError } from '../../lib/errors.js';
+import type { AsymmetricAlgorithm } from '../../lib/token-verifier/algorithms.js';
+import { JwksFetcher } from '../../lib/token-verifier/jwks-fetcher.js';
+import type { OffloadMode } from '../../lib/token-verifier/offload.js';
 import { type Pkcs1Digest, pkcs1SignatureCheck } from '../../lib/token-verifier/rsa-pkcs1.js';
-import { DIGEST_INFO } from '../helpers/jwt.js';
+import { AsymmetricSignatureVerifier } from '../../lib/token-verifier/signature-verifier.js';
+import { DIGEST_INFO, publicJwk } from '../helpers/jwt.js';
 import { rsaKeys, type TestKeyPair } from '../helpers/keys.js';
+import { describeEachOffload } from '../helpers/offload.js';
 
 const SEED = 20_261_123;
 const DATA = 'eyJhbGciOiJSUzI1NiIsImtpZCI6ImsxIn0.eyJzdWIiOiJhdXRoMHwxMjMiLCJpc3MiOiJodHRwczovL2lzc3Vlci8ifQ';
@@ -39,44 +45,61 @@ function block(k: number, parts: { type?: number; fill?: number; digestInfo: str
 
 const sha = (digest: Pkcs1Digest, data: string) => createHash(digest).update(data, 'latin1').digest();
 
-/** The check of a key large enough for every digest. */
-function checkOf(keys: TestKeyPair, digest: Pkcs1Digest): (data: string, signature: Buffer) => boolean {
-  const check = pkcs1SignatureCheck(keys.publicKey, digest, bytesOf(keys));
-  if (check === null) throw new Error('no check for this key');
-  return check;
+/** A check of signatures: resolves to its verdict. */
+type Check = (data: string, signature: Buffer) => Promise<boolean>;
+
+/**
+ * The RS* check of a key large enough for every digest, as a verifier with this `offload` runs it: inline
+ * (`pkcs1SignatureCheck`, through the key's check) or on the thread pool (`crypto.verify` with a callback). A
+ * signature verifier over a local key set holding the key checks the data and signature given, as the signing
+ * input and signature of a parsed token.
+ */
+function checkOf(keys: TestKeyPair, digest: Pkcs1Digest, offload: OffloadMode): Check {
+  const alg = `RS${digest.slice(3)}` as AsymmetricAlgorithm;
+  const local = new JwksFetcher({ keys: [publicJwk(keys.publicKey, { kid: 'k' })] });
+  const verifier = new AsymmetricSignatureVerifier(local, { algorithm: alg, offload });
+  return async (signingInput, signature) => {
+    try {
+      await verifier.verifyParsed({ token: '', header: { alg, kid: 'k' }, payload: {}, signingInput, signature });
+      return true;
+    } catch (error) {
+      if (error instanceof TokenValidationError && error.code === 'ERR_TOKEN_SIGNATURE_INVALID') return false;
+      throw error;
+    }
+  };
 }
 
-describe('pkcs1SignatureCheck', () => {
+describeEachOffload('the RS* signature check (pkcs1SignatureCheck inline, crypto.verify on the pool)', (offload) => {
   const keys = rsaKeys('pkcs1');
   const k = bytesOf(keys);
 
   for (const digest of DIGESTS) {
-    it(`accepts what crypto.sign produces with ${digest}, on 2048-, 2050- and 3072-bit keys`, () => {
+    it(`accepts what crypto.sign produces with ${digest}, on 2048-, 2050- and 3072-bit keys`, async () => {
       for (const pair of [keys, rsaKeys('pkcs1', 2050), rsaKeys('pkcs1', 3072)]) {
         expect(pair.publicKey.asymmetricKeyDetails?.modulusLength).to.be.oneOf([2048, 2050, 3072]);
         const signature = sign(digest, Buffer.from(DATA, 'latin1'), pair.privateKey);
-        expect(checkOf(pair, digest)(DATA, signature)).to.equal(true);
+        expect(await checkOf(pair, digest, offload)(DATA, signature)).to.equal(true);
       }
     });
   }
 
-  it('agrees with crypto.verify on random changes to the signature and the data', () => {
-    const checks = Object.fromEntries(DIGESTS.map((d) => [d, checkOf(keys, d)]));
+  it('agrees with crypto.verify on random changes to the signature and the data', async () => {
+    const checks = Object.fromEntries(DIGESTS.map((d) => [d, checkOf(keys, d, offload)]));
     const signatures = Object.fromEntries(
       DIGESTS.map((d) => [d, sign(d, Buffer.from(DATA, 'latin1'), keys.privateKey)]),
     );
-    fc.assert(
-      fc.property(
+    await fc.assert(
+      fc.asyncProperty(
         fc.constantFrom(...DIGESTS),
         fc.nat({ max: k - 1 }),
         fc.integer({ min: 0, max: 255 }),
         fc.nat({ max: DATA.length - 1 }),
         fc.constantFrom('', 'A', '.'),
-        (digest, at, value, dataAt, inserted) => {
+        async (digest, at, value, dataAt, inserted) => {
           const signature = Buffer.from(signatures[digest] as Buffer);
           signature[at] = value;
           const data = DATA.slice(0, dataAt) + inserted + DATA.slice(dataAt + (inserted === '' ? 0 : 1));
-          const ours = (checks[digest] as (data: string, signature: Buffer) => boolean)(data, signature);
+          const ours = await (checks[digest] as Check)(data, signature);
           expect(ours).to.equal(reference(keys, digest, data, signature));
         },
       ),
@@ -85,7 +108,7 @@ describe('pkcs1SignatureCheck', () => {
   });
 
   describe('refuses every other encoding, as crypto.verify does', () => {
-    const check = checkOf(keys, 'sha256');
+    const check = checkOf(keys, 'sha256', offload);
     const hash = sha('sha256', DATA);
     const cases: Record<string, Buffer> = {
       'the exact encoding (control: accepted)': block(k, { digestInfo: DIGEST_INFO.sha256, hash }),
@@ -105,17 +128,17 @@ describe('pkcs1SignatureCheck', () => {
     };
     for (const [name, encoded] of Object.entries(cases)) {
       const accepted = name.startsWith('the exact encoding');
-      it(`${accepted ? 'accepts' : 'refuses'} ${name}`, () => {
+      it(`${accepted ? 'accepts' : 'refuses'} ${name}`, async () => {
         expect(encoded.length).to.equal(k);
         const signature = rawSignature(keys.privateKey, encoded);
         expect(reference(keys, 'sha256', DATA, signature)).to.equal(accepted);
-        expect(check(DATA, signature)).to.equal(accepted);
+        expect(await check(DATA, signature)).to.equal(accepted);
       });
     }
   });
 
-  it('returns false, without throwing, for a signature of the wrong length or not below the modulus', () => {
-    const check = checkOf(keys, 'sha256');
+  it('returns false, without throwing, for a signature of the wrong length or not below the modulus', async () => {
+    const check = checkOf(keys, 'sha256', offload);
     const modulus = Buffer.from(keys.publicKey.export({ format: 'jwk' }).n as string, 'base64url');
     expect(modulus.length).to.equal(k);
     const valid = sign('sha256', Buffer.from(DATA, 'latin1'), keys.privateKey);
@@ -127,54 +150,64 @@ describe('pkcs1SignatureCheck', () => {
       Buffer.alloc(k, 0xff),
       Buffer.alloc(k),
     ]) {
-      expect(check(DATA, signature)).to.equal(false);
+      expect(await check(DATA, signature)).to.equal(false);
       expect(reference(keys, 'sha256', DATA, signature)).to.equal(false);
     }
   });
 
-  it('refuses a valid signature whose leading zero byte is dropped, which RSAVP1 alone would read as the same number', () => {
-    const check = checkOf(keys, 'sha256');
+  it('refuses a valid signature whose leading zero byte is dropped, which RSAVP1 alone would read as the same number', async () => {
+    const check = checkOf(keys, 'sha256', offload);
     let data = DATA;
     let signature = sign('sha256', Buffer.from(data, 'latin1'), keys.privateKey);
     for (let i = 0; signature[0] !== 0; i++) {
       data = `${DATA}${i}`;
       signature = sign('sha256', Buffer.from(data, 'latin1'), keys.privateKey);
     }
-    expect(check(data, signature)).to.equal(true);
+    expect(await check(data, signature)).to.equal(true);
     const short = signature.subarray(1);
     expect(publicDecrypt({ key: keys.publicKey, padding: constants.RSA_NO_PADDING }, short)).to.have.length(k);
-    expect([check(data, short), reference(keys, 'sha256', data, short)]).to.deep.equal([false, false]);
+    expect([await check(data, short), reference(keys, 'sha256', data, short)]).to.deep.equal([false, false]);
   });
 
-  it('hashes the signing input as its latin1 bytes, one per character, as the other signature checks do', () => {
-    const check = checkOf(keys, 'sha256');
+  it('hashes the signing input as its latin1 bytes, one per character, as the other signature checks do', async () => {
+    const check = checkOf(keys, 'sha256', offload);
     for (const data of [DATA, `${DATA}\u00e9`, `${DATA}\u0141`]) {
       const signature = sign('sha256', Buffer.from(data, 'latin1'), keys.privateKey);
-      expect(check(data, signature), data.slice(-1)).to.equal(true);
+      expect(await check(data, signature), data.slice(-1)).to.equal(true);
       expect(reference(keys, 'sha256', data, signature)).to.equal(true);
     }
     const signature = sign('sha256', Buffer.from(DATA, 'latin1'), keys.privateKey);
-    expect(check(DATA.replace('J', 'j'), signature)).to.equal(false);
+    expect(await check(DATA.replace('J', 'j'), signature)).to.equal(false);
   });
 
-  it('refuses every block one bit away from the exact encoding, for every digest, as crypto.verify does', () => {
+  it('refuses every block one bit away from the exact encoding, for every digest, as crypto.verify does', async () => {
     for (const digest of DIGESTS) {
-      const check = checkOf(keys, digest);
+      const check = checkOf(keys, digest, offload);
       const exact = block(k, { digestInfo: DIGEST_INFO[digest], hash: sha(digest, DATA) });
-      expect(check(DATA, rawSignature(keys.privateKey, exact)), digest).to.equal(true);
+      expect(await check(DATA, rawSignature(keys.privateKey, exact)), digest).to.equal(true);
       for (let at = 0; at < k; at++) {
         const flipped = Buffer.from(exact);
         flipped[at] = (flipped[at] as number) ^ 0x01;
         const signature = rawSignature(keys.privateKey, flipped);
-        expect(check(DATA, signature), `${digest}, byte ${at}`).to.equal(false);
+        expect(await check(DATA, signature), `${digest}, byte ${at}`).to.equal(false);
         expect(reference(keys, digest, DATA, signature), `crypto.verify: ${digest}, byte ${at}`).to.equal(false);
       }
     }
   });
+});
 
+describe('pkcs1SignatureCheck', () => {
   it('has no check for a modulus too short to hold the encoding of its digest (RFC 8017 §9.2)', () => {
     const small = generateKeyPairSync('rsa', { modulusLength: 512 }).publicKey;
     expect(pkcs1SignatureCheck(small, 'sha512', 64)).to.equal(null);
     expect(pkcs1SignatureCheck(small, 'sha256', 64)).to.be.a('function');
+  });
+
+  it('checks exactly what crypto.verify accepts, synchronously', () => {
+    const keys = rsaKeys('pkcs1');
+    const check = pkcs1SignatureCheck(keys.publicKey, 'sha256', bytesOf(keys));
+    const signature = sign('sha256', Buffer.from(DATA, 'latin1'), keys.privateKey);
+    expect(check?.(DATA, signature)).to.equal(true);
+    expect(check?.(`${DATA}x`, signature)).to.equal(false);
   });
 });

@@ -1,17 +1,23 @@
 import { createSecretKey, generateKeyPairSync } from 'node:crypto';
+import { availableParallelism } from 'node:os';
+import { setTimeout } from 'node:timers/promises';
 import { inspect } from 'node:util';
 import { expect } from 'chai';
+import { DIAGNOSTICS_CHANNELS, type VerificationFailureMessage } from '../../lib/diagnostics.js';
 import { ConfigurationError, KeyNotFoundError, TokenValidationError } from '../../lib/errors.js';
 import { JwksFetcher } from '../../lib/token-verifier/jwks-fetcher.js';
 import { type ParseOptions, parseJwt } from '../../lib/token-verifier/jwt.js';
+import { BUSY_AFTER_MAX, OFFLOAD_MODES, type OffloadMode, pendingOnPool } from '../../lib/token-verifier/offload.js';
 import { MAX_SCRATCH_BYTES } from '../../lib/token-verifier/scratch.js';
 import {
   AsymmetricSignatureVerifier,
+  type KeyHandle,
   SymmetricSignatureVerifier,
 } from '../../lib/token-verifier/signature-verifier.js';
+import { listen, stopListening } from '../helpers/diagnostics.js';
 import { JWKS_PATH, type JwksServer, startJwksServer } from '../helpers/jwks-server.js';
 import { b64url, corruptSignature, publicJwk, signJwt, withSignature } from '../helpers/jwt.js';
-import { ecKeys, edKeys, rsaKeys } from '../helpers/keys.js';
+import { keysByAlgorithm, rsaKeys } from '../helpers/keys.js';
 import { expectNoSecrets, rejectionOf, thrownBy } from '../helpers/secrets.js';
 
 // auth0-python's HMAC secret is 'secret' (6 bytes): RFC 7518 §3.2 wants at least the hash size, so ours is 32+.
@@ -191,25 +197,39 @@ describe('SignatureVerifier', () => {
   });
 
   describe('AsymmetricSignatureVerifier', () => {
-    for (const [alg, keys] of [
-      ['RS256', rsaKeys()],
-      ['RS384', rsaKeys()],
-      ['RS512', rsaKeys()],
-      ['PS256', rsaKeys()],
-      ['PS384', rsaKeys()],
-      ['PS512', rsaKeys()],
-      ['ES256', ecKeys('P-256')],
-      ['ES384', ecKeys('P-384')],
-      ['ES512', ecKeys('P-521')],
-      ['EdDSA', edKeys()],
-    ] as const) {
-      it(`verifies ${alg} with the JWKS key and rejects the OIDF bad signature`, async () => {
-        server.setKeys([publicJwk(keys.publicKey, { kid: 'k', use: 'sig' })]);
-        const verifier = new AsymmetricSignatureVerifier(server.jwksUri, { algorithm: alg });
-        const token = signJwt(PAYLOAD, { alg, kid: 'k', key: keys.privateKey });
-        expect((await verifier.verifySignature(token)).payload).to.deep.equal(PAYLOAD);
-        const err = await signatureError(verifier.verifySignature(corruptSignature(token)));
-        expect(err.message).to.equal('Invalid token signature.');
+    for (const offload of OFFLOAD_MODES) {
+      describe(`with offload: ${offload}`, () => {
+        for (const [alg, keys] of keysByAlgorithm()) {
+          it(`verifies ${alg} with the JWKS key and rejects the OIDF bad signature`, async () => {
+            server.setKeys([publicJwk(keys.publicKey, { kid: 'k', use: 'sig' })]);
+            const verifier = new AsymmetricSignatureVerifier(server.jwksUri, { algorithm: alg, offload });
+            const token = signJwt(PAYLOAD, { alg, kid: 'k', key: keys.privateKey });
+            expect((await verifier.verifySignature(token)).payload).to.deep.equal(PAYLOAD);
+            const err = await signatureError(verifier.verifySignature(corruptSignature(token)));
+            expect(err.message).to.equal('Invalid token signature.');
+          });
+        }
+
+        it('tries every key of a repeated kid and accepts the one that verifies', async () => {
+          const signer = rsaKeys('signer');
+          server.setKeys([
+            publicJwk(rsaKeys('decoy').publicKey, { kid: 'dup' }),
+            publicJwk(signer.publicKey, { kid: 'dup' }),
+          ]);
+          const verifier = new AsymmetricSignatureVerifier(server.jwksUri, { offload });
+          await verifier.verifySignature(signJwt(PAYLOAD, { kid: 'dup', key: signer.privateKey }));
+          await signatureError(
+            verifier.verifySignature(signJwt(PAYLOAD, { kid: 'dup', key: rsaKeys('x').privateKey })),
+          );
+        });
+
+        it('verifies a token without kid against each candidate key', async () => {
+          const signer = rsaKeys('signer');
+          server.setKeys([publicJwk(rsaKeys('decoy').publicKey), publicJwk(signer.publicKey)]);
+          const verifier = new AsymmetricSignatureVerifier(server.jwksUri, { offload });
+          await verifier.verifySignature(signJwt(PAYLOAD, { key: signer.privateKey }));
+          await signatureError(verifier.verifySignature(signJwt(PAYLOAD, { key: rsaKeys('x').privateKey })));
+        });
       });
     }
 
@@ -272,25 +292,6 @@ describe('SignatureVerifier', () => {
       }
     });
 
-    it('tries every key of a repeated kid and accepts the one that verifies', async () => {
-      const signer = rsaKeys('signer');
-      server.setKeys([
-        publicJwk(rsaKeys('decoy').publicKey, { kid: 'dup' }),
-        publicJwk(signer.publicKey, { kid: 'dup' }),
-      ]);
-      const verifier = new AsymmetricSignatureVerifier(server.jwksUri);
-      await verifier.verifySignature(signJwt(PAYLOAD, { kid: 'dup', key: signer.privateKey }));
-      await signatureError(verifier.verifySignature(signJwt(PAYLOAD, { kid: 'dup', key: rsaKeys('x').privateKey })));
-    });
-
-    it('verifies a token without kid against each candidate key', async () => {
-      const signer = rsaKeys('signer');
-      server.setKeys([publicJwk(rsaKeys('decoy').publicKey), publicJwk(signer.publicKey)]);
-      const verifier = new AsymmetricSignatureVerifier(server.jwksUri);
-      await verifier.verifySignature(signJwt(PAYLOAD, { key: signer.privateKey }));
-      await signatureError(verifier.verifySignature(signJwt(PAYLOAD, { key: rsaKeys('x').privateKey })));
-    });
-
     it('refuses fetcher options next to a fetcher, and a bad algorithm', () => {
       const jwks = new JwksFetcher(server.jwksUri);
       const err = thrownBy(() => new AsymmetricSignatureVerifier(jwks, { cacheTtl: 10 }));
@@ -319,6 +320,57 @@ describe('SignatureVerifier', () => {
       expect(handle).not.to.be.instanceOf(Promise);
       expect((handle as { active: boolean }).active).to.equal(true);
     });
+
+    it("checks signatures where its offload says, 'auto' by default, and refuses an unknown mode", async () => {
+      const token = signJwt(PAYLOAD, { kid: 'test-key-1', key: rsaKeys().privateKey });
+      const jwt = parseJwt(token, { ...PARSE, algorithms: ['RS256'] });
+      const jwks = new JwksFetcher(server.jwksUri);
+      const build = (offload?: OffloadMode) => new AsymmetricSignatureVerifier(jwks, { offload });
+      expect(build().offload).to.equal('auto');
+      const never = build('never');
+      const always = build('always');
+      await never.verifyParsed(jwt);
+      await always.verifyParsed(jwt);
+      // Keys cached: 'never' answers at once, 'always' after a trip to the pool, with the same handle.
+      const before = pendingOnPool();
+      const inline = never.verifyParsed(jwt);
+      expect(inline).not.to.be.instanceOf(Promise);
+      expect(pendingOnPool()).to.equal(before);
+      const pooled = always.verifyParsed(jwt);
+      expect(pooled).to.be.instanceOf(Promise);
+      expect(pendingOnPool()).to.equal(before + 1);
+      expect(await pooled).to.equal(inline);
+      const err = thrownBy(() => build('sometimes' as OffloadMode));
+      expect((err as ConfigurationError).option).to.equal('offload');
+    });
+
+    it("stays inline with 'never' and goes to the pool with 'auto' when verifications pile up", async () => {
+      const token = signJwt(PAYLOAD, { kid: 'test-key-1', key: rsaKeys().privateKey });
+      const jwt = parseJwt(token, { ...PARSE, algorithms: ['RS256'] });
+      const never = new AsymmetricSignatureVerifier(server.jwksUri, { offload: 'never' });
+      const auto = new AsymmetricSignatureVerifier(never.jwks, { offload: 'auto' });
+      await never.verifyParsed(jwt);
+      await setTimeout(2);
+      // One at a time, the event loop waiting in between: inline.
+      for (let i = 0; i < 8; i++) {
+        expect(auto.verifyParsed(jwt)).not.to.be.instanceOf(Promise);
+        await setTimeout(1);
+      }
+      // A pile-up, the event loop never waiting: 'never' stays inline, 'auto' goes to the pool after a while.
+      const results: (KeyHandle | Promise<KeyHandle>)[][] = [];
+      const start = performance.now();
+      while (performance.now() - start < BUSY_AFTER_MAX + 40)
+        results.push([never.verifyParsed(jwt), auto.verifyParsed(jwt)]);
+      expect(results.filter(([inline]) => inline instanceof Promise)).to.deep.equal([]);
+      const first = results.findIndex(([, maybe]) => maybe instanceof Promise);
+      if (availableParallelism() > 1) {
+        expect(first).to.be.above(0);
+        expect(results.slice(first).every(([, maybe]) => maybe instanceof Promise)).to.equal(true);
+      } else {
+        expect(first).to.equal(-1);
+      }
+      await Promise.all(results.map(([, maybe]) => maybe));
+    });
   });
 
   describe('verifySignature', () => {
@@ -328,6 +380,21 @@ describe('SignatureVerifier', () => {
         const result = verifier.verifySignature(token);
         expect(result).to.be.instanceOf(Promise);
         expect(await rejectionOf(result)).to.be.instanceOf(TokenValidationError);
+      }
+    });
+
+    it('publishes each failure on authn-client:verification:failure as a failure of a token', async () => {
+      const failures = listen<VerificationFailureMessage>(DIAGNOSTICS_CHANNELS.verificationFailure);
+      try {
+        await rejectionOf(new SymmetricSignatureVerifier(SECRET).verifySignature('a.b'));
+        const unknown = signJwt(PAYLOAD, { kid: 'unknown', key: rsaKeys().privateKey });
+        await rejectionOf(new AsymmetricSignatureVerifier(server.jwksUri).verifySignature(unknown));
+        expect(failures.messages.map(({ kind, code, claim }) => ({ kind, code, claim }))).to.deep.equal([
+          { kind: 'token', code: 'ERR_TOKEN_MALFORMED', claim: undefined },
+          { kind: 'token', code: 'ERR_JWKS_KEY_NOT_FOUND', claim: 'kid' },
+        ]);
+      } finally {
+        stopListening();
       }
     });
 

@@ -8,6 +8,7 @@ import {
   NetworkError,
   TokenValidationError,
 } from '../../lib/errors.js';
+import { DIAGNOSTICS_CHANNELS, type VerificationFailureMessage } from '../../lib/diagnostics.js';
 import type { ParsedJwt } from '../../lib/token-verifier/jwt.js';
 import {
   AsymmetricSignatureVerifier,
@@ -19,6 +20,7 @@ import {
   TokenVerifier,
   type TokenVerifierOptions,
 } from '../../lib/token-verifier/token-verifier.js';
+import { listen, stopListening } from '../helpers/diagnostics.js';
 import { JWKS_PATH, type JwksServer, startJwksServer } from '../helpers/jwks-server.js';
 import { b64url, halfHash, publicJwk, signJwt, signSegments } from '../helpers/jwt.js';
 import { ecKeys, edKeys, rsaKeys } from '../helpers/keys.js';
@@ -923,6 +925,31 @@ describe('TokenVerifier', () => {
       await rejectionOf(subject.verify(`${hs256().slice(0, -4)}AAAA`, { nonce: NONCE })),
     ];
     for (const err of errors) expectNoSecrets(err, [SECRET]);
+  });
+
+  describe('diagnostics', () => {
+    afterEach(stopListening);
+
+    it('publishes each failure on authn-client:verification:failure, kind, code and claim, never the token', async () => {
+      const failures = listen<VerificationFailureMessage>(DIAGNOSTICS_CHANNELS.verificationFailure);
+      const expired = hs256({ exp: CLOCK - LEEWAY - 1 });
+      await rejectionOf(verifier().verify(expired, { nonce: NONCE }));
+      await verifier().verify(hs256(), { nonce: NONCE });
+      // Asynchronously: the first token of an asymmetric verifier waits for its key set.
+      const forged = signJwt(PAYLOAD, { kid: 'test-key-1', key: rsaKeys('attacker').privateKey });
+      const subject = verifier({ signatureVerifier: new AsymmetricSignatureVerifier(server.jwksUri) });
+      await rejectionOf(subject.verify(forged, { nonce: NONCE }));
+      await rejectionOf(subject.verify('', { nonce: NONCE }));
+      expect(failures.messages.map(({ kind, code, claim }) => ({ kind, code, claim }))).to.deep.equal([
+        { kind: 'ID token', code: 'ERR_TOKEN_EXPIRED', claim: 'exp' },
+        { kind: 'ID token', code: 'ERR_TOKEN_SIGNATURE_INVALID', claim: undefined },
+        { kind: 'ID token', code: 'ERR_TOKEN_MISSING', claim: undefined },
+      ]);
+      for (const message of failures.messages) {
+        expect(message.error).to.be.instanceOf(TokenValidationError);
+        expectNoSecrets(message, [expired, forged, SECRET]);
+      }
+    });
   });
 
   it('never throws synchronously', () => {
