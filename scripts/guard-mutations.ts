@@ -319,17 +319,17 @@ const MUTATIONS: readonly Mutation[] = [
   m(
     'N41',
     'jwk.ts',
-    'ES*: a signature of exact length',
-    "return (data, signature) => signature.length === length && safely(digest, data, options, signature);\n      }\n      case 'ed25519'",
-    "return (data, signature) => safely(digest, data, options, signature);\n      }\n      case 'ed25519'",
+    'ES*, PS*, EdDSA: a signature of exact length (checked inline)',
+    'inline: (data, signature) => signature.length === length && safely(digest, data, key, signature),',
+    'inline: (data, signature) => safely(digest, data, key, signature),',
     'node:crypto: an ieee-p1363 signature of the wrong length does not verify (Node 20.19+)',
   ),
   m(
     'N40',
     'jwk.ts',
-    'ES*: (a check that refuses every signature)',
-    "return (data, signature) => signature.length === length && safely(digest, data, options, signature);\n      }\n      case 'ed25519'",
-    "return (data, signature) => signature.length === -length && safely(digest, data, options, signature);\n      }\n      case 'ed25519'",
+    'ES*: (a check that refuses every signature, inline and on the pool)',
+    'return checkOf(digest, options, spec.signatureLength as number, offloadThreshold(undefined));',
+    'return checkOf(digest, options, -(spec.signatureLength as number), offloadThreshold(undefined));',
   ),
   m(
     'N42',
