@@ -183,12 +183,15 @@ export async function clientFlags(
   if (clientId === undefined) throw new ConfigurationError('--client-id (or AUTHN_CLIENT_ID) is required', 'client-id');
   const method = stringFlag(values, 'auth-method');
   if (method !== undefined && !METHODS.includes(method)) {
-    throw new ConfigurationError(`--auth-method must be one of ${METHODS.join(', ')}`, 'auth-method');
+    throw new ConfigurationError(
+      `--auth-method must be one of ${METHODS.map((name) => `"${name}"`).join(', ')}`,
+      'auth-method',
+    );
   }
   const httpsAgent = clientCertificateAgent(values);
   const mutualTls = isMutualTls(method);
   if (mutualTls && httpsAgent === undefined) {
-    throw new ConfigurationError(`--auth-method ${method} needs --cert-file and --key-file`, 'cert-file');
+    throw new ConfigurationError(`--auth-method "${method}" needs --cert-file and --key-file`, 'cert-file');
   }
   const secret = mutualTls ? undefined : await clientSecret(values, given, io);
   const key = mutualTls ? undefined : privateKey(values, io);

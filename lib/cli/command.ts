@@ -175,7 +175,7 @@ export function timeoutFlag(values: FlagValues): number | undefined {
 export function protocolFlag(values: FlagValues): 'http' | 'https' | undefined {
   const protocol = stringFlag(values, 'protocol');
   if (protocol !== undefined && protocol !== 'http' && protocol !== 'https') {
-    throw new ConfigurationError('--protocol must be http or https', 'protocol');
+    throw new ConfigurationError('--protocol must be "http" or "https"', 'protocol');
   }
   return protocol;
 }

@@ -126,7 +126,9 @@ const INTERACTION_MODES: readonly string[] = ['auto', 'form'];
 
 function choice<T extends string>(value: string | undefined, choices: readonly string[], flag: string): T | undefined {
   if (value !== undefined && !choices.includes(value)) {
-    throw new UsageError(`--${flag} must be ${choices.join(' or ')} (got "${value}")`);
+    throw new UsageError(
+      `--${flag} must be ${choices.map((name) => `"${name}"`).join(' or ')}; found ${JSON.stringify(value)}`,
+    );
   }
   return value as T | undefined;
 }
@@ -147,7 +149,8 @@ function parse(argv: readonly string[], env: Record<string, string | undefined>)
     allowPositionals: false,
   });
   const port = values.port ?? env.AUTHN_PORT;
-  if (port !== undefined && !/^\d{1,5}$/.test(port)) throw new UsageError(`--port must be a number (got "${port}")`);
+  if (port !== undefined && !/^\d{1,5}$/.test(port))
+    throw new UsageError(`--port must be a number; found ${JSON.stringify(port)}`);
   return {
     help: values.help === true,
     port: port === undefined ? undefined : Number(port),

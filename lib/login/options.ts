@@ -133,7 +133,7 @@ function route(value: unknown, option: string, fallback: string): string | undef
 function cookieName(value: unknown): string {
   if (value === undefined) return 'appSession';
   if (typeof value !== 'string' || !/^[A-Za-z0-9_-]+$/.test(value)) {
-    fail('session.name must be letters, digits, _ and - (chunks add .0, .1, …)', 'session.name');
+    fail('session.name must be letters, digits, "_" and "-" (chunks add .0, .1, …)', 'session.name');
   }
   return value;
 }
@@ -188,10 +188,10 @@ export function checkOidcAuthOptions(given: OidcAuthOptions): OidcAuthSettings {
   const store = storeOf(session.store, 'session.store');
   const sameSite = session.sameSite ?? 'Lax';
   if (!['Lax', 'Strict', 'None'].includes(sameSite))
-    fail('session.sameSite must be Lax, Strict or None', 'session.sameSite');
+    fail('session.sameSite must be "Lax", "Strict" or "None"', 'session.sameSite');
   const formPost = options.responseMode === 'form_post' || (options.responseType ?? 'code') !== 'code';
   if (options.responseMode === 'fragment') {
-    fail('the web login reads the response on the server: responseMode must be query or form_post', 'responseMode');
+    fail('the web login reads the response on the server: responseMode must be "query" or "form_post"', 'responseMode');
   }
   if (formPost && base.protocol === 'http:' && !isLoopbackHost(base.hostname)) {
     fail('form_post needs an https baseUrl: its transaction cookie must be SameSite=None; Secure', 'baseUrl');

@@ -166,7 +166,7 @@ function boundToken(realm: string): Error {
     'ERR_TOKEN_CNF_BOUND',
     'cnf',
   );
-  return invalidToken(realm, 'The token is bound to a key and cannot be used as a bearer token', cause);
+  return invalidToken(realm, 'the token is bound to a key and cannot be used as a bearer token', cause);
 }
 
 /**
@@ -185,7 +185,7 @@ function defaultRealm(audience: unknown): string {
 function optionalName(value: unknown, option: string): string | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== 'string' || !/^[\w.~-]+$/.test(value)) {
-    throw new ConfigurationError(`${option} must be a name of letters, digits, '_', '.', '~' or '-'`, option);
+    throw new ConfigurationError(`${option} must be a name of letters, digits, "_", ".", "~" or "-"`, option);
   }
   return value;
 }
@@ -247,7 +247,7 @@ export class BearerAuthenticator<R extends BearerRequest = BearerRequest> {
     if (typeof options !== 'object' || options === null) throw new ConfigurationError('options are required');
     const tokenType = options.tokenType ?? 'access_token';
     if (tokenType !== 'access_token' && tokenType !== 'id_token') {
-      throw new ConfigurationError("tokenType must be 'access_token' or 'id_token'", 'tokenType');
+      throw new ConfigurationError('tokenType must be "access_token" or "id_token"', 'tokenType');
     }
     this.tokenType = tokenType;
     this.credentialsRequired = checkFlag(options.credentialsRequired, 'credentialsRequired', true);

@@ -325,7 +325,7 @@ describe('authn token', () => {
         ['--client-id', 'c', '--domain', 'tenant.auth0.com', '--protocol', 'ftp'],
         { AUTHN_CLIENT_SECRET: 'x' },
         '',
-        /--protocol must be http or https/,
+        /--protocol must be "http" or "https"/,
       ],
       [
         'http to a remote domain',

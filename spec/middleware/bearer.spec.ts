@@ -176,7 +176,7 @@ describe('BearerAuthenticator', () => {
           expect(err, token).to.be.instanceOf(InvalidRequestError);
           expect(err.status).to.equal(400);
           expect(err.headers['WWW-Authenticate']).to.include(
-            "error_description=\"The Authorization header must be 'Bearer'",
+            'error_description="the Authorization header must be Bearer followed',
           );
         }
         // The same syntax check as before verification, also for an expired b64token: 401, not 400.
@@ -194,7 +194,7 @@ describe('BearerAuthenticator', () => {
         subject.authenticate({ headers: { authorization: `Bearer ${token}"` }, url: `/?access_token=${token}` }),
       )) as InvalidRequestError;
       expect(err).to.be.instanceOf(InvalidRequestError);
-      expect(err.headers['WWW-Authenticate']).to.include("must be 'Bearer' followed by a space and the token");
+      expect(err.headers['WWW-Authenticate']).to.include('must be Bearer followed by a space and the token');
     });
 
     it('reads the query parameter and the cookie only when configured', async () => {
@@ -210,20 +210,20 @@ describe('BearerAuthenticator', () => {
 
     it('answers a refused token with 401 invalid_token and a short description, the reason as cause', async () => {
       const cases: Array<[string, string, string]> = [
-        [tenant.sign({ exp: now() - 3600 }), 'The token has expired', 'ERR_TOKEN_EXPIRED'],
+        [tenant.sign({ exp: now() - 3600 }), 'the token has expired', 'ERR_TOKEN_EXPIRED'],
         [
           tenant.sign({ aud: 'https://other.example.com/' }),
-          'The token is meant for another audience',
+          'the token is meant for another audience',
           'ERR_TOKEN_AUD_MISMATCH',
         ],
-        [tenant.sign({ iss: 'https://evil.example/' }), 'The token issuer is not trusted', 'ERR_TOKEN_ISS_MISMATCH'],
-        [tenant.sign({}, { kid: 'unknown' }), 'No key of the token issuer has its key ID', 'ERR_JWKS_KEY_NOT_FOUND'],
+        [tenant.sign({ iss: 'https://evil.example/' }), 'the token issuer is not trusted', 'ERR_TOKEN_ISS_MISMATCH'],
+        [tenant.sign({}, { kid: 'unknown' }), 'no key of the token issuer has its key ID', 'ERR_JWKS_KEY_NOT_FOUND'],
         [
           tenant.sign({}, { alg: 'HS256', key: 'x'.repeat(32) }),
-          'The token signing algorithm is not accepted',
+          'the token signing algorithm is not accepted',
           'ERR_TOKEN_ALG_NOT_ALLOWED',
         ],
-        ['a.b.c', 'The token is malformed', 'ERR_TOKEN_MALFORMED'],
+        ['a.b.c', 'the token is malformed', 'ERR_TOKEN_MALFORMED'],
       ];
       for (const [token, description, code] of cases) {
         const err = (await rejectionOf(authenticator().authenticate(bearer(token)))) as InvalidTokenError;
@@ -256,7 +256,7 @@ describe('BearerAuthenticator', () => {
         for (let i = 0; i < 2; i++) {
           const err = await refusal(subject.authenticate(bearer(token)), 'ERR_TOKEN_CNF_BOUND');
           expect(err.headers['WWW-Authenticate']).to.equal(
-            `Bearer realm="${API}", error="invalid_token", error_description="The token is bound to a key and cannot be used as a bearer token"`,
+            `Bearer realm="${API}", error="invalid_token", error_description="the token is bound to a key and cannot be used as a bearer token"`,
           );
           expect((err.cause as TokenValidationError).claim).to.equal('cnf');
         }

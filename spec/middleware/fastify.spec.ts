@@ -110,9 +110,9 @@ describe('authn-client/fastify', () => {
     const answer = await call('/me', `Bearer ${token}`);
     expect(answer.status).to.equal(401);
     expect(answer.headers.get('www-authenticate')).to.equal(
-      `Bearer realm="${API}", error="invalid_token", error_description="The token has expired"`,
+      `Bearer realm="${API}", error="invalid_token", error_description="the token has expired"`,
     );
-    expect(answer.json).to.deep.equal({ error: 'invalid_token', error_description: 'The token has expired' });
+    expect(answer.json).to.deep.equal({ error: 'invalid_token', error_description: 'the token has expired' });
     expect((await call('/me', `Bearer ${corruptSignature(tenant.sign())}`)).status).to.equal(401);
   });
 
@@ -157,7 +157,7 @@ describe('authn-client/fastify', () => {
       expect(answer.json).to.include({
         statusCode: 401,
         code: 'ERR_BEARER_INVALID_TOKEN',
-        message: 'The token has expired',
+        message: 'the token has expired',
       });
       for (const part of token.split('.')) expect(answer.text).to.not.include(part);
     } finally {
