@@ -60,6 +60,8 @@ export interface Command {
   flags: Flag[];
   /** Whether the command takes positional arguments (e.g. the token of `verify`). */
   positionals?: boolean;
+  /** Flags of other commands that this one refuses, each with the message that says why (and what to use). */
+  refusedFlags?: Readonly<Record<string, string>>;
   /** Shell examples for the help. */
   examples: string[];
   /** What exit code 1 means, for the help. @defaultValue 'the request failed' */

@@ -36,6 +36,10 @@ export const introspectCommand: Command = {
     'it from stdin. Auth0 has no introspection endpoint.',
   ].join('\n'),
   positionals: true,
+  refusedFlags: {
+    domain:
+      'Auth0 has no introspection endpoint, hence no --domain: use --issuer, --discovery-uri or --introspection-endpoint',
+  },
   flags: [
     ...locationFlags(LOCATIONS, [INTROSPECTION_ENDPOINT]),
     ...CLIENT_FLAGS,

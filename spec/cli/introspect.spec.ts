@@ -59,6 +59,15 @@ describe('authn introspect', () => {
       .and.not.include(SECRET);
   });
 
+  it('exits 2 for --domain, saying that Auth0 has no introspection endpoint and what to give instead', async () => {
+    const run = await introspect([TOKEN, '--domain', 'tenant.auth0.com'], env);
+    expect(run.code).to.equal(2);
+    expect(run.err).to.equal(
+      'authn introspect: Auth0 has no introspection endpoint, hence no --domain: use --issuer, --discovery-uri or ' +
+        "--introspection-endpoint\nRun 'authn introspect --help' for usage.\n",
+    );
+  });
+
   it('exits 2 without a location, a client id or a credential, or with two locations', async () => {
     for (const [args, vars] of [
       [[TOKEN], env],

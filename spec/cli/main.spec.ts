@@ -107,10 +107,15 @@ describe('runCli', () => {
     expect(io.err).to.equal('authn echo: AUTHN_LOUD must be true or false\n');
   });
 
-  it('exits 2 with a one-line message on an unknown flag, and never quotes a stray argument', async () => {
+  it('exits 2 on an unknown flag, naming the closest known one, and never quotes a stray argument', async () => {
     const unknown = memoryIo();
     expect(await runCli(['echo', '--wrod', 'x'], unknown, [echo])).to.equal(2);
-    expect(unknown.err).to.match(/^authn echo: Unknown option '--wrod'/);
+    expect(unknown.err).to.equal(
+      'authn echo: unknown flag "--wrod"; did you mean --word?\nRun \'authn echo --help\' for usage.\n',
+    );
+    const far = memoryIo();
+    expect(await runCli(['echo', '--colour=red'], far, [echo])).to.equal(2);
+    expect(far.err).to.match(/^authn echo: unknown flag "--colour"\n/);
     const stray = memoryIo();
     expect(await runCli(['echo', 'hunter2-secret'], stray, [echo])).to.equal(2);
     expect(stray.err).to.not.include('hunter2-secret');

@@ -98,8 +98,9 @@ describe('authn token', () => {
     expect(server.grants[0]!.form.client_secret).to.equal('-dash-first');
     const refused = memoryIo();
     expect(await runCli([...args, '--client-secret', '-dash-first'], refused)).to.equal(2);
-    expect(refused.err).to.include("Option '--client-secret' argument is ambiguous.");
-    expect(refused.err).to.include("use '--client-secret=-XYZ'");
+    expect(refused.err).to.include(
+      'authn token: --client-secret needs a value; one that starts with a dash is given as --client-secret=-VALUE\n',
+    );
     expect(refused.err).to.not.include('dash-first');
   });
 

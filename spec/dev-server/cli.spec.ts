@@ -167,9 +167,9 @@ describe('runDevServer', function () {
   });
 
   for (const [label, argv, message] of [
-    ['an unknown flag', ['--verbose'], "Unknown option '--verbose'"],
+    ['an unknown flag', ['--prot', '80'], 'unknown flag "--prot"; did you mean --port?'],
     ['a port that is not a number', ['--port', 'eighty'], '--port must be a number; found "eighty"'],
-    ['a stray argument', ['start'], "Unexpected argument 'start'"],
+    ['a stray argument', ['start'], 'unexpected argument (this command takes only --flags)'],
     ['an unknown profile', ['--profile', 'okta'], '--profile must be "auth0" or "standard"; found "okta"'],
     [
       'an unknown interactions mode',
