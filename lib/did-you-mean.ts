@@ -56,14 +56,23 @@ function editDistance(a: string, b: string): number {
 }
 
 /**
- * Every key of an options interface, each set to `true`: written as a `Record` of all the keys, so that the
- * compiler refuses the list when a key is added to the interface and not here (or the other way round).
- * Interfaces that are unions (one of `issuer` or `domain`…) give the keys of every member.
+ * Every key of an options type, each set to `true`: the compiler refuses such a record when a key is added to the
+ * type and not to the record, or the other way round. A union (one of `issuer` or `domain`…) gives the keys of
+ * every member.
+ *
+ * @example
+ * const TRANSPORT: OptionKeys<{ timeout?: number; proxy?: false }> = { timeout: true, proxy: true };
+ */
+export type OptionKeys<T> = Record<T extends unknown ? keyof T & string : never, true>;
+
+/**
+ * The keys of an options type as a list, from a record of them all (see {@link OptionKeys}), so that the list
+ * cannot miss a key the type has.
  *
  * @example
  * const KEYS = optionKeys<{ issuer?: string; audience: string }>({ issuer: true, audience: true });
  */
-export function optionKeys<T>(keys: Record<T extends unknown ? keyof T & string : never, true>): readonly string[] {
+export function optionKeys<T>(keys: OptionKeys<T>): readonly string[] {
   return Object.keys(keys);
 }
 
@@ -94,4 +103,18 @@ export function checkOptionKeys(options: object, known: readonly string[], conte
       prefix + key,
     );
   }
+}
+
+/**
+ * The options Fastify's `register()` takes for itself (`prefix`, `logLevel`, `logSerializers`): its types allow
+ * them beside a plugin's own, and it hands them to the plugin with the rest. They change nothing for a plugin that
+ * runs in the context that registers it, as this library's do, so its plugins drop them before checking the keys.
+ *
+ * @example
+ * withoutRegisterOptions({ prefix: '/api', issuer: 'https://idp/' }); // { issuer: 'https://idp/' }
+ */
+export function withoutRegisterOptions<T extends object>(options: T): T {
+  if (options === null || typeof options !== 'object') return options;
+  const own = Object.entries(options).filter(([key]) => !['prefix', 'logLevel', 'logSerializers'].includes(key));
+  return Object.fromEntries(own) as T;
 }

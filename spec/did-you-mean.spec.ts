@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { checkOptionKeys, closestName, optionKeys } from '../lib/did-you-mean.js';
+import { checkOptionKeys, closestName, optionKeys, withoutRegisterOptions } from '../lib/did-you-mean.js';
 import { ConfigurationError } from '../lib/errors.js';
 import { thrownBy } from './helpers/secrets.js';
 
@@ -87,5 +87,14 @@ describe('checkOptionKeys', () => {
     expect(thrownBy(() => checkOptionKeys({ 'a\nERROR b': 1 }, KNOWN)).message).to.equal(
       'unknown option "a\\nERROR b"',
     );
+  });
+});
+
+describe('withoutRegisterOptions', () => {
+  it("drops the options Fastify's register() takes for itself and keeps the plugin's own", () => {
+    const options = { prefix: '/api', logLevel: 'warn', logSerializers: {}, issuer: 'https://idp/', audience: 'a' };
+    expect(withoutRegisterOptions(options)).to.deep.equal({ issuer: 'https://idp/', audience: 'a' });
+    expect(options).to.have.property('prefix', '/api');
+    expect(withoutRegisterOptions(null as never)).to.equal(null);
   });
 });

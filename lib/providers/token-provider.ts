@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { OptionKeys } from '../did-you-mean.js';
 import { AuthnError, ConfigurationError, NetworkError, TokenResponseError } from '../errors.js';
 import { MemoryTokenStore } from './stores/memory.js';
 import type { StoredToken, TokenStore } from './stores/token-store.js';
@@ -75,6 +76,14 @@ export interface TokenCacheOptions {
    */
   onError?: (error: AuthnError) => void;
 }
+
+/** Every key of {@link TokenCacheOptions}, for the options objects that include them. */
+export const TOKEN_CACHE_OPTION_KEYS: OptionKeys<TokenCacheOptions> = {
+  refreshSkew: true,
+  store: true,
+  clock: true,
+  onError: true,
+};
 
 /** Default of {@link TokenCacheOptions.refreshSkew}, in seconds (the OpenMetadata clients' 120 s). */
 export const DEFAULT_REFRESH_SKEW = 120;

@@ -78,6 +78,29 @@ describe('BearerAuthenticator', () => {
       expect(refused({ ...base, tokenCookie: '' }).option).to.equal('tokenCookie');
     });
 
+    it("refuses an unknown option before any request, naming the closest known one or ours for a peer's name", () => {
+      const cases: [Record<string, unknown>, string][] = [
+        [{ issuerBaseURL: tenant.issuer }, 'unknown option "issuerBaseURL"; did you mean issuer?'],
+        [
+          { issuer: tenant.issuer, authRequired: false },
+          'unknown option "authRequired"; did you mean credentialsRequired?',
+        ],
+        [
+          { issuer: tenant.issuer, tokenSigningAlg: 'RS256' },
+          'unknown option "tokenSigningAlg"; did you mean algorithms?',
+        ],
+        [{ issuer: tenant.issuer, clockTolerance: 5 }, 'unknown option "clockTolerance"; did you mean leeway?'],
+        [{ issuer: tenant.issuer, audiences: [API] }, 'unknown option "audiences"; did you mean audience?'],
+        [{ issuer: tenant.issuer, jwksURI: tenant.jwksUri }, 'unknown option "jwksURI"; did you mean jwksUri?'],
+      ];
+      for (const [options, message] of cases) {
+        const err = refused(options);
+        expect(err.message).to.equal(message);
+        expect(err.option).to.equal(/"(.*)"/.exec(message)?.[1]);
+      }
+      expect(tenant.server.requests).to.deep.equal([]);
+    });
+
     it('takes the first audience as realm when it is safe to quote, else "api"', () => {
       expect(authenticator().realm).to.equal(API);
       expect(authenticator({ audience: ['urn:one', 'urn:two'] }).realm).to.equal('urn:one');

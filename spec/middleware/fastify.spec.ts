@@ -201,6 +201,22 @@ describe('authn-client/fastify', () => {
     await app.close();
   });
 
+  it("takes Fastify's own register options, and refuses an unknown option naming the closest known one", async () => {
+    const app = Fastify();
+    await app.register(fastifyAuth, {
+      ...{ issuer: tenant.issuer, jwksUri: tenant.jwksUri, audience: API },
+      ...{ prefix: '/api', logLevel: 'warn', logSerializers: {} },
+    });
+    await app.ready();
+    await app.close();
+    const refused = Fastify();
+    refused.register(fastifyAuth, { issuer: tenant.issuer, audience: API, authRequired: false } as never);
+    const error = await rejectionOf(Promise.resolve().then(() => refused.ready()));
+    expect(error).to.be.instanceOf(ConfigurationError).with.property('option', 'authRequired');
+    expect(error.message).to.equal('unknown option "authRequired"; did you mean credentialsRequired?');
+    await refused.close();
+  });
+
   it('can be registered twice in one context tree', async () => {
     const app = Fastify();
     await app.register(fastifyAuth, { issuer: tenant.issuer, jwksUri: tenant.jwksUri, audience: API });
