@@ -287,6 +287,13 @@ describe('authn token', () => {
         /--auth-method must be one of/,
       ],
       [
+        'a public client',
+        ['--client-id', 'c', '--domain', 'd', '--auth-method', 'none'],
+        {},
+        '',
+        /^authn token: --auth-method "none" is a public client, which a client-credentials grant cannot be: give its credential\n/,
+      ],
+      [
         'a bad timeout',
         ['--client-id', 'c', '--domain', 'd', '--timeout', 'soon'],
         {},
