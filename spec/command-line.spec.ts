@@ -46,6 +46,12 @@ describe('flagProblem', () => {
     );
   });
 
+  it('says that an on/off flag takes no value, without showing the value', () => {
+    expect(problem(['--client-secret-stdin=hunter2'])).to.equal(
+      '--client-secret-stdin takes no value: give it alone to turn it on, or leave it out',
+    );
+  });
+
   it('refuses an argument where only flags go, without showing it', () => {
     expect(problem(['hunter2-secret'])).to.equal('unexpected argument (this command takes only --flags)');
   });

@@ -101,10 +101,23 @@ describe('runCli', () => {
     expect(JSON.parse(fromFlag.out)).to.deep.equal({ values: { word: 'flag' }, given: ['word'] });
   });
 
-  it('exits 2 on a boolean variable that is neither true nor false', async () => {
+  it('exits 2 on a boolean variable that is neither true nor false, listing every word it takes', async () => {
     const io = memoryIo({ AUTHN_LOUD: 'maybe' });
     expect(await runCli(['echo'], io, [echo])).to.equal(2);
-    expect(io.err).to.equal('authn echo: AUTHN_LOUD must be true or false\n');
+    expect(io.err).to.equal(
+      'authn echo: AUTHN_LOUD must be "true", "1", "yes" or "on" for true, "false", "0", "no", "off" or empty for ' +
+        'false (in any case); found "maybe"\n',
+    );
+    for (const word of ['YES', 'On', '1', 'TRUE']) {
+      const on = memoryIo({ AUTHN_LOUD: word });
+      await runCli(['echo'], on, [echo]);
+      expect(JSON.parse(on.out).values, word).to.deep.equal({ loud: true });
+    }
+    for (const word of ['', 'Off', '0', 'NO', 'false']) {
+      const off = memoryIo({ AUTHN_LOUD: word });
+      await runCli(['echo'], off, [echo]);
+      expect(JSON.parse(off.out).values, word).to.deep.equal({});
+    }
   });
 
   it('exits 2 on an unknown flag, naming the closest known one, and never quotes a stray argument', async () => {
