@@ -1,3 +1,6 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { expect } from 'chai';
 import * as errors from '../lib/errors.js';
 import {
@@ -16,6 +19,7 @@ import {
   TimeoutError,
   TokenValidationError,
 } from '../lib/errors.js';
+import { type FoundMessage, fixedTexts, isFixedText, scanMessages, shown, styleProblems } from './helpers/messages.js';
 
 describe('errors', () => {
   const classes = Object.values(errors).filter(
@@ -57,7 +61,7 @@ describe('errors', () => {
   });
 
   it("gives a LoginError its per-check code, the HTTP status to answer, and the provider's words", () => {
-    const refused = new LoginError('the provider refused the login: access_denied', 'ERR_LOGIN_PROVIDER_ERROR', {
+    const refused = new LoginError('the provider refused the login: "access_denied"', 'ERR_LOGIN_PROVIDER_ERROR', {
       error: 'access_denied',
       errorDescription: 'User said no',
       transaction: 'authn_tx_abc',
@@ -130,5 +134,69 @@ describe('errors', () => {
     expect(new InsufficientScopeError('missing scope').expose).to.equal(true);
     expect(new ServiceUnavailableError('key source down').expose).to.equal(false);
     expect(Object.keys(new InvalidRequestError('bad header'))).to.not.include('expose');
+  });
+});
+
+describe('the messages of lib/', function () {
+  this.timeout(120_000);
+  const root = resolve(import.meta.dirname, '..');
+  const fixed = fixedTexts(readFileSync(join(root, 'docs/token-verification.md'), 'utf8'));
+  let messages: FoundMessage[];
+  before(() => {
+    messages = scanMessages(join(root, 'lib'), root);
+  });
+
+  it("still produce each of auth0-python's texts that docs/token-verification.md lists", () => {
+    expect(fixed).to.include('Invalid token signature.').and.have.length.greaterThan(20);
+    const missing = fixed.filter((text) => !messages.some((message) => isFixedText(message.text, [text])));
+    expect(missing).to.deep.equal([]);
+  });
+
+  it('are all written in the style of README.md ("Errors"), but for the texts kept from auth0-python', () => {
+    expect(messages).to.have.length.greaterThan(450);
+    const problems = messages.flatMap((message) =>
+      styleProblems(message.text, fixed).map((problem) => `${message.where} ${shown(message.text)}: ${problem}`),
+    );
+    expect(problems).to.deep.equal([]);
+  });
+
+  it('are found through helpers, constants, lookup tables, properties and defaults, and an old style is named', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'authn-messages-'));
+    try {
+      writeFileSync(
+        join(dir, 'old-style.ts'),
+        [
+          'class LocalError extends Error {}',
+          'class RefusedError extends LocalError {}',
+          'class Problem {',
+          '  readonly description: string;',
+          '  constructor(description: string) { this.description = description; }',
+          '}',
+          'const TABLE = { a: "The token has expired", b: "aud mismatch; expected \\"a\\" but found \\"b\\"" } as const;',
+          'function fail(message: string): never { throw new RefusedError(message); }',
+          'function later(description = "Try again later.") { return new LocalError(description); }',
+          'function answer(problem: Problem) { return { error: "invalid_request", error_description: problem.description }; }',
+          'export function run(key: keyof typeof TABLE, io: { stderr: { write(text: string): void } }): unknown {',
+          "  io.stderr.write(`authn x: --port must be a number (got '${key}')\\n`);",
+          '  if (key === "a") fail("clientId is required.");',
+          '  return [later(), answer(new Problem("Malformed header")), new LocalError(TABLE[key])];',
+          '}',
+        ].join('\n'),
+      );
+      const found = scanMessages(dir).map((message) => [shown(message.text), styleProblems(message.text, fixed)]);
+      expect(found).to.have.deep.members([
+        ["--port must be a number (got '${…}')", ['quotes a value with \'…\', not "…"', 'writes "got" for "found"']],
+        ['clientId is required.', ['ends with a period']],
+        ['Try again later.', ['starts with a capital, not with a name', 'ends with a period']],
+        ['Malformed header', ['starts with a capital, not with a name']],
+        ['The token has expired', ['starts with a capital, not with a name']],
+        [
+          'aud mismatch; expected "a" but found "b"',
+          ['writes "but found" for ", found"', 'writes an expected/found pair otherwise than "expected …, found …"'],
+        ],
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,3 +1,5 @@
+import { checkOptionKeys, optionKeys } from '../did-you-mean.js';
+import { TRANSPORT_OPTION_KEYS } from '../http/http-client.js';
 import { BackChannelLogin } from './back-channel-login.js';
 import { type AuthenticationOptions, createSharedTransport, SHARED_TRANSPORT, type SharedOptions } from './base.js';
 import type { ClientAuthMethod } from './client-authentication.js';
@@ -13,12 +15,34 @@ import { RevokeToken } from './revoke-token.js';
 import { TokenIntrospection } from './token-introspection.js';
 import { Users } from './users.js';
 
+/** Every option of an {@link AuthenticationClient}. */
+const OPTION_KEYS = optionKeys<AuthenticationOptions>({
+  ...TRANSPORT_OPTION_KEYS,
+  domain: true,
+  issuer: true,
+  discoveryUri: true,
+  endpoints: true,
+  protocol: true,
+  discovery: true,
+  clientId: true,
+  clientSecret: true,
+  clientAssertionSigningKey: true,
+  clientAssertionSigningAlg: true,
+  clientAssertionKeyId: true,
+  clientAssertionAudience: true,
+  clientAuthMethod: true,
+});
+
+/** node-auth0's names of options that have other names here. */
+const NODE_AUTH0_NAMES = { timeoutDuration: 'timeout', agent: 'httpsAgent' };
+
 /**
  * The whole Authentication API of one tenant for one client: every endpoint class, built from one validated set
  * of options and sharing one transport (one axios instance, so one connection pool) and one client
  * authentication (the signing key is imported once).
  *
- * @throws {ConfigurationError} when `domain` or `clientId` is missing, or any option is invalid.
+ * @throws {ConfigurationError} when `domain` or `clientId` is missing, an option is unknown (named with the closest
+ *   known one: `unknown option "clientID"; did you mean clientId?`), or any option is invalid.
  * @example
  * const auth0 = new AuthenticationClient({ domain: 'tenant.us.auth0.com', clientId, clientSecret });
  * const { access_token } = await auth0.getToken.clientCredentials({ audience: 'https://api.example.com/' });
@@ -57,6 +81,9 @@ export class AuthenticationClient {
   readonly introspection: TokenIntrospection;
 
   constructor(options: AuthenticationOptions) {
+    if (options !== null && typeof options === 'object') {
+      checkOptionKeys(options, OPTION_KEYS, { aliases: NODE_AUTH0_NAMES });
+    }
     const transport = createSharedTransport(options);
     const shared: SharedOptions<AuthenticationOptions> = { ...options, [SHARED_TRANSPORT]: transport };
     this.domain = options.domain;

@@ -54,7 +54,7 @@ export function checkMutualTls(method: ClientAuthMethod | undefined, httpsAgent:
   const tls = (httpsAgent as { options?: { cert?: unknown; key?: unknown; pfx?: unknown } } | undefined)?.options;
   if (tls === undefined || (tls.pfx === undefined && (tls.cert === undefined || tls.key === undefined))) {
     throw new ConfigurationError(
-      `clientAuthMethod ${method} needs an httpsAgent that presents the client certificate (cert and key, or pfx)`,
+      `clientAuthMethod "${method}" needs an httpsAgent that presents the client certificate (cert and key, or pfx)`,
       'httpsAgent',
     );
   }
@@ -129,7 +129,7 @@ function isAssertionAlgorithm(alg: string): alg is ClientAssertionAlgorithm {
 function importSigningKey(key: string | KeyObject, alg: ClientAssertionAlgorithm): KeyObject {
   if (KEY_TYPES[alg] === 'secret') {
     throw new ConfigurationError(
-      `clientAssertionSigningAlg ${alg} signs with the client secret: use clientAuthMethod client_secret_jwt`,
+      `clientAssertionSigningAlg "${alg}" signs with the client secret: use clientAuthMethod "client_secret_jwt"`,
       'clientAssertionSigningAlg',
     );
   }
@@ -162,16 +162,16 @@ function resolveMethod(credentials: ClientCredentials): ClientAuthMethod {
   if (clientAuthMethod !== undefined) {
     if (!METHODS.includes(clientAuthMethod)) {
       throw new ConfigurationError(
-        `clientAuthMethod "${String(clientAuthMethod)}" is not supported`,
+        `clientAuthMethod ${JSON.stringify(String(clientAuthMethod))} is not supported`,
         'clientAuthMethod',
       );
     }
     if (clientAuthMethod.startsWith('client_secret') && !clientSecret) {
-      throw new ConfigurationError(`clientAuthMethod ${clientAuthMethod} needs a clientSecret`, 'clientSecret');
+      throw new ConfigurationError(`clientAuthMethod "${clientAuthMethod}" needs a clientSecret`, 'clientSecret');
     }
     if (clientAuthMethod === 'private_key_jwt' && !clientAssertionSigningKey) {
       throw new ConfigurationError(
-        'clientAuthMethod private_key_jwt needs a clientAssertionSigningKey',
+        'clientAuthMethod "private_key_jwt" needs a clientAssertionSigningKey',
         'clientAssertionSigningKey',
       );
     }
@@ -236,7 +236,10 @@ export class ClientAuthentication {
     this.#fixedAudience = optionalAudience(credentials.clientAssertionAudience);
     const alg = credentials.clientAssertionSigningAlg ?? (this.method === 'client_secret_jwt' ? 'HS256' : 'RS256');
     if (!isAssertionAlgorithm(alg)) {
-      throw new ConfigurationError(`clientAssertionSigningAlg "${alg}" is not supported`, 'clientAssertionSigningAlg');
+      throw new ConfigurationError(
+        `clientAssertionSigningAlg ${JSON.stringify(alg)} is not supported`,
+        'clientAssertionSigningAlg',
+      );
     }
     this.#alg = alg;
     if (this.method === 'private_key_jwt' && credentials.clientAssertionSigningKey) {
@@ -325,7 +328,7 @@ function hmacKey(secret: string, alg: ClientAssertionAlgorithm): string {
   const bytes = HMAC_KEY_BYTES[alg];
   if (bytes === undefined) {
     throw new ConfigurationError(
-      `clientAssertionSigningAlg ${alg} needs a private key: client_secret_jwt signs with HS256, HS384 or HS512`,
+      `clientAssertionSigningAlg "${alg}" needs a private key: client_secret_jwt signs with HS256, HS384 or HS512`,
       'clientAssertionSigningAlg',
     );
   }

@@ -68,7 +68,7 @@ function hostOf(domain: string): string {
   try {
     return new URL(`http://${domain}`).hostname;
   } catch {
-    throw new ConfigurationError(`domain "${domain}" is not a valid host name`, 'domain');
+    throw new ConfigurationError(`domain ${JSON.stringify(domain)} is not a valid host name`, 'domain');
   }
 }
 
@@ -86,7 +86,7 @@ export function resolveOrigin(options: EndpointOptions): string {
   const protocol = options.protocol ?? 'https';
   if (domain.includes('/') || /\s/.test(domain)) {
     throw new ConfigurationError(
-      `domain must be a host name such as "tenant.auth0.com", without scheme or path (got "${domain}")`,
+      `domain must be a host name such as "tenant.auth0.com", without scheme or path; found ${JSON.stringify(domain)}`,
       'domain',
     );
   }

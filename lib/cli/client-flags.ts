@@ -5,6 +5,7 @@ import { ConfigurationError } from '../errors.js';
 import { readPrivateKey } from '../providers/private-key.js';
 import {
   type CliIo,
+  envName,
   fileFlag,
   type Flag,
   type FlagValues,
@@ -102,7 +103,12 @@ export const CLIENT_FLAGS: readonly Flag[] = [
     value: 'PATH',
     description: 'PEM or JWK private key for private_key_jwt',
   },
-  { name: 'auth-method', type: 'string', value: 'METHOD', description: METHODS.join(' | ') },
+  {
+    name: 'auth-method',
+    type: 'string',
+    value: 'METHOD',
+    description: `${METHODS.join(' | ')} | none (a public client; not for token)`,
+  },
   { name: 'cert-file', type: 'string', value: 'PATH', description: 'PEM client certificate for mutual TLS' },
   { name: 'key-file', type: 'string', value: 'PATH', description: 'PEM private key of --cert-file' },
   { name: 'ca-file', type: 'string', value: 'PATH', description: 'PEM CA bundle to trust the provider with' },
@@ -114,7 +120,7 @@ export interface ClientFlagValues {
   clientSecret?: string;
   /** PEM or JWK text of the `private_key_jwt` key. */
   privateKey?: string;
-  clientAuthMethod?: Exclude<ClientAuthMethod, 'none'>;
+  clientAuthMethod?: ClientAuthMethod;
   /** The agent presenting the client certificate, for mutual TLS. */
   httpsAgent?: HttpsAgent;
 }
@@ -167,35 +173,76 @@ function privateKey(values: FlagValues, io: CliIo): string | undefined {
 }
 
 /**
+ * What a command needs of its client: `confidential` a credential (the client-credentials grant), `credential` one
+ * unless `--auth-method none` says the client is a public one (introspection of its own tokens), `any` none at all
+ * (the device login of a public client).
+ */
+export type ClientKind = 'confidential' | 'credential' | 'any';
+
+/** `--auth-method none`: a public client, which sends its id and no credential. */
+function checkNoCredential(values: FlagValues, given: ReadonlySet<string>, io: CliIo): void {
+  const flag = ['client-secret', 'client-secret-stdin', 'private-key-file', 'cert-file'].find(
+    (name) => values[name] !== undefined && values[name] !== false,
+  );
+  const found =
+    flag === undefined
+      ? (io.env.AUTHN_PRIVATE_KEY ?? '') === ''
+        ? undefined
+        : 'AUTHN_PRIVATE_KEY'
+      : given.has(flag)
+        ? `--${flag}`
+        : envName(flag);
+  if (found !== undefined) {
+    throw new ConfigurationError(
+      `--auth-method "none" is a public client, which sends no credential; found ${found}`,
+      'auth-method',
+    );
+  }
+}
+
+/**
  * Reads the client flags: `--client-id` (required), the method, and the credential it needs — a secret (stdin,
- * `AUTHN_CLIENT_SECRET`, or the flag with a warning), a private key, or a client certificate. With
- * `credentialRequired`, a client without any (a public one) is refused.
+ * `AUTHN_CLIENT_SECRET`, or the flag with a warning), a private key, or a client certificate — as `kind` says.
  *
- * @throws {ConfigurationError} for a missing client id, a bad method, a missing or unreadable credential.
+ * @throws {ConfigurationError} for a missing client id, a bad method, a missing or unreadable credential, or one
+ *   given to a public client.
  */
 export async function clientFlags(
   values: FlagValues,
   given: ReadonlySet<string>,
   io: CliIo,
-  credentialRequired: boolean,
+  kind: ClientKind,
 ): Promise<ClientFlagValues> {
   const clientId = stringFlag(values, 'client-id');
   if (clientId === undefined) throw new ConfigurationError('--client-id (or AUTHN_CLIENT_ID) is required', 'client-id');
   const method = stringFlag(values, 'auth-method');
-  if (method !== undefined && !METHODS.includes(method)) {
-    throw new ConfigurationError(`--auth-method must be one of ${METHODS.join(', ')}`, 'auth-method');
+  if (method !== undefined && ![...METHODS, 'none'].includes(method)) {
+    throw new ConfigurationError(
+      `--auth-method must be one of ${[...METHODS, 'none'].map((name) => `"${name}"`).join(', ')}; found ${JSON.stringify(method)}`,
+      'auth-method',
+    );
+  }
+  if (method === 'none' && kind === 'confidential') {
+    throw new ConfigurationError(
+      '--auth-method "none" is a public client, which a client-credentials grant cannot be: give its credential',
+      'auth-method',
+    );
+  }
+  if (method === 'none') {
+    checkNoCredential(values, given, io);
+    return { clientId, clientAuthMethod: 'none' };
   }
   const httpsAgent = clientCertificateAgent(values);
   const mutualTls = isMutualTls(method);
   if (mutualTls && httpsAgent === undefined) {
-    throw new ConfigurationError(`--auth-method ${method} needs --cert-file and --key-file`, 'cert-file');
+    throw new ConfigurationError(`--auth-method "${method}" needs --cert-file and --key-file`, 'cert-file');
   }
   const secret = mutualTls ? undefined : await clientSecret(values, given, io);
   const key = mutualTls ? undefined : privateKey(values, io);
-  if (credentialRequired && !mutualTls && secret === undefined && key === undefined) {
+  if (kind !== 'any' && !mutualTls && secret === undefined && key === undefined) {
     throw new ConfigurationError(
       'a client secret is required: set AUTHN_CLIENT_SECRET or pipe it with --client-secret-stdin ' +
-        '(or give --private-key-file for private_key_jwt)',
+        `(or give --private-key-file for private_key_jwt${kind === 'credential' ? ', or --auth-method none for a public client' : ''})`,
       'client-secret',
     );
   }
@@ -203,7 +250,7 @@ export async function clientFlags(
     clientId,
     clientSecret: secret,
     privateKey: key,
-    clientAuthMethod: method as ClientFlagValues['clientAuthMethod'],
+    clientAuthMethod: method as ClientAuthMethod | undefined,
     httpsAgent,
   };
 }

@@ -60,6 +60,8 @@ export interface Command {
   flags: Flag[];
   /** Whether the command takes positional arguments (e.g. the token of `verify`). */
   positionals?: boolean;
+  /** Flags of other commands that this one refuses, each with the message that says why (and what to use). */
+  refusedFlags?: Readonly<Record<string, string>>;
   /** Shell examples for the help. */
   examples: string[];
   /** What exit code 1 means, for the help. @defaultValue 'the request failed' */
@@ -76,8 +78,14 @@ export function envName(flag: string): string {
   return `AUTHN_${flag.toUpperCase().replace(/-/g, '_')}`;
 }
 
-const TRUE = new Set(['1', 'true', 'yes', 'on']);
-const FALSE = new Set(['', '0', 'false', 'no', 'off']);
+const TRUE = new Set(['true', '1', 'yes', 'on']);
+const FALSE = new Set(['false', '0', 'no', 'off', '']);
+
+/** The words of a boolean variable, quoted for a message: `"true", "1", "yes" or "on"` (the empty one as `empty`). */
+function quoted(words: ReadonlySet<string>): string {
+  const list = [...words].map((word) => (word === '' ? 'empty' : `"${word}"`));
+  return `${list.slice(0, -1).join(', ')} or ${list.at(-1)}`;
+}
 
 /** Fills the flags not given on the command line from `AUTHN_*` variables. */
 export function withEnvironment(command: Command, values: FlagValues, env: CliIo['env']): FlagValues {
@@ -91,7 +99,11 @@ export function withEnvironment(command: Command, values: FlagValues, env: CliIo
     } else if (TRUE.has(raw.toLowerCase())) {
       result[flag.name] = true;
     } else if (!FALSE.has(raw.toLowerCase())) {
-      throw new ConfigurationError(`${envName(flag.name)} must be true or false`, flag.name);
+      throw new ConfigurationError(
+        `${envName(flag.name)} must be ${quoted(TRUE)} for true, ${quoted(FALSE)} for false (in any case); ` +
+          `found ${JSON.stringify(raw)}`,
+        flag.name,
+      );
     }
   }
   return result;
@@ -175,7 +187,7 @@ export function timeoutFlag(values: FlagValues): number | undefined {
 export function protocolFlag(values: FlagValues): 'http' | 'https' | undefined {
   const protocol = stringFlag(values, 'protocol');
   if (protocol !== undefined && protocol !== 'http' && protocol !== 'https') {
-    throw new ConfigurationError('--protocol must be http or https', 'protocol');
+    throw new ConfigurationError('--protocol must be "http" or "https"', 'protocol');
   }
   return protocol;
 }

@@ -32,10 +32,14 @@ export const introspectCommand: Command = {
   description: [
     "Sends the token to the provider's introspection endpoint, authenticated as the client given (a resource",
     'server\'s credentials), and prints the answer as JSON on stdout: { "active": true, … } or { "active": false }.',
-    'The way to check an opaque access token, or whether a token was revoked. Give - instead of the token to read',
-    'it from stdin. Auth0 has no introspection endpoint.',
+    'The way to check an opaque access token, or whether a token was revoked. A public client gives --auth-method',
+    'none and no credential. Give - instead of the token to read it from stdin. Auth0 has no introspection endpoint.',
   ].join('\n'),
   positionals: true,
+  refusedFlags: {
+    domain:
+      'Auth0 has no introspection endpoint, hence no --domain: use --issuer, --discovery-uri or --introspection-endpoint',
+  },
   flags: [
     ...locationFlags(LOCATIONS, [INTROSPECTION_ENDPOINT]),
     ...CLIENT_FLAGS,
@@ -53,7 +57,7 @@ export const introspectCommand: Command = {
     const location = chosenLocation(values, LOCATIONS);
     const timeout = timeoutFlag(values);
     const token = await tokenArgument(input, io);
-    const client = clientOptions(await clientFlags(values, given, io, true));
+    const client = clientOptions(await clientFlags(values, given, io, 'credential'));
     const where =
       location.name === 'introspection-endpoint'
         ? { endpoints: { introspection: location.value } }

@@ -42,14 +42,14 @@ export function tokenJson(value: unknown): string {
   const added = indentation(value);
   if (added === undefined) {
     throw new TokenValidationError(
-      `The token nests arrays and objects more than ${MAX_JSON_DEPTH} levels deep; it is not printed.`,
+      `the token nests arrays and objects more than ${MAX_JSON_DEPTH} levels deep; it is not printed`,
       'ERR_TOKEN_TOO_DEEP',
     );
   }
   const length = JSON.stringify(value).length + added;
   if (length > MAX_JSON_CHARS) {
     throw new TokenValidationError(
-      `The token as JSON would be ${length} characters; at most ${MAX_JSON_CHARS} are printed.`,
+      `the token as JSON would be ${length} characters; at most ${MAX_JSON_CHARS} are printed`,
       'ERR_TOKEN_TOO_LARGE',
     );
   }

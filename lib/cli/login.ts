@@ -50,7 +50,7 @@ export const loginCommand: Command = {
     }
     const location = chosenLocation(values, LOCATIONS);
     const timeout = timeoutFlag(values);
-    const client = clientOptions(await clientFlags(values, given, io, false));
+    const client = clientOptions(await clientFlags(values, given, io, 'any'));
     const auth = new AuthenticationClient({ ...locationOptions(values, location), ...client, timeout });
     const started = await auth.deviceAuthorization.start({
       scope: stringFlag(values, 'scope') ?? 'openid',

@@ -1,4 +1,5 @@
-import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { parseArgs } from 'node:util';
+import { type FlagOptions, flagProblem } from '../command-line.js';
 import { ConfigurationError } from '../errors.js';
 import { VERSION } from '../version.js';
 import {
@@ -27,24 +28,13 @@ function mainHelp(commands: readonly Command[]): string {
 }
 
 async function runCommand(command: Command, args: string[], io: CliIo): Promise<number> {
-  const options: NonNullable<ParseArgsConfig['options']> = { help: { type: 'boolean', short: 'h' } };
+  const options: FlagOptions = { help: { type: 'boolean', short: 'h' } };
   for (const flag of command.flags) options[flag.name] = { type: flag.type };
   let parsed;
   try {
     parsed = parseArgs({ args, options, allowPositionals: command.positionals === true, strict: true });
   } catch (failure) {
-    // parseArgs names the flag at fault, but quotes a stray positional argument, which may be a misplaced
-    // secret: that one is described without its value.
-    const { code, message: text } = failure as { code?: unknown; message?: unknown };
-    const lines = String(text).split('\n');
-    let message = lines[0];
-    if (code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') {
-      message = 'unexpected argument (this command takes only --flags)';
-    } else if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && lines.length > 1) {
-      // A value that starts with a dash (a generated secret may): parseArgs' last line says how to pass it, with
-      // a placeholder rather than the value.
-      message = `${lines[0]} ${lines.at(-1)}`;
-    }
+    const message = flagProblem(failure, args, options, command.refusedFlags);
     io.stderr.write(`authn ${command.name}: ${message}\nRun 'authn ${command.name} --help' for usage.\n`);
     return EXIT.usage;
   }

@@ -53,7 +53,8 @@ export const tokenCommand: Command = {
   async run({ values, given }, io) {
     const location = chosenLocation(values, LOCATIONS);
     const timeout = timeoutFlag(values);
-    const client = await clientFlags(values, given, io, true);
+    // A confidential client: clientFlags refuses --auth-method none.
+    const client = (await clientFlags(values, given, io, 'confidential')) as ClientCredentialsProviderOptions;
     const options: ClientCredentialsProviderOptions = {
       ...(location.name === 'token-endpoint' ? { tokenEndpoint: location.value } : locationOptions(values, location)),
       ...client,

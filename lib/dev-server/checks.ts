@@ -53,7 +53,7 @@ export function positiveInteger(value: unknown, option: string): number {
 export function oneOf<T extends string>(value: unknown, choices: readonly T[], fallback: T, option: string): T {
   if (value === undefined) return fallback;
   if (typeof value !== 'string' || !(choices as readonly string[]).includes(value)) {
-    fail(`${option} must be ${choices.map((choice) => `'${choice}'`).join(' or ')}`, option);
+    fail(`${option} must be ${choices.map((choice) => `"${choice}"`).join(' or ')}`, option);
   }
   return value as T;
 }
@@ -61,6 +61,6 @@ export function oneOf<T extends string>(value: unknown, choices: readonly T[], f
 /** A boolean, or `fallback` when absent. */
 export function flag(value: unknown, fallback: boolean, option: string): boolean {
   if (value === undefined) return fallback;
-  if (typeof value !== 'boolean') fail(`${option} must be true or false`, option);
+  if (typeof value !== 'boolean') fail(`${option} must be a boolean`, option);
   return value;
 }

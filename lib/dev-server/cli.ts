@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { flagProblem } from '../command-line.js';
 import { AuthnError } from '../errors.js';
 import { guideUrl } from '../version.js';
 import { loadDevServerConfig } from './config-file.js';
@@ -126,28 +127,33 @@ const INTERACTION_MODES: readonly string[] = ['auto', 'form'];
 
 function choice<T extends string>(value: string | undefined, choices: readonly string[], flag: string): T | undefined {
   if (value !== undefined && !choices.includes(value)) {
-    throw new UsageError(`--${flag} must be ${choices.join(' or ')} (got "${value}")`);
+    throw new UsageError(
+      `--${flag} must be ${choices.map((name) => `"${name}"`).join(' or ')}; found ${JSON.stringify(value)}`,
+    );
   }
   return value as T | undefined;
 }
 
+const FLAGS = {
+  port: { type: 'string' },
+  host: { type: 'string' },
+  profile: { type: 'string' },
+  'issuer-path': { type: 'string' },
+  interactions: { type: 'string' },
+  config: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
 function parse(argv: readonly string[], env: Record<string, string | undefined>) {
-  const { values } = parseArgs({
-    args: [...argv],
-    options: {
-      port: { type: 'string' },
-      host: { type: 'string' },
-      profile: { type: 'string' },
-      'issuer-path': { type: 'string' },
-      interactions: { type: 'string' },
-      config: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-    strict: true,
-    allowPositionals: false,
-  });
+  let values;
+  try {
+    ({ values } = parseArgs({ args: [...argv], options: FLAGS, strict: true, allowPositionals: false }));
+  } catch (failure) {
+    throw new UsageError(flagProblem(failure, argv, FLAGS));
+  }
   const port = values.port ?? env.AUTHN_PORT;
-  if (port !== undefined && !/^\d{1,5}$/.test(port)) throw new UsageError(`--port must be a number (got "${port}")`);
+  if (port !== undefined && !/^\d{1,5}$/.test(port))
+    throw new UsageError(`--port must be a number; found ${JSON.stringify(port)}`);
   return {
     help: values.help === true,
     port: port === undefined ? undefined : Number(port),

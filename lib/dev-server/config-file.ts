@@ -62,7 +62,7 @@ function checkKeys(value: Record<string, unknown>, allowed: Set<string>, where: 
   const unknown = Object.keys(value).filter((key) => !allowed.has(key));
   if (unknown.length > 0) {
     throw new ConfigurationError(
-      `${where} has unknown field(s) ${unknown.join(', ')}; known: ${[...allowed].join(', ')}`,
+      `${where} has unknown field(s) ${unknown.map((key) => JSON.stringify(key)).join(', ')}; known: ${[...allowed].join(', ')}`,
       'config',
     );
   }

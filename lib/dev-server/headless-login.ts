@@ -38,7 +38,7 @@ export interface HeadlessFlowResult {
 }
 
 function unexpectedPage(end: Extract<BrowseEnd, { kind: 'page' }>): Auth0Error {
-  return new Auth0Error(`expected a redirect from ${endpointOf(end.url)}, got HTTP ${end.status}`, {
+  return new Auth0Error(`expected a redirect from ${endpointOf(end.url)}, found HTTP ${end.status}`, {
     statusCode: end.status,
     errorCode: UNKNOWN_ERROR_CODE,
   });

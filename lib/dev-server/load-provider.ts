@@ -43,7 +43,7 @@ export async function loadOidcProvider(
     const code = (error as { code?: unknown } | null)?.code;
     if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') {
       throw new ConfigurationError(
-        'the dev server needs the optional package oidc-provider: run `npm install -D oidc-provider`',
+        'the dev server needs the optional package oidc-provider: run npm install -D oidc-provider',
       );
     }
     throw new ConfigurationError(`oidc-provider could not be loaded: ${(error as Error)?.message ?? String(error)}`);

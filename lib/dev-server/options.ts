@@ -147,7 +147,7 @@ const ISSUER_PATH = /^(\/[\w.~!$&'()*+,;=:@%-]+)+$/;
 
 function issuerPathOf(value: unknown, profile: DevServerProfile): string {
   if (value === undefined || value === '') return '';
-  if (profile !== 'standard') fail("issuerPath needs profile 'standard' (an Auth0 issuer has no path)", 'issuerPath');
+  if (profile !== 'standard') fail('issuerPath needs profile "standard" (an Auth0 issuer has no path)', 'issuerPath');
   if (typeof value !== 'string' || !ISSUER_PATH.test(value) || /\/\.{1,2}(\/|$)/.test(value)) {
     fail('issuerPath must be a path such as /realms/demo: a leading slash, no trailing slash, no query', 'issuerPath');
   }
@@ -168,7 +168,7 @@ export async function resolveDevServerSetup(options: DevServerOptions = {}): Pro
   const accessTokenFormat = oneOf(options.accessTokenFormat, ['jwt', 'opaque'], 'jwt', 'accessTokenFormat');
   if (accessTokenFormat === 'opaque' && profile !== 'standard') {
     fail(
-      "accessTokenFormat 'opaque' needs profile 'standard' (Auth0 issues JWT access tokens for APIs)",
+      'accessTokenFormat "opaque" needs profile "standard" (Auth0 issues JWT access tokens for APIs)',
       'accessTokenFormat',
     );
   }

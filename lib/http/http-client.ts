@@ -1,6 +1,7 @@
 import type { Agent as HttpAgent } from 'node:http';
 import type { Agent as HttpsAgent } from 'node:https';
 import axios, { type AxiosInstance, type AxiosProxyConfig } from 'axios';
+import type { OptionKeys } from '../did-you-mean.js';
 import { ConfigurationError, RateLimitError } from '../errors.js';
 import { VERSION } from '../version.js';
 import { type Body, compact, encodeForm } from './form.js';
@@ -42,6 +43,18 @@ export interface TransportOptions {
    */
   proxy?: AxiosProxyConfig | false;
 }
+
+/** Every key of {@link TransportOptions}, for the options objects that include them. */
+export const TRANSPORT_OPTION_KEYS: OptionKeys<TransportOptions> = {
+  telemetry: true,
+  clientInfo: true,
+  timeout: true,
+  connectTimeout: true,
+  retry: true,
+  httpAgent: true,
+  httpsAgent: true,
+  proxy: true,
+};
 
 /** Options of an {@link HttpClient}: where it sends requests, and how. */
 export interface HttpClientOptions extends TransportOptions {

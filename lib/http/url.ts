@@ -22,13 +22,13 @@ export function checkRemoteUrl(value: unknown, option: string): URL {
   try {
     url = new URL(String(value));
   } catch {
-    throw new ConfigurationError(`${option} must be an absolute URL (got ${shown})`, option);
+    throw new ConfigurationError(`${option} must be an absolute URL; found ${shown}`, option);
   }
   if (typeof value !== 'string' || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
-    throw new ConfigurationError(`${option} must be an https: URL (got ${shown})`, option);
+    throw new ConfigurationError(`${option} must be an https: URL; found ${shown}`, option);
   }
   if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
-    throw new ConfigurationError(`${option} may use http: only for a loopback host (got ${shown})`, option);
+    throw new ConfigurationError(`${option} may use http: only for a loopback host; found ${shown}`, option);
   }
   return url;
 }

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { withoutRegisterOptions } from '../did-you-mean.js';
 import { ConfigurationError } from '../errors.js';
 import type { OidcRequestContext } from './context.js';
 import type { OidcAuthOptions } from './options.js';
@@ -62,7 +63,7 @@ export function fastifyOidcAuth(
 ): void {
   let login: WebLogin;
   try {
-    login = new WebLogin(options);
+    login = new WebLogin(withoutRegisterOptions(options));
   } catch (error) {
     done(error as Error);
     return;

@@ -1,7 +1,8 @@
+import { checkOptionKeys, optionKeys } from '../did-you-mean.js';
 import { ConfigurationError } from '../errors.js';
 import { isLoopbackHost } from '../http/url.js';
-import { oidcConfigFromEnv } from '../oidc/env.js';
-import type { OidcClient } from '../oidc/oidc-client.js';
+import { type OidcEnvConfig, oidcConfigFromEnv } from '../oidc/env.js';
+import { OIDC_CLIENT_OPTION_KEYS, OIDC_CLIENT_OTHER_NAMES, type OidcClient } from '../oidc/oidc-client.js';
 import type { OidcClientOptions } from '../oidc/oidc-client-options.js';
 import { checkSecrets } from '../oidc/seal.js';
 import type { SameSite } from './cookies.js';
@@ -114,6 +115,19 @@ const WEB_LOGIN_OPTIONS: ReadonlySet<string> = new Set([
   'defaultReturnTo',
 ]);
 
+/** Every option of the web login: the client's (an `oidcConfigFromEnv()` result passes whole) and its own. */
+const OPTION_KEYS = optionKeys<OidcAuthOptions | OidcEnvConfig>({
+  ...OIDC_CLIENT_OPTION_KEYS,
+  client: true,
+  authRequired: true,
+  routes: true,
+  session: true,
+  idpLogout: true,
+  backchannelLogout: true,
+  defaultReturnTo: true,
+  env: true,
+});
+
 function fail(message: string, option: string): never {
   throw new ConfigurationError(message, option);
 }
@@ -133,7 +147,7 @@ function route(value: unknown, option: string, fallback: string): string | undef
 function cookieName(value: unknown): string {
   if (value === undefined) return 'appSession';
   if (typeof value !== 'string' || !/^[A-Za-z0-9_-]+$/.test(value)) {
-    fail('session.name must be letters, digits, _ and - (chunks add .0, .1, …)', 'session.name');
+    fail('session.name must be letters, digits, "_" and "-" (chunks add .0, .1, …)', 'session.name');
   }
   return value;
 }
@@ -172,6 +186,7 @@ function withEnvironment(options: OidcAuthOptions): OidcAuthOptions {
  */
 export function checkOidcAuthOptions(given: OidcAuthOptions): OidcAuthSettings {
   if (given === null || typeof given !== 'object') fail('oidcAuth needs options (or the OIDC_* variables)', 'options');
+  checkOptionKeys(given, OPTION_KEYS, { aliases: OIDC_CLIENT_OTHER_NAMES });
   const options = withEnvironment(given);
   const base = typeof options.baseUrl === 'string' ? URL.parse(options.baseUrl) : null;
   if (base === null || !/^https?:$/.test(base.protocol) || base.search !== '' || base.hash !== '') {
@@ -188,10 +203,10 @@ export function checkOidcAuthOptions(given: OidcAuthOptions): OidcAuthSettings {
   const store = storeOf(session.store, 'session.store');
   const sameSite = session.sameSite ?? 'Lax';
   if (!['Lax', 'Strict', 'None'].includes(sameSite))
-    fail('session.sameSite must be Lax, Strict or None', 'session.sameSite');
+    fail('session.sameSite must be "Lax", "Strict" or "None"', 'session.sameSite');
   const formPost = options.responseMode === 'form_post' || (options.responseType ?? 'code') !== 'code';
   if (options.responseMode === 'fragment') {
-    fail('the web login reads the response on the server: responseMode must be query or form_post', 'responseMode');
+    fail('the web login reads the response on the server: responseMode must be "query" or "form_post"', 'responseMode');
   }
   if (formPost && base.protocol === 'http:' && !isLoopbackHost(base.hostname)) {
     fail('form_post needs an https baseUrl: its transaction cookie must be SameSite=None; Secure', 'baseUrl');

@@ -101,7 +101,7 @@ export function redirect(location: string, cookies: readonly string[] = []): Log
  * A JSON answer `{ error, error_description }` with the cookies to set, never cached.
  *
  * @example
- * errorAnswer(401, 'unauthorized', 'Log in first');
+ * errorAnswer(401, 'unauthorized', 'log in first');
  */
 export function errorAnswer(
   status: number,

@@ -115,7 +115,7 @@ export class WebLogin {
     if (login !== undefined && isNavigation(req)) {
       return redirect(`${login}?returnTo=${encodeURIComponent(req.url)}`, cookies);
     }
-    return errorAnswer(401, 'unauthorized', 'Authentication required', cookies);
+    return errorAnswer(401, 'unauthorized', 'authentication required', cookies);
   }
 
   /**
@@ -250,7 +250,7 @@ export class WebLogin {
     const form = await readForm(req);
     const token = form.logout_token;
     if (typeof token !== 'string') {
-      return errorAnswer(400, 'invalid_request', 'The request must carry one logout_token');
+      return errorAnswer(400, 'invalid_request', 'the request must carry one logout_token');
     }
     const client = await this.#oidcClient();
     let claims: Record<string, unknown>;

@@ -1,4 +1,5 @@
 import type { KeyObject } from 'node:crypto';
+import { checkOptionKeys, optionKeys } from '../did-you-mean.js';
 import { ConfigurationError, TokenValidationError, type UnauthorizedError } from '../errors.js';
 import type { DiscoveryCache } from '../oidc/discovery.js';
 import type { JwsAlgorithm } from '../token-verifier/algorithms.js';
@@ -147,6 +148,44 @@ export interface BearerAuthOptions<R = BearerRequest> {
   discovery?: DiscoveryCache;
 }
 
+/** Every option of {@link BearerAuthOptions}. */
+const OPTION_KEYS = optionKeys<BearerAuthOptions>({
+  issuer: true,
+  issuers: true,
+  publicKeyUrls: true,
+  audience: true,
+  jwksUri: true,
+  secret: true,
+  introspection: true,
+  algorithms: true,
+  leeway: true,
+  maxTokenAge: true,
+  tokenType: true,
+  realm: true,
+  credentialsRequired: true,
+  tokenQueryParameter: true,
+  tokenCookie: true,
+  retryAfter: true,
+  cache: true,
+  strictTyp: true,
+  strict: true,
+  acceptBoundTokens: true,
+  dpop: true,
+  maxTokenLength: true,
+  offload: true,
+  clock: true,
+  jwksOptions: true,
+  discovery: true,
+});
+
+/** express-oauth2-jwt-bearer's names of options that have other names here (docs/middleware.md). */
+const OTHER_NAMES = {
+  issuerBaseURL: 'issuer',
+  tokenSigningAlg: 'algorithms',
+  clockTolerance: 'leeway',
+  authRequired: 'credentialsRequired',
+};
+
 /**
  * The realm of the middleware that produced a result, stored on the result under this unexported symbol:
  * setting a property costs a few ns, an entry in a WeakMap keyed by a short-lived object ~0.4 µs with its
@@ -173,7 +212,7 @@ function boundToken(realm: string): Error {
     'ERR_TOKEN_CNF_BOUND',
     'cnf',
   );
-  return invalidToken(realm, 'The token is bound to a key and cannot be used as a bearer token', cause);
+  return invalidToken(realm, 'the token is bound to a key and cannot be used as a bearer token', cause);
 }
 
 /**
@@ -192,7 +231,7 @@ function defaultRealm(audience: unknown): string {
 function optionalName(value: unknown, option: string): string | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== 'string' || !/^[\w.~-]+$/.test(value)) {
-    throw new ConfigurationError(`${option} must be a name of letters, digits, '_', '.', '~' or '-'`, option);
+    throw new ConfigurationError(`${option} must be a name of letters, digits, "_", ".", "~" or "-"`, option);
   }
   return value;
 }
@@ -213,7 +252,8 @@ function optionalName(value: unknown, option: string): string | undefined {
  *
  * The Express and Fastify adapters and {@link withAuth} are thin layers over it.
  *
- * @throws {ConfigurationError} from the constructor for invalid options.
+ * @throws {ConfigurationError} from the constructor for invalid options, or an unknown one (named with the closest
+ *   known one: `unknown option "issuerBaseURL"; did you mean issuer?`).
  * @example
  * const authenticator = new BearerAuthenticator({
  *   issuer: 'https://tenant.auth0.com/',
@@ -252,9 +292,10 @@ export class BearerAuthenticator<R extends BearerRequest = BearerRequest> {
 
   constructor(options: BearerAuthOptions<R>) {
     if (typeof options !== 'object' || options === null) throw new ConfigurationError('options are required');
+    checkOptionKeys(options, OPTION_KEYS, { aliases: OTHER_NAMES });
     const tokenType = options.tokenType ?? 'access_token';
     if (tokenType !== 'access_token' && tokenType !== 'id_token') {
-      throw new ConfigurationError("tokenType must be 'access_token' or 'id_token'", 'tokenType');
+      throw new ConfigurationError('tokenType must be "access_token" or "id_token"', 'tokenType');
     }
     this.tokenType = tokenType;
     this.credentialsRequired = checkFlag(options.credentialsRequired, 'credentialsRequired', true);

@@ -38,7 +38,7 @@ export function isSafeParameter(value: string): boolean {
 export function checkParameter(value: unknown, option: string): string {
   if (typeof value !== 'string' || value === '' || !SAFE.test(value)) {
     throw new ConfigurationError(
-      `${option} must be a non-empty string of printable ASCII characters other than '"' and '\\'`,
+      `${option} must be a non-empty string of printable ASCII characters, without double quotes or backslashes`,
       option,
     );
   }
@@ -58,7 +58,10 @@ export function checkScopes(scopes: ReadonlyArray<string | readonly string[]>, o
     for (const scope of item.split(' ')) {
       if (scope === '') continue;
       if (!SCOPE_TOKEN.test(scope)) {
-        throw new ConfigurationError(`${option}: "${scope}" is not a valid scope (RFC 6749 §3.3)`, option);
+        throw new ConfigurationError(
+          `${option}: ${JSON.stringify(scope)} is not a valid scope (RFC 6749 §3.3)`,
+          option,
+        );
       }
       if (!list.includes(scope)) list.push(scope);
     }
@@ -100,7 +103,7 @@ export function unauthorized(realm: string, dpopAlgs?: readonly string[], dpopOn
       : dpopOnly
         ? dpopChallenge(dpopAlgs)
         : `${challenge(realm)}, ${dpopChallenge(dpopAlgs)}`;
-  return new UnauthorizedError('Authentication required', { headers: { 'WWW-Authenticate': value } });
+  return new UnauthorizedError('authentication required', { headers: { 'WWW-Authenticate': value } });
 }
 
 /**
@@ -110,7 +113,7 @@ export function unauthorized(realm: string, dpopAlgs?: readonly string[], dpopOn
  */
 export function toDpopError(error: unknown, realm: string, retryAfter: number, algs: readonly string[]): unknown {
   if (error instanceof StoreUnavailableError) {
-    return unavailable(retryAfter, error, 'The DPoP proof cannot be checked now; the replay store is unavailable');
+    return unavailable(retryAfter, error, 'the DPoP proof cannot be checked now; the replay store is unavailable');
   }
   if (error instanceof DpopProofFailure) {
     return new InvalidDpopProofError(error.message, {
@@ -165,7 +168,7 @@ export function insufficientScope(
 export function unavailable(
   retryAfter: number,
   cause?: unknown,
-  description = 'The token cannot be verified now; the key source is unavailable',
+  description = 'the token cannot be verified now; the key source is unavailable',
 ): ServiceUnavailableError {
   const retryAt = cause instanceof NetworkError ? cause.retryAt : undefined;
   const seconds = retryAt === undefined ? retryAfter : Math.max(1, Math.ceil((retryAt - Date.now()) / 1000));
@@ -175,36 +178,36 @@ export function unavailable(
   });
 }
 
-const MALFORMED = 'The token is malformed';
-const NO_KEY = 'No key of the token issuer may verify it';
+const MALFORMED = 'the token is malformed';
+const NO_KEY = 'no key of the token issuer may verify it';
 
 /** Short, fixed descriptions of the verifier's failure codes: never a value taken from the token. */
 const DESCRIPTIONS: Readonly<Record<string, string>> = {
   ERR_TOKEN_MISSING: MALFORMED,
   ERR_TOKEN_MALFORMED: MALFORMED,
-  ERR_TOKEN_TOO_LARGE: 'The token is too large',
+  ERR_TOKEN_TOO_LARGE: 'the token is too large',
   ERR_TOKEN_KID_INVALID: MALFORMED,
   ERR_TOKEN_HEADER_UNSUPPORTED: MALFORMED,
   ERR_TOKEN_CRIT_UNSUPPORTED: MALFORMED,
-  ERR_TOKEN_TYP_INVALID: 'The token type is not accepted',
-  ERR_TOKEN_ALG_NOT_ALLOWED: 'The token signing algorithm is not accepted',
-  ERR_TOKEN_SIGNATURE_INVALID: 'The token signature is invalid',
+  ERR_TOKEN_TYP_INVALID: 'the token type is not accepted',
+  ERR_TOKEN_ALG_NOT_ALLOWED: 'the token signing algorithm is not accepted',
+  ERR_TOKEN_SIGNATURE_INVALID: 'the token signature is invalid',
   ERR_JWKS: NO_KEY,
-  ERR_JWKS_KEY_NOT_FOUND: 'No key of the token issuer has its key ID',
+  ERR_JWKS_KEY_NOT_FOUND: 'no key of the token issuer has its key ID',
   ERR_JWKS_KEY_UNUSABLE: NO_KEY,
   ERR_JWKS_KEY_MISMATCH: NO_KEY,
   ERR_JWKS_AMBIGUOUS: NO_KEY,
-  ERR_TOKEN_ISS_MISSING: 'The token has no issuer',
-  ERR_TOKEN_ISS_MISMATCH: 'The token issuer is not trusted',
-  ERR_TOKEN_AUD_MISSING: 'The token has no audience',
-  ERR_TOKEN_AUD_MISMATCH: 'The token is meant for another audience',
-  ERR_TOKEN_AUD_UNTRUSTED: 'The token is also meant for an untrusted audience',
-  ERR_TOKEN_EXP_MISSING: 'The token has no expiry',
-  ERR_TOKEN_EXPIRED: 'The token has expired',
-  ERR_TOKEN_NOT_YET_VALID: 'The token is not valid yet',
-  ERR_TOKEN_IAT_FUTURE: 'The token is issued in the future',
-  ERR_TOKEN_IAT_MISSING: 'The token has no issue time',
-  ERR_TOKEN_TOO_OLD: 'The token was issued too long ago',
+  ERR_TOKEN_ISS_MISSING: 'the token has no issuer',
+  ERR_TOKEN_ISS_MISMATCH: 'the token issuer is not trusted',
+  ERR_TOKEN_AUD_MISSING: 'the token has no audience',
+  ERR_TOKEN_AUD_MISMATCH: 'the token is meant for another audience',
+  ERR_TOKEN_AUD_UNTRUSTED: 'the token is also meant for an untrusted audience',
+  ERR_TOKEN_EXP_MISSING: 'the token has no expiry',
+  ERR_TOKEN_EXPIRED: 'the token has expired',
+  ERR_TOKEN_NOT_YET_VALID: 'the token is not valid yet',
+  ERR_TOKEN_IAT_FUTURE: 'the token is issued in the future',
+  ERR_TOKEN_IAT_MISSING: 'the token has no issue time',
+  ERR_TOKEN_TOO_OLD: 'the token was issued too long ago',
 };
 
 /** The `error_description` of a token the verifier refused. */
@@ -213,8 +216,8 @@ export function describeRejection(error: TokenValidationError): string {
   if (known !== undefined) return known;
   const claim = error.claim;
   return claim !== undefined && SCOPE_TOKEN.test(claim)
-    ? `The token ${claim} claim is invalid`
-    : 'The token is invalid';
+    ? `the token ${claim} claim is invalid`
+    : 'the token is invalid';
 }
 
 /**
@@ -245,7 +248,7 @@ export interface AuthErrorBody {
  * The body the default error handlers send: `{ error, error_description }`, never the token, never a stack.
  *
  * @example
- * authErrorBody(err); // { error: 'invalid_token', error_description: 'The token has expired' }
+ * authErrorBody(err); // { error: 'invalid_token', error_description: 'the token has expired' }
  */
 export function authErrorBody(error: BearerError): AuthErrorBody {
   const code = error.error ?? (error.status === 503 ? 'temporarily_unavailable' : 'unauthorized');

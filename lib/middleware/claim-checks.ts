@@ -55,7 +55,7 @@ export function requireScopes(...scopes: ScopeList): ClaimCheck {
     for (const name of needed) {
       if (!granted.includes(name)) {
         const missing = needed.filter((scope) => !granted.includes(scope));
-        throw insufficientScope(realm, 'The token lacks a required scope', needed, missing);
+        throw insufficientScope(realm, 'the token lacks a required scope', needed, missing);
       }
     }
   });
@@ -74,7 +74,7 @@ export function requireAnyScope(...scopes: ScopeList): ClaimCheck {
   return check((auth, realm) => {
     const granted = auth.scopes;
     if (!accepted.some((name) => granted.includes(name))) {
-      throw insufficientScope(realm, 'The token lacks every accepted scope', accepted);
+      throw insufficientScope(realm, 'the token lacks every accepted scope', accepted);
     }
   });
 }
@@ -89,7 +89,7 @@ export function requireAnyScope(...scopes: ScopeList): ClaimCheck {
 export function requireClaimEquals(claim: string, value: ClaimValue): ClaimCheck {
   const name = checkClaimName(claim);
   const expected = checkValue(value);
-  const description = `The token ${name} claim does not grant access`;
+  const description = `the token ${name} claim does not grant access`;
   return check((auth, realm) => {
     if (claimOf(auth.payload, name) !== expected) throw insufficientScope(realm, description);
   });
@@ -108,7 +108,7 @@ export function requireClaimIncludes(claim: string, ...values: ClaimValue[]): Cl
   const name = checkClaimName(claim);
   if (values.length === 0) throw new ConfigurationError('claimIncludes needs at least one value', 'values');
   const expected = values.map(checkValue);
-  const description = `The token ${name} claim does not grant access`;
+  const description = `the token ${name} claim does not grant access`;
   return check((auth, realm) => {
     const actual = claimOf(auth.payload, name);
     const list: unknown[] = typeof actual === 'string' ? actual.split(' ') : Array.isArray(actual) ? actual : [];
@@ -127,7 +127,7 @@ export function requireClaimIncludes(claim: string, ...values: ClaimValue[]): Cl
  */
 export function requireClaim(
   test: (payload: JwtPayload, auth: AuthResult) => boolean,
-  description = 'The token does not grant access',
+  description = 'the token does not grant access',
 ): ClaimCheck {
   if (typeof test !== 'function') throw new ConfigurationError('claimCheck needs a function', 'test');
   const text = checkParameter(description, 'description');

@@ -93,12 +93,11 @@ export function dpopCredentials(req: BearerRequest): DpopCredentials | Malformed
   const header = req.headers.authorization;
   const token = typeof header === 'string' ? credentialsOf(header, 'dpop') : undefined;
   if (token === undefined) return undefined;
-  if (headerLines(req, 'authorization') > 1) return new MalformedRequest('The Authorization header must be sent once');
-  if (!TOKEN68.test(token))
-    return new MalformedRequest("The Authorization header must be 'DPoP' followed by the token");
+  if (headerLines(req, 'authorization') > 1) return new MalformedRequest('the Authorization header must be sent once');
+  if (!TOKEN68.test(token)) return new MalformedRequest('the Authorization header must be DPoP followed by the token');
   const proof = req.headers.dpop;
   if (typeof proof !== 'string' || proof === '' || headerLines(req, 'dpop') > 1) {
-    return new MalformedRequest('A DPoP request must carry exactly one DPoP header');
+    return new MalformedRequest('a DPoP request must carry exactly one DPoP header');
   }
   return { token, proof };
 }
@@ -225,38 +224,38 @@ export class DpopProofVerifier<R extends DpopRequest = DpopRequest> {
       const code = (error as TokenValidationError).code;
       refuse(
         code === 'ERR_TOKEN_ALG_NOT_ALLOWED'
-          ? 'The DPoP proof algorithm is not accepted'
-          : 'The DPoP proof is malformed',
+          ? 'the DPoP proof algorithm is not accepted'
+          : 'the DPoP proof is malformed',
       );
     }
     const key = importJwk(jwt.header.jwk);
     if (!(key instanceof JwksKey) || !key.verify(jwt.header.alg, jwt.signingInput, jwt.signature)) {
-      refuse('The DPoP proof signature is invalid');
+      refuse('the DPoP proof signature is invalid');
     }
     const claims = jwt.payload;
     const { jti, htm, htu, iat, ath } = claims;
     if (typeof jti !== 'string' || jti === '' || jti.length > MAX_JTI_LENGTH)
-      refuse('The DPoP proof has no valid jti', 'jti');
-    if (htm !== (req.method ?? '').toUpperCase()) refuse('The DPoP proof is for another HTTP method', 'htm');
+      refuse('the DPoP proof has no valid jti', 'jti');
+    if (htm !== (req.method ?? '').toUpperCase()) refuse('the DPoP proof is for another HTTP method', 'htm');
     const called = this.settings.url === undefined ? requestUrl(req) : this.settings.url(req);
     const expected = typeof called === 'string' ? normalisedUrl(called) : undefined;
     if (typeof htu !== 'string' || expected === undefined || normalisedUrl(htu) !== expected) {
-      refuse('The DPoP proof is for another URL', 'htu');
+      refuse('the DPoP proof is for another URL', 'htu');
     }
-    if (!isNumericDate(iat)) refuse('The DPoP proof has no issue time', 'iat');
+    if (!isNumericDate(iat)) refuse('the DPoP proof has no issue time', 'iat');
     const leeway = this.#leeway;
-    if (iat > now + leeway) refuse('The DPoP proof is issued in the future', 'iat');
+    if (iat > now + leeway) refuse('the DPoP proof is issued in the future', 'iat');
     const until = iat + this.settings.proofMaxAge + leeway;
-    if (now >= until) refuse('The DPoP proof has expired', 'iat');
-    if (ath !== hash('sha256', token, 'base64url')) refuse('The DPoP proof is for another access token', 'ath');
+    if (now >= until) refuse('the DPoP proof has expired', 'iat');
+    if (ath !== hash('sha256', token, 'base64url')) refuse('the DPoP proof is for another access token', 'ath');
     const jkt = jwkThumbprint(jwt.header.jwk as Record<string, unknown>);
     const cnf = payload.cnf as { jkt?: unknown } | undefined;
     if (jkt === undefined || typeof cnf !== 'object' || cnf === null || cnf.jkt !== jkt) {
-      refuse('The token is not bound to the DPoP proof key', 'cnf');
+      refuse('the token is not bound to the DPoP proof key', 'cnf');
     }
     // Remembered until the proof could no longer be accepted anyway.
     if (!(await this.#replays.remember(`${jkt}:${jti}`, (until - now) * 1000))) {
-      refuse('The DPoP proof was already used', 'jti');
+      refuse('the DPoP proof was already used', 'jti');
     }
   }
 }

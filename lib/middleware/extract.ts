@@ -52,9 +52,9 @@ export class MalformedRequest {
  */
 const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
 
-const BAD_HEADER = "The Authorization header must be 'Bearer' followed by a space and the token";
-const REPEATED = 'The Authorization header must be sent once';
-const SEVERAL = 'The token must be sent in one place only';
+const BAD_HEADER = 'the Authorization header must be Bearer followed by a space and the token';
+const REPEATED = 'the Authorization header must be sent once';
+const SEVERAL = 'the token must be sent in one place only';
 
 /**
  * Finds the bearer token of a request, by the rules of RFC 6750 §2: the `Authorization` header (scheme matched
@@ -100,7 +100,7 @@ export function extractToken(
  * b64token (RFC 6750 §2.1), else `undefined`.
  *
  * @example
- * headerTokenProblem('a"b'); // MalformedRequest: 'Bearer' followed by a space and the token
+ * headerTokenProblem('a"b'); // MalformedRequest: Bearer followed by a space and the token
  */
 export function headerTokenProblem(token: string): MalformedRequest | undefined {
   return isB64Token(token) ? undefined : new MalformedRequest(BAD_HEADER);
@@ -175,9 +175,9 @@ function fromOtherPlaces(
     const value = read();
     if (value === undefined) continue;
     if (typeof value !== 'string') {
-      return new MalformedRequest(`The ${name === locations.query ? 'query parameter' : 'cookie'} must be sent once`);
+      return new MalformedRequest(`the ${name === locations.query ? 'query parameter' : 'cookie'} must be sent once`);
     }
-    if (!B64TOKEN.test(value)) return new MalformedRequest('The token is not a well-formed bearer token');
+    if (!B64TOKEN.test(value)) return new MalformedRequest('the token is not a well-formed bearer token');
     if (token !== undefined) return new MalformedRequest(SEVERAL);
     token = value;
   }

@@ -9,6 +9,7 @@
  * @packageDocumentation
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { withoutRegisterOptions } from '../did-you-mean.js';
 import { BearerError } from '../errors.js';
 import { type AuthResult, BearerAuthenticator, type BearerAuthOptions } from './bearer.js';
 import { authErrorBody } from './challenge.js';
@@ -68,7 +69,7 @@ export function fastifyAuth(instance: FastifyInstance, options: FastifyAuthOptio
     authenticator =
       'authenticator' in options && options.authenticator instanceof BearerAuthenticator
         ? options.authenticator
-        : new BearerAuthenticator<FastifyRequest>(options as BearerAuthOptions<FastifyRequest>);
+        : new BearerAuthenticator<FastifyRequest>(withoutRegisterOptions(options as BearerAuthOptions<FastifyRequest>));
   } catch (error) {
     done(error as Error);
     return;

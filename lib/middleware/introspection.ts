@@ -178,7 +178,7 @@ export class OpaqueTokenVerifier {
    */
   #check(payload: IntrospectionResponse, now: number): number {
     if (payload.active !== true) {
-      throw invalid('The access token is not active (token introspection)', 'ERR_TOKEN_INACTIVE', 'active');
+      throw invalid('the access token is not active (token introspection)', 'ERR_TOKEN_INACTIVE', 'active');
     }
     const { audiences, leeway, maxTokenAge } = this.#settings;
     if (payload.iss !== undefined) checkIssuer(payload, [this.issuer], KIND);

@@ -257,7 +257,7 @@ export class IssuerRouter<R> {
     const s = this.#settings;
     if (s.tokenType !== 'access_token') {
       throw new ConfigurationError(
-        'introspection is for opaque access tokens: not with tokenType id_token',
+        'introspection is for opaque access tokens: not with tokenType "id_token"',
         'introspection',
       );
     }

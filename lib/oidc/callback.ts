@@ -108,7 +108,7 @@ export function acceptCallback(
   const { iss, params } = response;
   if (iss !== undefined && !context.issuerMatches(iss)) {
     fail(
-      `the authorization response comes from the issuer ${JSON.stringify(iss.slice(0, 200))}, not ${JSON.stringify(context.issuer)} (RFC 9207: a mix-up)`,
+      `the authorization response comes from another issuer (RFC 9207: a mix-up); expected ${JSON.stringify(context.issuer)}, found ${JSON.stringify(iss.slice(0, 200))}`,
       'ERR_LOGIN_ISS_MISMATCH',
     );
   }
@@ -119,9 +119,10 @@ export function acceptCallback(
     );
   }
   if (response.error !== undefined) {
-    const described = response.errorDescription === undefined ? '' : ` (${response.errorDescription.slice(0, 300)})`;
+    const described =
+      response.errorDescription === undefined ? '' : ` (${JSON.stringify(response.errorDescription.slice(0, 300))})`;
     fail(
-      `the provider refused the login: ${response.error.slice(0, 100)}${described}`,
+      `the provider refused the login: ${JSON.stringify(response.error.slice(0, 100))}${described}`,
       'ERR_LOGIN_PROVIDER_ERROR',
       providerWords(response),
     );

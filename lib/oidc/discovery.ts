@@ -218,7 +218,7 @@ export async function discover(issuer: string, options: DiscoverOptions = {}): P
   if (byUrl && options.issuer !== undefined) {
     if (metadata.issuer !== options.issuer) {
       throw new ConfigurationError(
-        `the discovery document ${url} names the issuer ${JSON.stringify(String(metadata.issuer))}, not ${JSON.stringify(options.issuer)}`,
+        `the discovery document ${url} names another issuer; expected ${JSON.stringify(options.issuer)}, found ${JSON.stringify(String(metadata.issuer))}`,
         'issuer',
       );
     }
@@ -232,8 +232,8 @@ export async function discover(issuer: string, options: DiscoverOptions = {}): P
     }
   } else if (metadata.issuer !== issuer) {
     throw new ConfigurationError(
-      `the discovery document of ${JSON.stringify(issuer)} names the issuer ${JSON.stringify(String(metadata.issuer))}; ` +
-        'the configured issuer must equal it exactly',
+      'the discovery document names another issuer (the configured issuer must equal it exactly); ' +
+        `expected ${JSON.stringify(issuer)}, found ${JSON.stringify(String(metadata.issuer))}`,
       'issuer',
     );
   }

@@ -218,7 +218,14 @@ interface OidcEnvReading {
  */
 export function readOidcEnv(env: NodeJS.ProcessEnv = process.env): OidcEnvReading {
   const typeName = read(env, 'OIDC_TYPE')?.toLowerCase() ?? 'custom';
-  const type = TYPES[typeName] ?? fail(`OIDC_TYPE must be one of ${Object.keys(TYPES).join(', ')}`, 'OIDC_TYPE');
+  const type =
+    TYPES[typeName] ??
+    fail(
+      `OIDC_TYPE must be one of ${Object.keys(TYPES)
+        .map((name) => `"${name}"`)
+        .join(', ')}; found ${JSON.stringify(typeName)}`,
+      'OIDC_TYPE',
+    );
   const baseUrl = url(env, 'OIDC_SERVER_URL');
   const disablePkce = bool(env, 'OIDC_DISABLE_PKCE');
   const callback = url(env, 'OIDC_CALLBACK');

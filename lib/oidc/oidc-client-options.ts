@@ -228,12 +228,15 @@ function clientTypeOf(options: OidcClientOptions, method: string | undefined, na
   if (clientType === 'public') {
     if (credential) {
       fail(
-        `a public client has no secret or key: the implicit flow and PKCE need only the client id (remove ${name('clientSecret')}, or make ${name('clientType')} confidential)`,
+        `a public client has no secret or key: the implicit flow and PKCE need only the client id (remove ${name('clientSecret')}, or make ${name('clientType')} "confidential")`,
         name('clientSecret'),
       );
     }
     if (method !== undefined && method !== 'none') {
-      fail(`a public client authenticates with "none", not ${method}`, name('clientAuthMethod'));
+      fail(
+        `${name('clientAuthMethod')} must be "none" for a public client; found ${JSON.stringify(method)}`,
+        name('clientAuthMethod'),
+      );
     }
   } else if (!credential && method !== 'tls_client_auth') {
     fail(
@@ -307,7 +310,7 @@ export function checkOidcClientOptions(options: OidcClientOptions, name: OptionN
   );
   if (ALGORITHMS[idTokenSigningAlg].family === 'hmac' && options.clientSecret === undefined) {
     fail(
-      `${name('idTokenSigningAlg')} ${idTokenSigningAlg} is verified with the client secret, which is missing`,
+      `${name('idTokenSigningAlg')} ${JSON.stringify(idTokenSigningAlg)} is verified with the client secret, which is missing`,
       name('clientSecret'),
     );
   }

@@ -1,14 +1,71 @@
+import { checkOptionKeys, type OptionKeys } from '../did-you-mean.js';
+import { TRANSPORT_OPTION_KEYS } from '../http/http-client.js';
 import type { IdTokenClaims } from '../token-verifier/claims.js';
 import type { LogoutTokenClaims } from '../token-verifier/logout-token-verifier.js';
 import type { AuthorizationResponseInput } from './authorization-response.js';
 import { discover, type ProviderMetadata } from './discovery.js';
-import { readOidcEnv } from './env.js';
+import { type OidcEnvConfig, readOidcEnv } from './env.js';
 import { finishLogin, type LoginResult } from './finish-login.js';
 import { buildLogoutUrl, type LogoutUrlOptions } from './logout-url.js';
 import { checkOidcClientOptions, type OidcClientOptions, type OptionNamer } from './oidc-client-options.js';
 import { createRelyingParty, type RelyingParty } from './relying-party.js';
 import { type StartedLogin, startLogin, type StartLoginOptions } from './start-login.js';
 import { type RefreshedTokens, tokensOf } from './tokens.js';
+
+/**
+ * Every option of an {@link OidcClient}, and the settings `oidcConfigFromEnv` adds to them (`type`, `baseUrl`,
+ * `publicKeyUrls`), so that its result may be passed whole.
+ *
+ * @internal
+ */
+export const OIDC_CLIENT_OPTION_KEYS: OptionKeys<OidcEnvConfig> = {
+  ...TRANSPORT_OPTION_KEYS,
+  issuer: true,
+  discoveryUri: true,
+  clientId: true,
+  clientSecret: true,
+  privateKey: true,
+  clientAssertionSigningAlg: true,
+  clientAuthMethod: true,
+  clientType: true,
+  redirectUri: true,
+  postLogoutRedirectUri: true,
+  scope: true,
+  responseType: true,
+  responseMode: true,
+  usePkce: true,
+  useNonce: true,
+  idTokenSigningAlg: true,
+  clockTolerance: true,
+  authorizationParams: true,
+  fetchUserinfo: true,
+  jwksOptions: true,
+  secret: true,
+  transactionStore: true,
+  transactionMaxAge: true,
+  clock: true,
+  type: true,
+  baseUrl: true,
+  publicKeyUrls: true,
+};
+
+/**
+ * express-openid-connect's and openid-client's names of options that have other names here (docs/login.md).
+ *
+ * @internal
+ */
+export const OIDC_CLIENT_OTHER_NAMES: Readonly<Record<string, string>> = {
+  issuerBaseURL: 'issuer',
+  clientAssertionSigningKey: 'privateKey',
+  enableTelemetry: 'telemetry',
+  httpTimeout: 'timeout',
+};
+
+/** Refuses an unknown option, naming the closest known one. */
+function checkKeys(options: OidcClientOptions): void {
+  if (options === null || typeof options !== 'object') return;
+  checkOptionKeys(options, Object.keys(OIDC_CLIENT_OPTION_KEYS), { aliases: OIDC_CLIENT_OTHER_NAMES });
+}
 
 /** Options of {@link OidcClient.refresh}. */
 export interface RefreshOptions {
@@ -30,7 +87,8 @@ export interface RefreshOptions {
  *
  * Secrets (client secret, key, transaction secrets) live in private fields: `util.inspect(client)` shows none.
  *
- * @throws {ConfigurationError} from the constructor for bad options, or a provider that lacks what they need.
+ * @throws {ConfigurationError} from the constructor for bad options (an unknown one named with the closest known
+ *   one: `unknown option "issuerBaseURL"; did you mean issuer?`), or a provider that lacks what they need.
  * @example
  * const client = await OidcClient.discover({
  *   issuer: 'https://tenant.us.auth0.com/',
@@ -65,6 +123,7 @@ export class OidcClient {
    * @throws {ConfigurationError} for bad options, or metadata that lacks what they need (naming the member).
    */
   constructor(options: OidcClientOptions, metadata: ProviderMetadata) {
+    checkKeys(options);
     const party = createRelyingParty(options, metadata);
     this.#party = party;
     this.metadata = metadata;
@@ -107,6 +166,7 @@ export class OidcClient {
 
   /** Checks the options (naming them as `name` says), discovers the provider, builds the client. */
   static async #discover(options: OidcClientOptions, name: OptionNamer): Promise<OidcClient> {
+    checkKeys(options);
     const settings = checkOidcClientOptions(options, name);
     const { timeout, httpAgent, httpsAgent, proxy } = options;
     const metadata = await discover((settings.discoveryUri ?? settings.issuer) as string, {

@@ -34,7 +34,7 @@ function issuerOf(metadata: ProviderMetadata, settings: OidcSettings): string {
   }
   if (settings.issuer !== undefined && issuer !== settings.issuer) {
     throw new ConfigurationError(
-      `the provider's metadata names the issuer ${JSON.stringify(issuer)}, not ${JSON.stringify(settings.issuer)}`,
+      `the provider's metadata names another issuer; expected ${JSON.stringify(settings.issuer)}, found ${JSON.stringify(issuer)}`,
       'issuer',
     );
   }
@@ -58,7 +58,7 @@ function checkMetadata(metadata: ProviderMetadata, settings: OidcSettings): void
     const list = metadata[member];
     if (Array.isArray(list) && !list.includes(value)) {
       throw new ConfigurationError(
-        `${option} ${value} is not among the provider's ${member} (${list.map(String).join(', ')})`,
+        `${option} ${JSON.stringify(value)} is not among the provider's ${member} (${list.map((item) => JSON.stringify(String(item))).join(', ')})`,
         option,
       );
     }

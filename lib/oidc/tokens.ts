@@ -55,7 +55,7 @@ export function tokensOf(fields: TokenFields, now: number): OidcTokens {
   if (typeof id_token === 'string' && id_token !== '') tokens.idToken = id_token;
   if (typeof access_token === 'string' && access_token !== '') {
     if (typeof token_type === 'string' && token_type.toLowerCase() !== 'bearer') {
-      throw new TokenResponseError(`the access token's token_type is ${JSON.stringify(token_type)}, not Bearer`);
+      throw new TokenResponseError(`the access token's token_type must be Bearer; found ${JSON.stringify(token_type)}`);
     }
     tokens.accessToken = access_token;
     tokens.tokenType = 'Bearer';

@@ -11,15 +11,22 @@ import { EndpointResolver } from '../authentication/endpoint-resolver.js';
 import type { ProviderEndpoints } from '../authentication/endpoints.js';
 import type { TokenResponse } from '../authentication/types.js';
 import { optionalStrings } from '../authentication/params.js';
+import { checkOptionKeys, optionKeys } from '../did-you-mean.js';
 import { ConfigurationError } from '../errors.js';
 import { RepeatedField } from '../http/form.js';
-import type { TransportOptions } from '../http/http-client.js';
+import { TRANSPORT_OPTION_KEYS, type TransportOptions } from '../http/http-client.js';
 import { checkEndpointUrl } from '../http/url.js';
 import type { DiscoveryCache } from '../oidc/discovery.js';
 import { type PrivateKeyInput, readPrivateKey } from './private-key.js';
 import type { StoredToken } from './stores/token-store.js';
 import { storedToken, TokenEndpointClient } from './token-endpoint.js';
-import { CachedTokenProvider, type TokenCacheOptions, tokenCacheKey, type TokenSource } from './token-provider.js';
+import {
+  CachedTokenProvider,
+  TOKEN_CACHE_OPTION_KEYS,
+  type TokenCacheOptions,
+  tokenCacheKey,
+  type TokenSource,
+} from './token-provider.js';
 
 /** Options of a {@link ClientCredentialsProvider}: where the token endpoint is, who asks, and for what. */
 export interface ClientCredentialsProviderOptions extends TokenCacheOptions, TransportOptions {
@@ -88,6 +95,40 @@ export interface ClientCredentialsProviderOptions extends TokenCacheOptions, Tra
    */
   resource?: string | readonly string[];
 }
+
+/** Every option of a {@link ClientCredentialsProvider}. */
+const OPTION_KEYS = optionKeys<ClientCredentialsProviderOptions>({
+  ...TOKEN_CACHE_OPTION_KEYS,
+  ...TRANSPORT_OPTION_KEYS,
+  tokenEndpoint: true,
+  domain: true,
+  issuer: true,
+  discoveryUri: true,
+  endpoints: true,
+  discovery: true,
+  protocol: true,
+  clientId: true,
+  clientSecret: true,
+  privateKey: true,
+  clientAuthMethod: true,
+  clientAssertionSigningAlg: true,
+  clientAssertionKeyId: true,
+  assertionAudience: true,
+  audience: true,
+  scope: true,
+  organization: true,
+  resource: true,
+});
+
+/**
+ * Other names of the same options: OpenMetadata's (`secretKey`), and those of the Authentication API's clients
+ * (`clientAssertionSigningKey`, `clientAssertionAudience`).
+ */
+const OTHER_NAMES = {
+  secretKey: 'clientSecret',
+  clientAssertionSigningKey: 'privateKey',
+  clientAssertionAudience: 'assertionAudience',
+};
 
 /** The `private_key_jwt` key material of a {@link ClientCredentials}, read once. */
 function assertionKey(
@@ -259,7 +300,8 @@ export class ClientCredentialsSource implements TokenSource {
  * The secret and the key live in private fields: `util.inspect(provider)` shows neither.
  *
  * @throws {ConfigurationError} when not exactly one of `tokenEndpoint`, `domain`, `discoveryUri` is given, when
- *   `clientId` or both of `clientSecret`/`privateKey` are missing, or any option is invalid.
+ *   `clientId` or both of `clientSecret`/`privateKey` are missing, an option is unknown (named with the closest
+ *   known one: `unknown option "scopes"; did you mean scope?`), or any option is invalid.
  * @example
  * const provider = new ClientCredentialsProvider({
  *   domain: 'tenant.us.auth0.com',
@@ -271,6 +313,11 @@ export class ClientCredentialsSource implements TokenSource {
  */
 export class ClientCredentialsProvider extends CachedTokenProvider {
   constructor(options: ClientCredentialsProviderOptions) {
+    // The providers built on this one take options of their own (Okta's `scopes`…) and hand them on whole: only a
+    // ClientCredentialsProvider itself is checked for unknown keys.
+    if (new.target === ClientCredentialsProvider && options !== null && typeof options === 'object') {
+      checkOptionKeys(options, OPTION_KEYS, { aliases: OTHER_NAMES });
+    }
     super(new ClientCredentialsSource(options), options);
   }
 }

@@ -133,7 +133,7 @@ function fieldsOf(provider: Exclude<AuthProviderName, 'no-auth'>, config: unknow
   for (const [name, value] of Object.entries(config)) {
     if (!known.includes(name)) {
       throw new ConfigurationError(
-        `securityConfig.${name} is not a field of the ${provider} config (expected ${known.join(', ')})`,
+        `securityConfig.${name} is not a field of the ${provider} config; known: ${known.join(', ')}`,
         `securityConfig.${name}`,
       );
     }
@@ -198,7 +198,7 @@ export function createAuthenticationProvider(
   const { authProvider, securityConfig, ...options } = config;
   if (!NAMES.includes(authProvider)) {
     throw new ConfigurationError(
-      `authProvider "${String(authProvider)}" is not one of ${NAMES.join(', ')}`,
+      `authProvider must be one of ${NAMES.map((name) => `"${name}"`).join(', ')}; found ${JSON.stringify(String(authProvider))}`,
       'authProvider',
     );
   }

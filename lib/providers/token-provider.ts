@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { channels } from '../diagnostics.js';
+import type { OptionKeys } from '../did-you-mean.js';
 import { AuthnError, ConfigurationError, NetworkError, TokenResponseError } from '../errors.js';
 import { MemoryTokenStore } from './stores/memory.js';
 import type { StoredToken, TokenStore } from './stores/token-store.js';
@@ -78,6 +79,14 @@ export interface TokenCacheOptions {
    */
   onError?: (error: AuthnError) => void;
 }
+
+/** Every key of {@link TokenCacheOptions}, for the options objects that include them. */
+export const TOKEN_CACHE_OPTION_KEYS: OptionKeys<TokenCacheOptions> = {
+  refreshSkew: true,
+  store: true,
+  clock: true,
+  onError: true,
+};
 
 /** Default of {@link TokenCacheOptions.refreshSkew}, in seconds (the OpenMetadata clients' 120 s). */
 export const DEFAULT_REFRESH_SKEW = 120;

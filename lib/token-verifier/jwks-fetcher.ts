@@ -124,7 +124,7 @@ function keyLabel(alg: JwsAlgorithm | undefined): string {
 function notFound(kid: string | undefined, alg: JwsAlgorithm | undefined): KeyNotFoundError {
   const message =
     kid === undefined
-      ? `No ${keyLabel(alg)} was found for a token without a key ID (kid).`
+      ? `no ${keyLabel(alg)} was found for a token without a key ID (kid)`
       : `${keyLabel(alg)} with ID ${quote(kid)} was not found.`;
   return new KeyNotFoundError(message, undefined, 'kid');
 }
@@ -139,7 +139,7 @@ function select(set: KeySet, kid: string | undefined, alg: JwsAlgorithm | undefi
     const skipped = set.unusable.find((entry) => entry.kid === kid);
     if (skipped !== undefined) {
       throw new JwksError(
-        `The key with ID ${quote(kid)} cannot be used: ${skipped.reason}.`,
+        `the key with ID ${quote(kid)} cannot be used: ${skipped.reason}`,
         'ERR_JWKS_KEY_UNUSABLE',
         'kid',
       );
@@ -150,17 +150,17 @@ function select(set: KeySet, kid: string | undefined, alg: JwsAlgorithm | undefi
   // The common case (every named key suits alg) hands out the frozen list itself, allocating nothing.
   const candidates = alg === undefined || allSuit(named, alg) ? named : named.filter((key) => key.suits(alg));
   if (candidates.length === 0) {
-    const subject = kid === undefined ? 'No key of the key set' : `The key with ID ${quote(kid)}`;
+    const subject = kid === undefined ? 'no key of the key set' : `the key with ID ${quote(kid)}`;
     const first = named[0] as JwksKey;
     throw new JwksError(
-      `${subject} may verify ${alg}: ${describe(first)}${first.alg ? ` for ${first.alg}` : ''}.`,
+      `${subject} may verify ${alg}: ${describe(first)}${first.alg ? ` for ${first.alg}` : ''}`,
       'ERR_JWKS_KEY_MISMATCH',
       'alg',
     );
   }
   if (candidates.length > MAX_CANDIDATES) {
     throw new JwksError(
-      `${candidates.length} keys could verify this token; tokens must name their key with a key ID (kid).`,
+      `${candidates.length} keys could verify this token; tokens must name their key with a key ID (kid)`,
       'ERR_JWKS_AMBIGUOUS',
       'kid',
     );
@@ -186,7 +186,7 @@ function localKeySet(jwks: object, build: (entries: readonly unknown[]) => KeySe
       (entry) => `${entry.kid === undefined ? 'a key' : quote(entry.kid)}: ${entry.reason}`,
     );
     throw new ConfigurationError(
-      `The local key set has no usable key${reasons.length === 0 ? '' : ` (${reasons.join('; ')})`}`,
+      `the local key set has no usable key${reasons.length === 0 ? '' : ` (${reasons.join('; ')})`}`,
       'jwksUrl',
     );
   }

@@ -213,10 +213,6 @@ export function mediaType(value: string): string {
   return lower.startsWith('application/') ? lower.slice(12) : lower;
 }
 
-function capitalised(kind: TokenKind): string {
-  return kind.charAt(0).toUpperCase() + kind.slice(1);
-}
-
 /** The message of an algorithm outside the allowlist, worded as auth0-python words it. */
 function algorithmMessage(alg: unknown, algorithms: readonly JwsAlgorithm[]): string {
   const expected =
@@ -245,7 +241,7 @@ function algorithmMessage(alg: unknown, algorithms: readonly JwsAlgorithm[]): st
 export function parseJwt(token: string, options: ParseOptions): ParsedJwt {
   if (token.length > options.maxLength) {
     throw invalid(
-      `${capitalised(options.kind)} is too large: ${token.length} characters, the maximum is ${options.maxLength}`,
+      `${options.kind} is too large: ${token.length} characters, the maximum is ${options.maxLength}`,
       'ERR_TOKEN_TOO_LARGE',
     );
   }

@@ -86,7 +86,7 @@ let idle = -1;
 export function checkOffload(value: unknown): OffloadMode {
   if (value === undefined) return 'auto';
   if (!OFFLOAD_MODES.includes(value as OffloadMode)) {
-    throw new ConfigurationError("offload must be 'auto', 'always' or 'never'", 'offload');
+    throw new ConfigurationError('offload must be "auto", "always" or "never"', 'offload');
   }
   return value as OffloadMode;
 }

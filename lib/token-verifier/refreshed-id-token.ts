@@ -28,7 +28,7 @@ export function checkRefreshedIdToken(payload: JwtPayload, original: JwtPayload)
 
 function changed(claim: string, before: unknown, after: unknown) {
   return invalid(
-    `The ${claim} claim of the refreshed ID token differs from the original ID token; expected ${quote(before)}, found ${quote(after)}`,
+    `the ${claim} claim of the refreshed ID token differs from the original ID token; expected ${quote(before)}, found ${quote(after)}`,
     'ERR_TOKEN_REFRESH_MISMATCH',
     claim,
   );

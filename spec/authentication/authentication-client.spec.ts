@@ -93,6 +93,23 @@ describe('AuthenticationClient', () => {
     ).to.be.instanceOf(ConfigurationError);
   });
 
+  it("refuses an unknown option, naming the closest known one or ours for node-auth0's name", () => {
+    const cases: [Record<string, unknown>, string][] = [
+      [{ clientID: 'cid' }, 'unknown option "clientID"; did you mean clientId?'],
+      [{ clientId: 'cid', client_secret: 'sec' }, 'unknown option "client_secret"; did you mean clientSecret?'],
+      [{ clientId: 'cid', timeoutDuration: 5000 }, 'unknown option "timeoutDuration"; did you mean timeout?'],
+      [{ clientId: 'cid', agent: {} }, 'unknown option "agent"; did you mean httpsAgent?'],
+      [{ clientId: 'cid', headers: {} }, 'unknown option "headers"'],
+    ];
+    for (const [options, message] of cases) {
+      const err = thrownBy(() => new AuthenticationClient({ domain: DOMAIN, ...options } as never));
+      expect(err)
+        .to.be.instanceOf(ConfigurationError)
+        .with.property('option', /"(.*)"/.exec(message)?.[1]);
+      expect(err.message).to.equal(message);
+    }
+  });
+
   it('never shows the secret or the key in util.inspect', () => {
     const pem = rsaKeys().privatePem;
     const client = new AuthenticationClient({

@@ -49,6 +49,13 @@ describe('AuthenticationBase', () => {
     }
   });
 
+  it('quotes a bad domain as a JSON string, so that a line break in it cannot forge a log line', () => {
+    const err = thrownBy(() => new Probe({ domain: 'tenant.auth0.com\nERROR forged', clientId: 'c' }));
+    expect(err.message).to.equal(
+      'domain must be a host name such as "tenant.auth0.com", without scheme or path; found "tenant.auth0.com\\nERROR forged"',
+    );
+  });
+
   it('allows http for loopback hosts', () => {
     for (const domain of ['localhost:3000', '127.0.0.1:8080', '[::1]:9000', '127.0.0.1']) {
       expect(resolveOrigin({ domain, protocol: 'http' })).to.equal(`http://${domain}`);

@@ -64,7 +64,7 @@ describe('authn decode', () => {
       expect(run.code).to.equal(1);
       expect(run.out).to.equal('');
       expect(run.err.split('\n').at(-2)).to.equal(
-        'authn decode: ERR_TOKEN_TOO_DEEP: The token nests arrays and objects more than 64 levels deep; it is not printed.',
+        'authn decode: ERR_TOKEN_TOO_DEEP: the token nests arrays and objects more than 64 levels deep; it is not printed',
       );
     }
   });
@@ -76,7 +76,7 @@ describe('authn decode', () => {
     expect(run.code).to.equal(1);
     expect(run.out).to.equal('');
     expect(run.err).to.match(
-      /authn decode: ERR_TOKEN_TOO_LARGE: The token as JSON would be [0-9]+ characters; at most 1048576 are printed\.\n$/,
+      /authn decode: ERR_TOKEN_TOO_LARGE: the token as JSON would be [0-9]+ characters; at most 1048576 are printed\n$/,
     );
   });
 

@@ -33,7 +33,7 @@ describe('authn dev-server', function () {
     ] as const) {
       const io = memoryIo(env);
       expect(await runCli(['dev-server', ...args], io, commands)).to.equal(2);
-      expect(io.err).to.match(/^authn dev-server: --port must be a number \(got "eighty"\)/);
+      expect(io.err).to.match(/^authn dev-server: --port must be a number; found "eighty"/);
       expect(io.out).to.equal('');
     }
   });

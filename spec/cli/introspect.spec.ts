@@ -59,6 +59,41 @@ describe('authn introspect', () => {
       .and.not.include(SECRET);
   });
 
+  it('exits 2 for --domain, saying that Auth0 has no introspection endpoint and what to give instead', async () => {
+    const run = await introspect([TOKEN, '--domain', 'tenant.auth0.com'], env);
+    expect(run.code).to.equal(2);
+    expect(run.err).to.equal(
+      'authn introspect: Auth0 has no introspection endpoint, hence no --domain: use --issuer, --discovery-uri or ' +
+        "--introspection-endpoint\nRun 'authn introspect --help' for usage.\n",
+    );
+  });
+
+  it('introspects as a public client with --auth-method none: the client id, and no credential', async () => {
+    const seen = introspection({ active: true, sub: 'u1' });
+    const endpoint = `${ISSUER}/protocol/openid-connect/token/introspect`;
+    const run = await introspect([TOKEN, '--introspection-endpoint', endpoint, '--auth-method', 'none'], {
+      AUTHN_CLIENT_ID: 'device',
+    });
+    expect(run.code, run.err).to.equal(0);
+    expect(seen.form).to.deep.equal({ token: TOKEN, client_id: 'device' });
+  });
+
+  it('exits 2 for a public client given a credential, and names --auth-method none when a credential is missing', async () => {
+    const endpoint = `${ISSUER}/protocol/openid-connect/token/introspect`;
+    const args = [TOKEN, '--introspection-endpoint', endpoint, '--auth-method', 'none'];
+    const withVariable = await introspect(args, env);
+    expect(withVariable.code).to.equal(2);
+    expect(withVariable.err).to.match(
+      /^authn introspect: --auth-method "none" is a public client, which sends no credential; found AUTHN_CLIENT_SECRET\n/,
+    );
+    const withFlag = await introspect([...args, '--client-secret-stdin'], { AUTHN_CLIENT_ID: 'device' }, SECRET);
+    expect(withFlag.err).to.match(/which sends no credential; found --client-secret-stdin\n/);
+    expect(withVariable.err + withFlag.err).to.not.include(SECRET);
+    const missing = await introspect([TOKEN, '--introspection-endpoint', endpoint], { AUTHN_CLIENT_ID: 'device' });
+    expect(missing.code).to.equal(2);
+    expect(missing.err).to.match(/a client secret is required: .*, or --auth-method none for a public client\)\n/);
+  });
+
   it('exits 2 without a location, a client id or a credential, or with two locations', async () => {
     for (const [args, vars] of [
       [[TOKEN], env],

@@ -36,7 +36,7 @@ describe('tokenJson', () => {
     const err = thrownBy(() => tokenJson(filler(1))) as TokenValidationError;
     expect([err.code, err.message]).to.deep.equal([
       'ERR_TOKEN_TOO_LARGE',
-      `The token as JSON would be ${MAX_JSON_CHARS + 1} characters; at most ${MAX_JSON_CHARS} are printed.`,
+      `the token as JSON would be ${MAX_JSON_CHARS + 1} characters; at most ${MAX_JSON_CHARS} are printed`,
     ]);
   });
 });

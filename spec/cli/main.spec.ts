@@ -101,16 +101,34 @@ describe('runCli', () => {
     expect(JSON.parse(fromFlag.out)).to.deep.equal({ values: { word: 'flag' }, given: ['word'] });
   });
 
-  it('exits 2 on a boolean variable that is neither true nor false', async () => {
+  it('exits 2 on a boolean variable that is neither true nor false, listing every word it takes', async () => {
     const io = memoryIo({ AUTHN_LOUD: 'maybe' });
     expect(await runCli(['echo'], io, [echo])).to.equal(2);
-    expect(io.err).to.equal('authn echo: AUTHN_LOUD must be true or false\n');
+    expect(io.err).to.equal(
+      'authn echo: AUTHN_LOUD must be "true", "1", "yes" or "on" for true, "false", "0", "no", "off" or empty for ' +
+        'false (in any case); found "maybe"\n',
+    );
+    for (const word of ['YES', 'On', '1', 'TRUE']) {
+      const on = memoryIo({ AUTHN_LOUD: word });
+      await runCli(['echo'], on, [echo]);
+      expect(JSON.parse(on.out).values, word).to.deep.equal({ loud: true });
+    }
+    for (const word of ['', 'Off', '0', 'NO', 'false']) {
+      const off = memoryIo({ AUTHN_LOUD: word });
+      await runCli(['echo'], off, [echo]);
+      expect(JSON.parse(off.out).values, word).to.deep.equal({});
+    }
   });
 
-  it('exits 2 with a one-line message on an unknown flag, and never quotes a stray argument', async () => {
+  it('exits 2 on an unknown flag, naming the closest known one, and never quotes a stray argument', async () => {
     const unknown = memoryIo();
     expect(await runCli(['echo', '--wrod', 'x'], unknown, [echo])).to.equal(2);
-    expect(unknown.err).to.match(/^authn echo: Unknown option '--wrod'/);
+    expect(unknown.err).to.equal(
+      'authn echo: unknown flag "--wrod"; did you mean --word?\nRun \'authn echo --help\' for usage.\n',
+    );
+    const far = memoryIo();
+    expect(await runCli(['echo', '--colour=red'], far, [echo])).to.equal(2);
+    expect(far.err).to.match(/^authn echo: unknown flag "--colour"\n/);
     const stray = memoryIo();
     expect(await runCli(['echo', 'hunter2-secret'], stray, [echo])).to.equal(2);
     expect(stray.err).to.not.include('hunter2-secret');

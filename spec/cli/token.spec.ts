@@ -98,8 +98,9 @@ describe('authn token', () => {
     expect(server.grants[0]!.form.client_secret).to.equal('-dash-first');
     const refused = memoryIo();
     expect(await runCli([...args, '--client-secret', '-dash-first'], refused)).to.equal(2);
-    expect(refused.err).to.include("Option '--client-secret' argument is ambiguous.");
-    expect(refused.err).to.include("use '--client-secret=-XYZ'");
+    expect(refused.err).to.include(
+      'authn token: --client-secret needs a value; one that starts with a dash is given as --client-secret=-VALUE\n',
+    );
     expect(refused.err).to.not.include('dash-first');
   });
 
@@ -286,6 +287,13 @@ describe('authn token', () => {
         /--auth-method must be one of/,
       ],
       [
+        'a public client',
+        ['--client-id', 'c', '--domain', 'd', '--auth-method', 'none'],
+        {},
+        '',
+        /^authn token: --auth-method "none" is a public client, which a client-credentials grant cannot be: give its credential\n/,
+      ],
+      [
         'a bad timeout',
         ['--client-id', 'c', '--domain', 'd', '--timeout', 'soon'],
         {},
@@ -325,7 +333,7 @@ describe('authn token', () => {
         ['--client-id', 'c', '--domain', 'tenant.auth0.com', '--protocol', 'ftp'],
         { AUTHN_CLIENT_SECRET: 'x' },
         '',
-        /--protocol must be http or https/,
+        /--protocol must be "http" or "https"/,
       ],
       [
         'http to a remote domain',

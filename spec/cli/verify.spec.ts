@@ -275,7 +275,7 @@ describe('authn verify', () => {
         [file('text.json', 'not json'), /--jwks-file must hold JSON/],
         [
           file('oct.json', { keys: [{ kty: 'oct', k: 'c2VjcmV0' }] }),
-          /--jwks-file: The local key set has no usable key/,
+          /--jwks-file: the local key set has no usable key/,
         ],
       ];
       for (const [path, reason] of cases) {

@@ -26,13 +26,13 @@ describe('the dev server option checks', () => {
     expect(oneOf(undefined, ['auto', 'form'], 'auto', 'interactions')).to.equal('auto');
     expect(oneOf('form', ['auto', 'form'], 'auto', 'interactions')).to.equal('form');
     expect(thrownBy(() => oneOf('browser', ['auto', 'form'], 'auto', 'interactions')).message).to.equal(
-      "interactions must be 'auto' or 'form'",
+      'interactions must be "auto" or "form"',
     );
   });
 
   it('takes a boolean, or the fallback when absent', () => {
     expect(flag(undefined, true, 'x')).to.equal(true);
     expect(flag(false, true, 'x')).to.equal(false);
-    expect(thrownBy(() => flag('yes', true, 'x')).message).to.equal('x must be true or false');
+    expect(thrownBy(() => flag('yes', true, 'x')).message).to.equal('x must be a boolean');
   });
 });

@@ -167,14 +167,14 @@ describe('runDevServer', function () {
   });
 
   for (const [label, argv, message] of [
-    ['an unknown flag', ['--verbose'], "Unknown option '--verbose'"],
-    ['a port that is not a number', ['--port', 'eighty'], '--port must be a number (got "eighty")'],
-    ['a stray argument', ['start'], "Unexpected argument 'start'"],
-    ['an unknown profile', ['--profile', 'okta'], '--profile must be auth0 or standard (got "okta")'],
+    ['an unknown flag', ['--prot', '80'], 'unknown flag "--prot"; did you mean --port?'],
+    ['a port that is not a number', ['--port', 'eighty'], '--port must be a number; found "eighty"'],
+    ['a stray argument', ['start'], 'unexpected argument (this command takes only --flags)'],
+    ['an unknown profile', ['--profile', 'okta'], '--profile must be "auth0" or "standard"; found "okta"'],
     [
       'an unknown interactions mode',
       ['--interactions', 'browser'],
-      '--interactions must be auto or form (got "browser")',
+      '--interactions must be "auto" or "form"; found "browser"',
     ],
   ] as const) {
     it(`exits 2 with the usage for ${label}`, async () => {

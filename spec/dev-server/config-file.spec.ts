@@ -78,9 +78,9 @@ describe('loadDevServerConfig', () => {
 
   it('refuses an unknown field, naming it and the known ones', async () => {
     const err = await configurationError('typo.json', { audiance: 'https://api/' });
-    expect(err.message).to.include('unknown field(s) audiance').and.include('known: port, host, audience');
+    expect(err.message).to.include('unknown field(s) "audiance"').and.include('known: port, host, audience');
     const client = await configurationError('client-typo.json', { clients: [{ clientId: 'x', secret: 'y' }] });
-    expect(client.message).to.include('client x has unknown field(s) secret');
+    expect(client.message).to.include('client x has unknown field(s) "secret"');
   });
 
   it('says where invalid JSON is without quoting the file', async () => {

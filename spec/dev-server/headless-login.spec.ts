@@ -99,7 +99,7 @@ describe('headlessLogin', () => {
     };
     const err = await rejectionOf(headlessLogin(`${origin}/authorize`, { redirectUri: callback }));
     expect(err).to.be.instanceOf(Auth0Error);
-    expect(err.message).to.equal(`expected a redirect from ${origin}/authorize, got HTTP 200`);
+    expect(err.message).to.equal(`expected a redirect from ${origin}/authorize, found HTTP 200`);
   });
 
   it('refuses to follow a redirect to another origin', async () => {
@@ -243,7 +243,7 @@ describe('headlessLogin', () => {
       handler = (_req, res) => page(res, '<form method="post"><input name="reason"></form>');
       const err = await rejectionOf(headlessLogout(`${origin}/session/end`));
       expect(err).to.be.instanceOf(Auth0Error);
-      expect(err.message).to.equal(`expected a redirect from ${origin}/session/end, got HTTP 200`);
+      expect(err.message).to.equal(`expected a redirect from ${origin}/session/end, found HTTP 200`);
     });
 
     it('refuses a logout URL that is not absolute', async () => {

@@ -70,10 +70,10 @@ export function behavesAsBearerMiddleware(adapter: AdapterUnderTest): void {
   it('answers 401 invalid_token with a short description for an expired, forged or misdirected token', async () => {
     const tenant = adapter.tenant();
     const cases: Array<[string, string]> = [
-      [tenant.sign({ exp: now() - 120 }), 'The token has expired'],
-      [corruptSignature(tenant.sign()), 'The token signature is invalid'],
-      [tenant.sign({ aud: 'https://other.example.com/' }), 'The token is meant for another audience'],
-      [tenant.sign({ iss: 'https://evil.example/' }), 'The token issuer is not trusted'],
+      [tenant.sign({ exp: now() - 120 }), 'the token has expired'],
+      [corruptSignature(tenant.sign()), 'the token signature is invalid'],
+      [tenant.sign({ aud: 'https://other.example.com/' }), 'the token is meant for another audience'],
+      [tenant.sign({ iss: 'https://evil.example/' }), 'the token issuer is not trusted'],
     ];
     for (const [token, description] of cases) {
       const answer = await adapter.call('/me', `Bearer ${token}`);
@@ -91,7 +91,7 @@ export function behavesAsBearerMiddleware(adapter: AdapterUnderTest): void {
     const answer = await adapter.call('/read', sign({ scope: 'write:messages' }));
     expect(answer.status).to.equal(403);
     expect(answer.headers.get('www-authenticate')).to.equal(
-      `Bearer realm="${API}", error="insufficient_scope", error_description="The token lacks a required scope", scope="read:messages"`,
+      `Bearer realm="${API}", error="insufficient_scope", error_description="the token lacks a required scope", scope="read:messages"`,
     );
     expect(answer.json?.error).to.equal('insufficient_scope');
     expect((await adapter.call('/read', sign({ scope: 'read:messages' }))).status).to.equal(200);

@@ -118,7 +118,7 @@ export async function get(url: string, headers: Record<string, string> = {}): Pr
 export function expectNoCredentials(answer: Answer, realm = API): void {
   expect(answer.status).to.equal(401);
   expect(answer.headers.get('www-authenticate')).to.equal(`Bearer realm="${realm}"`);
-  expect(answer.json).to.deep.equal({ error: 'unauthorized', error_description: 'Authentication required' });
+  expect(answer.json).to.deep.equal({ error: 'unauthorized', error_description: 'authentication required' });
 }
 
 /** A server of the specs: where it listens, and how to stop it. */

@@ -246,7 +246,7 @@ export function behavesAsWebLogin(adapter: LoginAdapterUnderTest): void {
       await bench.use({ authRequired: true });
       const answer = await client.request(`${bench.url()}/`, { headers: { accept: 'application/json' } });
       expect(answer.status).to.equal(401);
-      expect(json(answer)).to.deep.equal({ error: 'unauthorized', error_description: 'Authentication required' });
+      expect(json(answer)).to.deep.equal({ error: 'unauthorized', error_description: 'authentication required' });
     });
 
     it('lets anonymous requests through without authRequired, and guards requiresAuth() routes', async () => {

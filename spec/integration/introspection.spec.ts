@@ -5,7 +5,7 @@ import { GetToken, RevokeToken } from '../../lib/authentication/index.js';
 import { InvalidTokenError } from '../../lib/errors.js';
 import { BearerAuthenticator } from '../../lib/middleware/bearer.js';
 import { commandRunner } from '../helpers/cli.js';
-import { clientOptions, profileOptions, useProvider } from '../helpers/integration.js';
+import { clientOptions, login, profileOptions, useProvider } from '../helpers/integration.js';
 import { bearer } from '../helpers/issuer.js';
 import { rejectionOf } from '../helpers/secrets.js';
 
@@ -44,6 +44,19 @@ describe('opaque access tokens at a real OpenID Provider (standard profile)', fu
     });
     const refused = (await rejectionOf(other.authenticate(bearer(token)))) as InvalidTokenError;
     expect(refused).to.be.instanceOf(InvalidTokenError);
+  });
+
+  it('lets a public client introspect its own token with authn introspect --auth-method none', async () => {
+    const { code, codeVerifier, redirectUri } = await login(server(), 'spa', { scope: 'openid' });
+    const tokens = await new GetToken(clientOptions(server(), 'spa')).authorizationCodePkce({
+      code,
+      codeVerifier,
+      redirectUri,
+    });
+    const args = ['-', '--issuer', server().issuer, '--auth-method', 'none'];
+    const run = await introspect(args, { AUTHN_CLIENT_ID: 'spa' }, tokens.access_token);
+    expect(run.code, run.err).to.equal(0);
+    expect(JSON.parse(run.out)).to.include({ active: true, client_id: 'spa' });
   });
 
   it('refuses a revoked token (introspected as inactive), and the CLI says it is not active', async () => {

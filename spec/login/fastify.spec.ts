@@ -52,6 +52,22 @@ describe('authn-client/fastify: fastifyOidcAuth', function () {
     expect(error).to.be.instanceOf(ConfigurationError);
   });
 
+  it("takes Fastify's own register options, and refuses an unknown option naming the closest known one", async () => {
+    const options = {
+      ...{ issuer: 'https://idp.example.com/', clientId: 'web', baseUrl: 'https://app.example.com' },
+      secret: 'a-session-secret-of-at-least-32-characters',
+    };
+    const application = Fastify();
+    await application.register(fastifyOidcAuth, { ...options, prefix: '/auth', logLevel: 'warn' });
+    await application.ready();
+    await application.close();
+    const refused = Fastify();
+    void refused.register(fastifyOidcAuth, { ...options, authRequred: false } as never);
+    const error = await rejectionOf(Promise.resolve(refused.ready()));
+    expect(error).to.be.instanceOf(ConfigurationError).with.property('option', 'authRequred');
+    expect(error.message).to.equal('unknown option "authRequred"; did you mean authRequired?');
+  });
+
   it('passes to the error handler a requiresAuth() used without fastifyOidcAuth', async () => {
     const application = Fastify();
     application.decorateRequest('oidc', null as never);

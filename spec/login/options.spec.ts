@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { ConfigurationError } from '../../lib/errors.js';
 import { checkOidcAuthOptions, type OidcAuthOptions } from '../../lib/login/options.js';
 import { MemorySessionStore } from '../../lib/login/session-store.js';
+import { oidcConfigFromEnv } from '../../lib/oidc/env.js';
 import { thrownBy } from '../helpers/secrets.js';
 
 const SECRET = 'a-session-secret-of-at-least-32-characters';
@@ -157,5 +158,40 @@ describe('oidcAuth options', () => {
 
   it('refuses no options at all', () => {
     expect(refused(null as never).option).to.equal('options');
+  });
+
+  it('refuses an unknown option before reading the environment, naming the closest known one', () => {
+    const cases: [Record<string, unknown>, string][] = [
+      [{ ...base, authRequred: false }, 'unknown option "authRequred"; did you mean authRequired?'],
+      [{ ...base, clientID: 'web' }, 'unknown option "clientID"; did you mean clientId?'],
+      [{ ...base, scopes: 'openid' }, 'unknown option "scopes"; did you mean scope?'],
+      [
+        { ...base, issuer: undefined, issuerBaseURL: base.issuer },
+        'unknown option "issuerBaseURL"; did you mean issuer?',
+      ],
+      [
+        { ...base, clientAssertionSigningKey: 'pem' },
+        'unknown option "clientAssertionSigningKey"; did you mean privateKey?',
+      ],
+      [{ ...base, afterCallback: () => undefined }, 'unknown option "afterCallback"'],
+    ];
+    for (const [options, message] of cases) {
+      const error = refused({ ...options, env: {} } as OidcAuthOptions);
+      expect(error.message).to.equal(message);
+      expect(error.option).to.equal(/"(.*)"/.exec(message)?.[1]);
+    }
+  });
+
+  it('takes what oidcConfigFromEnv returns, passed whole with its type, baseUrl and publicKeyUrls', () => {
+    const config = oidcConfigFromEnv({
+      OIDC_CLIENT_ID: 'from-env',
+      OIDC_DISCOVERY_URI: 'https://idp.example.com/.well-known/openid-configuration',
+      OIDC_SERVER_URL: 'https://app.example.com',
+      AUTHENTICATION_PUBLIC_KEYS: 'https://idp.example.com/jwks',
+      AUTHN_SESSION_SECRET: SECRET,
+    });
+    expect(config).to.include.keys('type', 'baseUrl', 'publicKeyUrls');
+    const settings = checkOidcAuthOptions({ ...config, authRequired: false });
+    expect(settings.client).to.include({ clientId: 'from-env' });
   });
 });

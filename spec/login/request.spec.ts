@@ -122,11 +122,11 @@ describe('login requests', () => {
     });
 
     it('answers errors as JSON that is neither cached nor sniffed', () => {
-      const answer = errorAnswer(401, 'unauthorized', 'Authentication required');
+      const answer = errorAnswer(401, 'unauthorized', 'authentication required');
       expect(answer.status).to.equal(401);
       expect(JSON.parse(answer.body!)).to.deep.equal({
         error: 'unauthorized',
-        error_description: 'Authentication required',
+        error_description: 'authentication required',
       });
       expect(answer.headers).to.include({ 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
     });

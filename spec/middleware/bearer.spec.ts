@@ -82,6 +82,29 @@ describe('BearerAuthenticator', () => {
       expect(refused({ ...base, tokenCookie: '' }).option).to.equal('tokenCookie');
     });
 
+    it("refuses an unknown option before any request, naming the closest known one or ours for a peer's name", () => {
+      const cases: [Record<string, unknown>, string][] = [
+        [{ issuerBaseURL: tenant.issuer }, 'unknown option "issuerBaseURL"; did you mean issuer?'],
+        [
+          { issuer: tenant.issuer, authRequired: false },
+          'unknown option "authRequired"; did you mean credentialsRequired?',
+        ],
+        [
+          { issuer: tenant.issuer, tokenSigningAlg: 'RS256' },
+          'unknown option "tokenSigningAlg"; did you mean algorithms?',
+        ],
+        [{ issuer: tenant.issuer, clockTolerance: 5 }, 'unknown option "clockTolerance"; did you mean leeway?'],
+        [{ issuer: tenant.issuer, audiences: [API] }, 'unknown option "audiences"; did you mean audience?'],
+        [{ issuer: tenant.issuer, jwksURI: tenant.jwksUri }, 'unknown option "jwksURI"; did you mean jwksUri?'],
+      ];
+      for (const [options, message] of cases) {
+        const err = refused(options);
+        expect(err.message).to.equal(message);
+        expect(err.option).to.equal(/"(.*)"/.exec(message)?.[1]);
+      }
+      expect(tenant.server.requests).to.deep.equal([]);
+    });
+
     it('takes the first audience as realm when it is safe to quote, else "api"', () => {
       expect(authenticator().realm).to.equal(API);
       expect(authenticator({ audience: ['urn:one', 'urn:two'] }).realm).to.equal('urn:one');
@@ -213,7 +236,7 @@ describe('BearerAuthenticator', () => {
           expect(err, token).to.be.instanceOf(InvalidRequestError);
           expect(err.status).to.equal(400);
           expect(err.headers['WWW-Authenticate']).to.include(
-            "error_description=\"The Authorization header must be 'Bearer'",
+            'error_description="the Authorization header must be Bearer followed',
           );
         }
         // The same syntax check as before verification, also for an expired b64token: 401, not 400.
@@ -231,7 +254,7 @@ describe('BearerAuthenticator', () => {
         subject.authenticate({ headers: { authorization: `Bearer ${token}"` }, url: `/?access_token=${token}` }),
       )) as InvalidRequestError;
       expect(err).to.be.instanceOf(InvalidRequestError);
-      expect(err.headers['WWW-Authenticate']).to.include("must be 'Bearer' followed by a space and the token");
+      expect(err.headers['WWW-Authenticate']).to.include('must be Bearer followed by a space and the token');
     });
 
     it('reads the query parameter and the cookie only when configured', async () => {
@@ -247,20 +270,20 @@ describe('BearerAuthenticator', () => {
 
     it('answers a refused token with 401 invalid_token and a short description, the reason as cause', async () => {
       const cases: Array<[string, string, string]> = [
-        [tenant.sign({ exp: now() - 3600 }), 'The token has expired', 'ERR_TOKEN_EXPIRED'],
+        [tenant.sign({ exp: now() - 3600 }), 'the token has expired', 'ERR_TOKEN_EXPIRED'],
         [
           tenant.sign({ aud: 'https://other.example.com/' }),
-          'The token is meant for another audience',
+          'the token is meant for another audience',
           'ERR_TOKEN_AUD_MISMATCH',
         ],
-        [tenant.sign({ iss: 'https://evil.example/' }), 'The token issuer is not trusted', 'ERR_TOKEN_ISS_MISMATCH'],
-        [tenant.sign({}, { kid: 'unknown' }), 'No key of the token issuer has its key ID', 'ERR_JWKS_KEY_NOT_FOUND'],
+        [tenant.sign({ iss: 'https://evil.example/' }), 'the token issuer is not trusted', 'ERR_TOKEN_ISS_MISMATCH'],
+        [tenant.sign({}, { kid: 'unknown' }), 'no key of the token issuer has its key ID', 'ERR_JWKS_KEY_NOT_FOUND'],
         [
           tenant.sign({}, { alg: 'HS256', key: 'x'.repeat(32) }),
-          'The token signing algorithm is not accepted',
+          'the token signing algorithm is not accepted',
           'ERR_TOKEN_ALG_NOT_ALLOWED',
         ],
-        ['a.b.c', 'The token is malformed', 'ERR_TOKEN_MALFORMED'],
+        ['a.b.c', 'the token is malformed', 'ERR_TOKEN_MALFORMED'],
       ];
       for (const [token, description, code] of cases) {
         const err = (await rejectionOf(authenticator().authenticate(bearer(token)))) as InvalidTokenError;
@@ -293,7 +316,7 @@ describe('BearerAuthenticator', () => {
         for (let i = 0; i < 2; i++) {
           const err = await refusal(subject.authenticate(bearer(token)), 'ERR_TOKEN_CNF_BOUND');
           expect(err.headers['WWW-Authenticate']).to.equal(
-            `Bearer realm="${API}", error="invalid_token", error_description="The token is bound to a key and cannot be used as a bearer token"`,
+            `Bearer realm="${API}", error="invalid_token", error_description="the token is bound to a key and cannot be used as a bearer token"`,
           );
           expect((err.cause as TokenValidationError).claim).to.equal('cnf');
         }

@@ -32,8 +32,8 @@ import { thrownBy } from '../helpers/secrets.js';
 describe('challenge', () => {
   it('builds RFC 6750 §3 challenges with the parameters given', () => {
     expect(challenge('api')).to.equal('Bearer realm="api"');
-    expect(challenge('api', 'invalid_token', 'The token has expired')).to.equal(
-      'Bearer realm="api", error="invalid_token", error_description="The token has expired"',
+    expect(challenge('api', 'invalid_token', 'the token has expired')).to.equal(
+      'Bearer realm="api", error="invalid_token", error_description="the token has expired"',
     );
     expect(challenge('api', 'insufficient_scope', 'No', 'a b')).to.equal(
       'Bearer realm="api", error="insufficient_scope", error_description="No", scope="a b"',
@@ -109,19 +109,19 @@ describe('toBearerError', () => {
     const err = toBearerError(cause, 'api', 5) as InvalidTokenError;
     expect(err).to.be.instanceOf(InvalidTokenError);
     expect(err.status).to.equal(401);
-    expect(err.message).to.equal('The token issuer is not trusted');
+    expect(err.message).to.equal('the token issuer is not trusted');
     expect(err.cause).to.equal(cause);
     expect(err.headers['WWW-Authenticate']).to.equal(
-      'Bearer realm="api", error="invalid_token", error_description="The token issuer is not trusted"',
+      'Bearer realm="api", error="invalid_token", error_description="the token issuer is not trusted"',
     );
   });
 
   it('maps key errors to 401, since the key source answered', () => {
     const notFound = toBearerError(new KeyNotFoundError('no key', undefined, 'kid'), 'api', 5) as InvalidTokenError;
     expect(notFound).to.be.instanceOf(InvalidTokenError);
-    expect(notFound.message).to.equal('No key of the token issuer has its key ID');
+    expect(notFound.message).to.equal('no key of the token issuer has its key ID');
     const unusable = toBearerError(new JwksError('weak', 'ERR_JWKS_KEY_UNUSABLE', 'kid'), 'api', 5);
-    expect((unusable as InvalidTokenError).message).to.equal('No key of the token issuer may verify it');
+    expect((unusable as InvalidTokenError).message).to.equal('no key of the token issuer may verify it');
   });
 
   it('maps a key source that is down to 503 with Retry-After, whatever the kind of outage', () => {
@@ -180,16 +180,16 @@ describe('describeRejection', () => {
       expect(text).to.not.equal('detail');
     }
     expect(describeRejection(new TokenValidationError('x', 'ERR_TOKEN_SUB_INVALID', 'sub'))).to.equal(
-      'The token sub claim is invalid',
+      'the token sub claim is invalid',
     );
     expect(describeRejection(new TokenValidationError('x', 'ERR_TOKEN_TOO_OLD', 'iat'))).to.equal(
-      'The token was issued too long ago',
+      'the token was issued too long ago',
     );
     expect(describeRejection(new TokenValidationError('x', 'ERR_TOKEN_IAT_MISSING', 'iat'))).to.equal(
-      'The token has no issue time',
+      'the token has no issue time',
     );
-    expect(describeRejection(new TokenValidationError('x', 'ERR_X', 'bad"claim'))).to.equal('The token is invalid');
-    expect(describeRejection(new TokenValidationError('x'))).to.equal('The token is invalid');
+    expect(describeRejection(new TokenValidationError('x', 'ERR_X', 'bad"claim'))).to.equal('the token is invalid');
+    expect(describeRejection(new TokenValidationError('x'))).to.equal('the token is invalid');
   });
 });
 
@@ -201,7 +201,7 @@ describe('authErrorBody', () => {
     });
     expect(authErrorBody(unauthorized('api'))).to.deep.equal({
       error: 'unauthorized',
-      error_description: 'Authentication required',
+      error_description: 'authentication required',
     });
     expect(authErrorBody(toBearerError(new NetworkError('down'), 'api', 5) as ServiceUnavailableError).error).to.equal(
       'temporarily_unavailable',

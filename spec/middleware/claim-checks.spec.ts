@@ -37,7 +37,7 @@ describe('requireScopes', () => {
     expect(err.status).to.equal(403);
     expect(err.scopes).to.deep.equal(['write:a', 'admin']);
     expect(err.headers['WWW-Authenticate']).to.equal(
-      'Bearer realm="api", error="insufficient_scope", error_description="The token lacks a required scope", scope="read:a write:a admin"',
+      'Bearer realm="api", error="insufficient_scope", error_description="the token lacks a required scope", scope="read:a write:a admin"',
     );
   });
 
@@ -74,7 +74,7 @@ describe('requireClaimEquals', () => {
     refusal(() => requireClaimEquals('n', 1)(authOf({ n: '1' })));
     const err = refusal(() => requireClaimEquals('gty', 'client-credentials')(authOf({})));
     expect(err.headers['WWW-Authenticate']).to.equal(
-      'Bearer realm="api", error="insufficient_scope", error_description="The token gty claim does not grant access"',
+      'Bearer realm="api", error="insufficient_scope", error_description="the token gty claim does not grant access"',
     );
   });
 

@@ -100,52 +100,52 @@ describe('DPoP (RFC 9449)', () => {
     const cases: Record<string, [(url: string, token: string) => string, string]> = {
       'a proof for another method': [
         (url, token) => proof(url, token, { claims: { htm: 'POST' } }),
-        'The DPoP proof is for another HTTP method',
+        'the DPoP proof is for another HTTP method',
       ],
-      'a proof for another URL': [(url, token) => proof(`${url}/other`, token), 'The DPoP proof is for another URL'],
+      'a proof for another URL': [(url, token) => proof(`${url}/other`, token), 'the DPoP proof is for another URL'],
       'a proof for another access token': [
         (url, token) => proof(url, `${token}x`),
-        'The DPoP proof is for another access token',
+        'the DPoP proof is for another access token',
       ],
       'a proof without ath': [
         (url, token) => proof(url, token, { claims: { ath: undefined } }),
-        'The DPoP proof is for another access token',
+        'the DPoP proof is for another access token',
       ],
       'a proof issued too long ago': [
         (url, token) => proof(url, token, { claims: { iat: now() - 300 - 60 - 1 } }),
-        'The DPoP proof has expired',
+        'the DPoP proof has expired',
       ],
       'a proof issued in the future': [
         (url, token) => proof(url, token, { claims: { iat: now() + 62 } }),
-        'The DPoP proof is issued in the future',
+        'the DPoP proof is issued in the future',
       ],
       'a proof without jti': [
         (url, token) => proof(url, token, { claims: { jti: undefined } }),
-        'The DPoP proof has no valid jti',
+        'the DPoP proof has no valid jti',
       ],
       'a proof signed by another key than the one it carries': [
         (url, token) => proof(url, token, { key: dpopKey().privateKey }),
-        'The DPoP proof signature is invalid',
+        'the DPoP proof signature is invalid',
       ],
       'a proof whose jwk is a private key': [
         (url, token) => proof(url, token, { header: { jwk: client.privateKey.export({ format: 'jwk' }) } }),
-        'The DPoP proof signature is invalid',
+        'the DPoP proof signature is invalid',
       ],
       'a proof without jwk': [
         (url, token) => proof(url, token, { header: { jwk: undefined } }),
-        'The DPoP proof signature is invalid',
+        'the DPoP proof signature is invalid',
       ],
       'a proof typed as a JWT': [
         (url, token) => proof(url, token, { header: { typ: 'JWT' } }),
-        'The DPoP proof is malformed',
+        'the DPoP proof is malformed',
       ],
       'a proof signed with a shared secret (HS256)': [
         (url, token) => proof(url, token, { alg: 'HS256', key: Buffer.alloc(32, 7) as unknown as KeyObject }),
-        'The DPoP proof algorithm is not accepted',
+        'the DPoP proof algorithm is not accepted',
       ],
       'a proof of a key the token is not bound to': [
         (url, token) => proof(url, token),
-        'The token is not bound to the DPoP proof key',
+        'the token is not bound to the DPoP proof key',
       ],
     };
     for (const [name, [make, description]] of Object.entries(cases)) {
@@ -165,7 +165,7 @@ describe('DPoP (RFC 9449)', () => {
       const once = proof(`${server.url}/orders`, token);
       expect((await call(server, token, once)).status).to.equal(200);
       const again = await call(server, token, once);
-      expect([again.status, again.json?.error_description]).to.deep.equal([401, 'The DPoP proof was already used']);
+      expect([again.status, again.json?.error_description]).to.deep.equal([401, 'the DPoP proof was already used']);
     });
   });
 
@@ -181,7 +181,7 @@ describe('DPoP (RFC 9449)', () => {
     const input = unsigned.slice(0, unsigned.lastIndexOf('.'));
     // With e = 1 the "signature" is EMSA-PKCS1-v1_5 of the signing input itself: no private key is needed.
     const answer = await call(server, token, withSignature(unsigned, pkcs1Encoding('sha256', input, 256)));
-    expect([answer.status, answer.json?.error_description]).to.deep.equal([401, 'The DPoP proof signature is invalid']);
+    expect([answer.status, answer.json?.error_description]).to.deep.equal([401, 'the DPoP proof signature is invalid']);
   });
 
   it('remembers at most maxReplayEntries proofs, forgetting the oldest first', async () => {
@@ -190,7 +190,7 @@ describe('DPoP (RFC 9449)', () => {
       const token = boundToken();
       const proofs = [1, 2, 3].map(() => proof(`${small.url}/orders`, token));
       for (const each of proofs) expect((await call(small, token, each)).status).to.equal(200);
-      expect((await call(small, token, proofs[2])).json?.error_description).to.equal('The DPoP proof was already used');
+      expect((await call(small, token, proofs[2])).json?.error_description).to.equal('the DPoP proof was already used');
       expect((await call(small, token, proofs[0])).status).to.equal(200); // forgotten to make room
     } finally {
       await small.close();
@@ -210,7 +210,7 @@ describe('DPoP (RFC 9449)', () => {
       const replayed = await call(two, token, once);
       expect([replayed.status, replayed.json?.error_description]).to.deep.equal([
         401,
-        'The DPoP proof was already used',
+        'the DPoP proof was already used',
       ]);
     } finally {
       await Promise.all(replicas.map((replica) => replica.close()));
@@ -234,7 +234,7 @@ describe('DPoP (RFC 9449)', () => {
         '7',
         {
           error: 'temporarily_unavailable',
-          error_description: 'The DPoP proof cannot be checked now; the replay store is unavailable',
+          error_description: 'the DPoP proof cannot be checked now; the replay store is unavailable',
         },
       ]);
       const forged = await call(replica, token, proof(`${replica.url}/orders`, token, { key: dpopKey().privateKey }));
@@ -250,7 +250,7 @@ describe('DPoP (RFC 9449)', () => {
     const answer = await call(server, plain, proof(`${server.url}/orders`, plain));
     expect([answer.status, answer.json?.error_description]).to.deep.equal([
       401,
-      'The token is not bound to the DPoP proof key',
+      'the token is not bound to the DPoP proof key',
     ]);
   });
 
@@ -259,7 +259,7 @@ describe('DPoP (RFC 9449)', () => {
     const answer = await call(server, expired, proof(`${server.url}/orders`, expired));
     expect(answer.status).to.equal(401);
     expect(answer.headers.get('www-authenticate')).to.equal(
-      `DPoP algs="${ALGS}", error="invalid_token", error_description="The token has expired"`,
+      `DPoP algs="${ALGS}", error="invalid_token", error_description="the token has expired"`,
     );
   });
 
@@ -297,7 +297,7 @@ describe('DPoP (RFC 9449)', () => {
       header: { jwk: rsaKeys('dpop-client').publicKey.export({ format: 'jwk' }) },
     });
     const refused = await call(required, token, rsa);
-    expect(refused.json?.error_description).to.equal('The DPoP proof algorithm is not accepted');
+    expect(refused.json?.error_description).to.equal('the DPoP proof algorithm is not accepted');
   });
 
   it('takes the URL from the url option, behind a proxy that changes it', async () => {
@@ -349,9 +349,9 @@ describe('DPoP (RFC 9449)', () => {
           const ok = await call(running, token, proof(`${url}?x=1`, token));
           expect([ok.status, ok.json]).to.deep.equal([200, { sub: 'user-1' }]);
           const method = await call(running, token, proof(url, token, { claims: { htm: 'POST' } }));
-          expect(method.json?.error_description).to.equal('The DPoP proof is for another HTTP method');
+          expect(method.json?.error_description).to.equal('the DPoP proof is for another HTTP method');
           const other = await call(running, token, proof(`${running.url}/elsewhere`, token));
-          expect(other.json?.error_description).to.equal('The DPoP proof is for another URL');
+          expect(other.json?.error_description).to.equal('the DPoP proof is for another URL');
         } finally {
           await running.close();
         }

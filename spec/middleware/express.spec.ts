@@ -89,11 +89,11 @@ describe('authn-client/express', () => {
         const answer = await get(`${served.url}/me`, { authorization: `Bearer ${tenant.sign(claims)}` });
         expect(answer.status).to.equal(401);
         expect(answer.headers.get('www-authenticate')).to.equal(
-          `Bearer realm="${API}", error="invalid_token", error_description="The token was issued too long ago"`,
+          `Bearer realm="${API}", error="invalid_token", error_description="the token was issued too long ago"`,
         );
         expect(answer.json).to.deep.equal({
           error: 'invalid_token',
-          error_description: 'The token was issued too long ago',
+          error_description: 'the token was issued too long ago',
         });
       }
       const noIat = await get(`${served.url}/me`, { authorization: `Bearer ${tenant.sign({ iat: undefined })}` });
@@ -132,7 +132,7 @@ describe('authn-client/express', () => {
             expect(answer.status, env).to.equal(401);
             expect(answer.headers.get('www-authenticate')).to.include('error="invalid_token"');
             for (const part of expired.split('.')) expect(answer.text).to.not.include(part);
-            if (env === 'development') expect(answer.text).to.include('InvalidTokenError: The token has expired');
+            if (env === 'development') expect(answer.text).to.include('InvalidTokenError: the token has expired');
           } finally {
             await plain.close();
           }
@@ -152,7 +152,7 @@ describe('authn-client/express', () => {
         const answer = await get(`${custom.url}/me`, { authorization: `Bearer ${token()}` });
         expect(answer.status).to.equal(401);
         expect(answer.headers.get('www-authenticate')).to.include('error="invalid_token"');
-        expect(answer.json).to.deep.equal({ message: 'The token has expired', code: 'ERR_BEARER_INVALID_TOKEN' });
+        expect(answer.json).to.deep.equal({ message: 'the token has expired', code: 'ERR_BEARER_INVALID_TOKEN' });
       } finally {
         await custom.close();
       }

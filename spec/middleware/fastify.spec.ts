@@ -110,9 +110,9 @@ describe('authn-client/fastify', () => {
     const answer = await call('/me', `Bearer ${token}`);
     expect(answer.status).to.equal(401);
     expect(answer.headers.get('www-authenticate')).to.equal(
-      `Bearer realm="${API}", error="invalid_token", error_description="The token has expired"`,
+      `Bearer realm="${API}", error="invalid_token", error_description="the token has expired"`,
     );
-    expect(answer.json).to.deep.equal({ error: 'invalid_token', error_description: 'The token has expired' });
+    expect(answer.json).to.deep.equal({ error: 'invalid_token', error_description: 'the token has expired' });
     expect((await call('/me', `Bearer ${corruptSignature(tenant.sign())}`)).status).to.equal(401);
   });
 
@@ -157,7 +157,7 @@ describe('authn-client/fastify', () => {
       expect(answer.json).to.include({
         statusCode: 401,
         code: 'ERR_BEARER_INVALID_TOKEN',
-        message: 'The token has expired',
+        message: 'the token has expired',
       });
       for (const part of token.split('.')) expect(answer.text).to.not.include(part);
     } finally {
@@ -199,6 +199,22 @@ describe('authn-client/fastify', () => {
     app.register(fastifyAuth, { issuer: tenant.issuer, audience: '' });
     expect(await rejectionOf(Promise.resolve().then(() => app.ready()))).to.be.instanceOf(ConfigurationError);
     await app.close();
+  });
+
+  it("takes Fastify's own register options, and refuses an unknown option naming the closest known one", async () => {
+    const app = Fastify();
+    await app.register(fastifyAuth, {
+      ...{ issuer: tenant.issuer, jwksUri: tenant.jwksUri, audience: API },
+      ...{ prefix: '/api', logLevel: 'warn', logSerializers: {} },
+    });
+    await app.ready();
+    await app.close();
+    const refused = Fastify();
+    refused.register(fastifyAuth, { issuer: tenant.issuer, audience: API, authRequired: false } as never);
+    const error = await rejectionOf(Promise.resolve().then(() => refused.ready()));
+    expect(error).to.be.instanceOf(ConfigurationError).with.property('option', 'authRequired');
+    expect(error.message).to.equal('unknown option "authRequired"; did you mean credentialsRequired?');
+    await refused.close();
   });
 
   it('can be registered twice in one context tree', async () => {

@@ -124,9 +124,9 @@ for (const [version, KoaApp, pkg] of [
           const answer = await get(`${plain.url}/me`, { authorization: `Bearer ${expired}` });
           expect(answer.status).to.equal(401);
           expect(answer.headers.get('www-authenticate')).to.equal(
-            `Bearer realm="${API}", error="invalid_token", error_description="The token has expired"`,
+            `Bearer realm="${API}", error="invalid_token", error_description="the token has expired"`,
           );
-          expect(answer.text).to.equal('The token has expired');
+          expect(answer.text).to.equal('the token has expired');
           for (const part of expired.split('.')) expect(answer.text).to.not.include(part);
           const none = await get(`${plain.url}/me`);
           expect([none.status, none.headers.get('www-authenticate')]).to.deep.equal([401, `Bearer realm="${API}"`]);
@@ -217,7 +217,7 @@ for (const [version, KoaApp, pkg] of [
         const twice = await get(`${served.url}/me?access_token=${token}&access_token=${token}`);
         expect([twice.status, twice.json?.error_description]).to.deep.equal([
           400,
-          'The query parameter must be sent once',
+          'the query parameter must be sent once',
         ]);
         const both = await get(`${served.url}/me?access_token=${token}`, { authorization: `Bearer ${token}` });
         expect(both.status).to.equal(400);

@@ -148,7 +148,15 @@ describe('acceptCallback', () => {
       transactionName('st'),
       400,
     ]);
-    expect(err.message).to.equal('the provider refused the login: access_denied (User said no)');
+    expect(err.message).to.equal('the provider refused the login: "access_denied" ("User said no")');
+  });
+
+  it("quotes the provider's error and description as JSON strings, so that a line break cannot forge a log line", () => {
+    const forged = 'no\r\nERROR admin logged in';
+    const err = refusal(query({ error: forged, error_description: forged, state: 'st', iss: ISSUER }));
+    expect(err.message).to.equal(
+      'the provider refused the login: "no\\r\\nERROR admin logged in" ("no\\r\\nERROR admin logged in")',
+    );
   });
 
   for (const [responseType, params, complaint] of [

@@ -164,7 +164,9 @@ describe('discovery', () => {
         expect((await discover(url(), { issuer: template })).issuer).to.equal(template);
         const err = await rejectionOf(discover(url(), { issuer: `${template}/` }));
         expect(err).to.be.instanceOf(ConfigurationError).with.property('option', 'issuer');
-        expect(err.message).to.include('names the issuer');
+        expect(err.message).to.equal(
+          `the discovery document ${url()} names another issuer; expected ${JSON.stringify(`${template}/`)}, found ${JSON.stringify(template)}`,
+        );
       });
 
       it('refuses a discovery URL that is plain http: to a remote host', async () => {

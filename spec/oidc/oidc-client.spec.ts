@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { Auth0Error, ConfigurationError, type TokenValidationError } from '../../lib/errors.js';
+import { oidcConfigFromEnv } from '../../lib/oidc/env.js';
 import { OidcClient } from '../../lib/oidc/oidc-client.js';
 import { BACKCHANNEL_LOGOUT_EVENT } from '../../lib/token-verifier/logout-token-verifier.js';
 import { record } from '../helpers/capture.js';
@@ -20,7 +21,7 @@ import {
   signed,
   tokenEndpoint,
 } from '../helpers/oidc.js';
-import { expectNoSecrets, rejectionOf } from '../helpers/secrets.js';
+import { expectNoSecrets, rejectionOf, thrownBy } from '../helpers/secrets.js';
 
 describe('OidcClient', () => {
   beforeEach(serveKeys);
@@ -151,6 +152,31 @@ describe('OidcClient', () => {
     it('refuses bad options before any request', async () => {
       const err = await rejectionOf(OidcClient.discover({ ...OPTIONS, secret: 'short' }));
       expect(err).to.be.instanceOf(ConfigurationError).with.property('option', 'secret');
+    });
+
+    it('refuses an unknown option before any request, naming the closest known one', async () => {
+      const renamed = await rejectionOf(OidcClient.discover({ ...OPTIONS, issuerBaseURL: ISSUER } as never));
+      expect(renamed).to.be.instanceOf(ConfigurationError).with.property('option', 'issuerBaseURL');
+      expect(renamed.message).to.equal('unknown option "issuerBaseURL"; did you mean issuer?');
+      const env = { OIDC_CLIENT_ID: 'web', OIDC_DISCOVERY_URI: discovery, AUTHN_SESSION_SECRET: SECRET };
+      const overridden = await rejectionOf(OidcClient.fromEnv(env, { scopes: 'openid' } as never));
+      expect(overridden.message).to.equal('unknown option "scopes"; did you mean scope?');
+      const built = thrownBy(() => new OidcClient({ ...OPTIONS, fetchUserInfo: true } as never, METADATA));
+      expect(built.message).to.equal('unknown option "fetchUserInfo"; did you mean fetchUserinfo?');
+    });
+
+    it('takes what oidcConfigFromEnv returns, passed whole with its type, baseUrl and publicKeyUrls', async () => {
+      record('GET', '/realms/demo/.well-known/openid-configuration', { body: METADATA }, ORIGIN);
+      const config = oidcConfigFromEnv({
+        OIDC_CLIENT_ID: 'web',
+        OIDC_CLIENT_SECRET: CLIENT_SECRET,
+        OIDC_DISCOVERY_URI: discovery,
+        OIDC_SERVER_URL: 'https://app.example.com',
+        AUTHENTICATION_PUBLIC_KEYS: `${ISSUER}/keys`,
+        AUTHN_SESSION_SECRET: SECRET,
+      });
+      expect(config).to.include.keys('type', 'baseUrl', 'publicKeyUrls');
+      expect((await OidcClient.discover(config)).clientId).to.equal('web');
     });
 
     it('builds a client from the environment, naming the variable of a bad value', async () => {

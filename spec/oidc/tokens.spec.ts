@@ -43,6 +43,6 @@ describe('tokensOf', () => {
       Promise.resolve().then(() => tokensOf({ access_token: 'a', token_type: 'mac' }, NOW)),
     );
     expect(err).to.be.instanceOf(TokenResponseError);
-    expect(err.message).to.equal('the access token\'s token_type is "mac", not Bearer');
+    expect(err.message).to.equal('the access token\'s token_type must be Bearer; found "mac"');
   });
 });

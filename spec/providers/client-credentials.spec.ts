@@ -410,6 +410,26 @@ describe('ClientCredentialsProvider', () => {
       scope.done();
     });
 
+    it("refuses an unknown option, naming the closest known one or ours for OpenMetadata's name", () => {
+      const base = { domain: DOMAIN, clientId: 'c', clientSecret: 's' };
+      const cases: [Record<string, unknown>, string][] = [
+        [{ ...base, scopes: ['read'] }, 'unknown option "scopes"; did you mean scope?'],
+        [{ ...base, refresh_skew: 60 }, 'unknown option "refresh_skew"; did you mean refreshSkew?'],
+        [{ domain: DOMAIN, clientId: 'c', secretKey: 's' }, 'unknown option "secretKey"; did you mean clientSecret?'],
+        [
+          { ...base, clientAssertionSigningKey: 'pem' },
+          'unknown option "clientAssertionSigningKey"; did you mean privateKey?',
+        ],
+      ];
+      for (const [options, message] of cases) {
+        const err = thrownBy(() => new ClientCredentialsProvider(options as never));
+        expect(err)
+          .to.be.instanceOf(ConfigurationError)
+          .with.property('option', /"(.*)"/.exec(message)?.[1]);
+        expect(err.message).to.equal(message);
+      }
+    });
+
     it('refuses missing options', () => {
       expect(thrownBy(() => new ClientCredentialsProvider(null as never))).to.be.instanceOf(ConfigurationError);
     });

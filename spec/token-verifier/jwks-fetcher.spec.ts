@@ -280,7 +280,7 @@ describe('JwksFetcher', () => {
       expect(err).not.to.be.instanceOf(KeyNotFoundError);
       expect((err as JwksError).code).to.equal('ERR_JWKS_KEY_UNUSABLE');
       expect(err.message).to.equal(
-        'The key with ID "weak" cannot be used: RSA key of 1024 bits; at least 2048 are required.',
+        'the key with ID "weak" cannot be used: RSA key of 1024 bits; at least 2048 are required',
       );
       expect(server.count(JWKS_PATH)).to.equal(1);
     });
@@ -346,7 +346,7 @@ describe('JwksFetcher', () => {
         server.setKeys([]);
         const err = await rejectionOf(fetcher().getKey(undefined, 'ES256'));
         expect(err).to.be.instanceOf(KeyNotFoundError);
-        expect(err.message).to.equal('No EC Public Key was found for a token without a key ID (kid).');
+        expect(err.message).to.equal('no EC Public Key was found for a token without a key ID (kid)');
       });
     });
 
@@ -680,12 +680,12 @@ describe('JwksFetcher', () => {
       const none = thrownBy(() => new JwksFetcher({ keys: [weak, { kty: 'oct', k: 'c2VjcmV0' }] })) as Error;
       expect(none).to.be.instanceOf(ConfigurationError);
       expect(none.message).to.equal(
-        'The local key set has no usable key ("weak": RSA key of 1024 bits; at least 2048 are required; ' +
+        'the local key set has no usable key ("weak": RSA key of 1024 bits; at least 2048 are required; ' +
           'a key: symmetric (oct) keys are never used to verify tokens)',
       );
       const forgeable = { ...publicJwk(rsaKeys().publicKey), kid: 'e1', e: 'AQ' };
       expect((thrownBy(() => new JwksFetcher({ keys: [forgeable] })) as Error).message).to.equal(
-        'The local key set has no usable key ("e1": RSA key with public exponent 1; it must be odd and at least 3)',
+        'the local key set has no usable key ("e1": RSA key with public exponent 1; it must be odd and at least 3)',
       );
       expect(thrownBy(() => new JwksFetcher({ keys: [] }))).to.be.instanceOf(ConfigurationError);
       const options = thrownBy(() => new JwksFetcher({ keys: [key1()] }, { cacheTtl: 60 })) as ConfigurationError;

@@ -92,7 +92,7 @@ describe('offload', () => {
         const err = thrownBy(() => checkOffload(value));
         expect(err).to.be.instanceOf(ConfigurationError);
         expect((err as ConfigurationError).option).to.equal('offload');
-        expect(err.message).to.equal("offload must be 'auto', 'always' or 'never'");
+        expect(err.message).to.equal('offload must be "auto", "always" or "never"');
       }
     });
   });
