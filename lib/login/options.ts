@@ -34,8 +34,12 @@ export interface OidcAuthSessionOptions extends SessionLifetimeOptions {
   name?: string;
   /** The session cookie's `Domain` (to share it with sub-domains). @defaultValue none: this host only */
   cookieDomain?: string;
-  /** The session cookie's `SameSite`. @defaultValue 'Lax' */
-  sameSite?: SameSite;
+  /**
+   * The session cookie's `SameSite`: `Lax`, or `None` for an app embedded in another site's frames (https only).
+   * `Strict` is refused: the callback's redirect belongs to the cross-site navigation from the provider, so the
+   * browser would withhold the new session cookie and every login would loop. @defaultValue 'Lax'
+   */
+  sameSite?: Exclude<SameSite, 'Strict'>;
 }
 
 /**
@@ -153,6 +157,26 @@ function storeOf(value: unknown, option: string): SessionStore | undefined {
   return value;
 }
 
+/** The session cookie's `SameSite`: `Lax` or `None`, and `None` only where a `Secure` cookie is kept. */
+function checkSameSite(value: unknown, base: URL): SameSite {
+  if (value === undefined) return 'Lax';
+  if (value === 'Strict') {
+    fail(
+      'session.sameSite cannot be Strict: the callback redirects within the cross-site navigation from the ' +
+        'provider, so the browser would withhold the new session cookie and the login would loop; use Lax',
+      'session.sameSite',
+    );
+  }
+  if (value !== 'Lax' && value !== 'None') fail('session.sameSite must be Lax or None', 'session.sameSite');
+  if (value === 'None' && base.protocol === 'http:' && !isLoopbackHost(base.hostname)) {
+    fail(
+      'session.sameSite None needs an https baseUrl: a SameSite=None cookie must be Secure, which plain http drops',
+      'session.sameSite',
+    );
+  }
+  return value;
+}
+
 /** The options with the environment's filled in, when no provider or client was given. */
 function withEnvironment(options: OidcAuthOptions): OidcAuthOptions {
   if (options.issuer !== undefined || options.discoveryUri !== undefined || options.client !== undefined) {
@@ -186,9 +210,7 @@ export function checkOidcAuthOptions(given: OidcAuthOptions): OidcAuthSettings {
   const secrets = checkSecrets(options.secret);
   const session = options.session ?? {};
   const store = storeOf(session.store, 'session.store');
-  const sameSite = session.sameSite ?? 'Lax';
-  if (!['Lax', 'Strict', 'None'].includes(sameSite))
-    fail('session.sameSite must be Lax, Strict or None', 'session.sameSite');
+  const sameSite = checkSameSite(session.sameSite, base);
   const formPost = options.responseMode === 'form_post' || (options.responseType ?? 'code') !== 'code';
   if (options.responseMode === 'fragment') {
     fail('the web login reads the response on the server: responseMode must be query or form_post', 'responseMode');

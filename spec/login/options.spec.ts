@@ -141,6 +141,30 @@ describe('oidcAuth options', () => {
     expect(refused({ ...base, session: { sameSite: 'lax' as never } }).option).to.equal('session.sameSite');
   });
 
+  // The callback is reached through the provider, a cross-site navigation, and its redirect to returnTo continues
+  // that chain: the browser withholds a SameSite=Strict session cookie from the page, which starts a login again
+  // (the provider answers at once) until ERR_TOO_MANY_REDIRECTS. Shown in headless Chromium by the review.
+  it('refuses session.sameSite Strict, with which every login loops between the app and the provider', () => {
+    const error = refused({ ...base, session: { sameSite: 'Strict' as never } });
+    expect(error.option).to.equal('session.sameSite');
+    expect(error.message).to.equal(
+      'session.sameSite cannot be Strict: the callback redirects within the cross-site navigation from the ' +
+        'provider, so the browser would withhold the new session cookie and the login would loop; use Lax',
+    );
+  });
+
+  it('refuses session.sameSite None on plain http away from loopback: the cookie must be Secure', () => {
+    const error = refused({ ...base, baseUrl: 'http://app.example.com', session: { sameSite: 'None' } });
+    expect(error.option).to.equal('session.sameSite');
+    expect(error.message).to.equal(
+      'session.sameSite None needs an https baseUrl: a SameSite=None cookie must be Secure, which plain http drops',
+    );
+    expect(checkOidcAuthOptions({ ...base, session: { sameSite: 'None' } }).sameSite).to.equal('None');
+    expect(
+      checkOidcAuthOptions({ ...base, baseUrl: 'http://127.0.0.1:3000', session: { sameSite: 'None' } }).sameSite,
+    ).to.equal('None');
+  });
+
   it('refuses the fragment response mode, which a server never sees', () => {
     expect(refused({ ...base, responseMode: 'fragment' }).option).to.equal('responseMode');
   });
