@@ -60,6 +60,43 @@ export interface IntrospectionSettings {
 const KIND = 'access token';
 
 /**
+ * The `token_type` values (RFC 7662 §2.2, lower-cased) that name an access token: the OAuth token types of RFC 6749
+ * §7.1 (`Bearer`, RFC 9449's `DPoP`), and the names some providers use instead.
+ */
+const ACCESS_TOKEN_TYPES: ReadonlySet<string> = new Set([
+  'bearer',
+  'dpop',
+  'access_token',
+  'urn:ietf:params:oauth:token-type:access_token',
+]);
+
+/** The `token_use` values (Ory Hydra, AWS Cognito) that name an access token. */
+const ACCESS_TOKEN_USES: ReadonlySet<string> = new Set(['access_token', 'access']);
+
+/**
+ * Refuses an answer about another kind of token: the endpoint introspects refresh tokens too (RFC 7662 §2.1:
+ * `token_type_hint` is only a hint), and a refresh token the provider gives the API's audience must not open the
+ * API. An answer that names no kind passes.
+ */
+function checkTokenKind(payload: IntrospectionResponse): void {
+  const { token_type: type, token_use: use } = payload;
+  if (type !== undefined && !(typeof type === 'string' && ACCESS_TOKEN_TYPES.has(type.toLowerCase()))) {
+    throw invalid(
+      `The introspected token is not an access token (token_type ${JSON.stringify(String(type).slice(0, 50))})`,
+      'ERR_TOKEN_NOT_ACCESS',
+      'token_type',
+    );
+  }
+  if (use !== undefined && !(typeof use === 'string' && ACCESS_TOKEN_USES.has(use))) {
+    throw invalid(
+      `The introspected token is not an access token (token_use ${JSON.stringify(String(use).slice(0, 50))})`,
+      'ERR_TOKEN_NOT_ACCESS',
+      'token_use',
+    );
+  }
+}
+
+/**
  * Whether a token is a JWS in compact form (three dot-separated segments), to be verified as a JWT; any other
  * token is opaque, for introspection.
  */
@@ -95,8 +132,8 @@ interface Entry {
 }
 
 /**
- * Verifies the opaque access tokens of one issuer by introspection: `active` must be `true`, then the checks a
- * JWT gets — `iss` (when the answer names one) the issuer, `aud` one of the audiences, `exp`, `iat`, `nbf` and
+ * Verifies the opaque access tokens of one issuer by introspection: `active` must be `true`, a `token_type` or
+ * `token_use` (when the answer has one) must name an access token, then the checks a JWT gets — `iss` (when the answer names one) the issuer, `aud` one of the audiences, `exp`, `iat`, `nbf` and
  * `maxTokenAge` with the leeway. Answers are cached by a hash of the token (never the token itself) until the
  * token's `exp` and at most `maxCacheAge`, for at most `maxEntries` tokens; concurrent requests with one token
  * share one introspection. An endpoint that fails or answers nonsense is a `KeySourceUnavailableError` (503):
@@ -180,6 +217,7 @@ export class OpaqueTokenVerifier {
     if (payload.active !== true) {
       throw invalid('The access token is not active (token introspection)', 'ERR_TOKEN_INACTIVE', 'active');
     }
+    checkTokenKind(payload);
     const { audiences, leeway, maxTokenAge } = this.#settings;
     if (payload.iss !== undefined) checkIssuer(payload, [this.issuer], KIND);
     checkAudience(payload, audiences, KIND);

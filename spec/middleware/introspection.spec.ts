@@ -98,6 +98,11 @@ describe('introspection of opaque access tokens', () => {
     ['another issuer', { active: true, aud: API, iss: 'https://evil.example.com/' }, 'ERR_TOKEN_ISS_MISMATCH'],
     ['an expired token', { active: true, aud: API, exp: now() - 3600 }, 'ERR_TOKEN_EXPIRED'],
     ['a token not yet valid', { active: true, aud: API, nbf: now() + 3600 }, 'ERR_TOKEN_NOT_YET_VALID'],
+    // RFC 7662 introspects refresh tokens too (token_type_hint is only a hint): one the provider gives the API's
+    // audience must not open the API as an access token would (Ory Hydra marks it with token_use only).
+    ['a refresh token (token_type)', { active: true, aud: API, token_type: 'refresh_token' }, 'ERR_TOKEN_NOT_ACCESS'],
+    ['a refresh token (token_use)', { active: true, aud: API, token_use: 'refresh_token' }, 'ERR_TOKEN_NOT_ACCESS'],
+    ['an ID token (token_type)', { active: true, aud: API, token_type: 'id_token' }, 'ERR_TOKEN_NOT_ACCESS'],
   ] as const) {
     it(`answers 401 invalid_token for ${name}`, async () => {
       answer = () => ({ body });
@@ -111,6 +116,20 @@ describe('introspection of opaque access tokens', () => {
     answer = () => ({ body: { active: true, aud: [API, 'x'], iss: tenant.issuer, iat: now() - 300 } });
     expect((await authenticator().authenticate(bearer(TOKEN)))?.payload.iss).to.equal(tenant.issuer);
     await refusal(authenticator({ maxTokenAge: 10 }).authenticate(bearer(TOKEN)), 'ERR_TOKEN_TOO_OLD');
+  });
+
+  it('accepts the access-token types an answer may name: Bearer, DPoP (any case), access_token', async () => {
+    for (const marks of [
+      { token_type: 'Bearer' },
+      { token_type: 'bearer' },
+      { token_type: 'DPoP' },
+      { token_type: 'access_token' },
+      { token_use: 'access_token' },
+      { token_type: 'Bearer', token_use: 'access_token' },
+    ]) {
+      answer = () => ({ body: { active: true, aud: API, ...marks } });
+      expect((await authenticator().authenticate(bearer(TOKEN)))?.payload, JSON.stringify(marks)).to.include(marks);
+    }
   });
 
   it('refuses a token bound to a key presented as a bearer token, as for a JWT', async () => {
