@@ -216,6 +216,6 @@ export class OidcClient {
    * const { sub, sid } = await client.verifyLogoutToken(req.body.logout_token);
    */
   verifyLogoutToken(logoutToken: string): Promise<LogoutTokenClaims> {
-    return this.#party.idTokens.logoutTokens.verify(logoutToken);
+    return this.#party.idTokens.verifyLogout(logoutToken);
   }
 }
