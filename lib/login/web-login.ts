@@ -3,6 +3,7 @@ import { OidcClient } from '../oidc/oidc-client.js';
 import type { LoginTokens } from '../oidc/tokens.js';
 import { isTransactionCookie, type LoginTransaction } from '../oidc/transaction.js';
 import type { IdTokenClaims } from '../token-verifier/claims.js';
+import type { LogoutTokenClaims } from '../token-verifier/logout-token-verifier.js';
 import { OidcContext } from './context.js';
 import { type CookieAttributes, deleteCookie, parseCookies, serializeCookie } from './cookies.js';
 import { checkOidcAuthOptions, type OidcAuthOptions, type OidcAuthSettings } from './options.js';
@@ -253,7 +254,7 @@ export class WebLogin {
       return errorAnswer(400, 'invalid_request', 'The request must carry one logout_token');
     }
     const client = await this.#oidcClient();
-    let claims: Record<string, unknown>;
+    let claims: LogoutTokenClaims;
     try {
       claims = await client.verifyLogoutToken(token);
     } catch (error) {
@@ -261,11 +262,14 @@ export class WebLogin {
       throw error;
     }
     const now = Date.now() / 1000;
+    // The logout took place when the token was issued: a token that comes late (a retry) or again (a replay) must
+    // not end the sessions begun since. (Its iat is checked: at most the clock tolerance ahead of now.)
+    const at = Math.min(now, claims.iat);
     const event = {
       ...(typeof claims.sub === 'string' && { sub: claims.sub }),
       ...(typeof claims.sid === 'string' && { sid: claims.sid }),
     };
-    await this.#settings.logoutStore?.endSessions(event, now, now + this.#settings.lifetime.longest());
+    await this.#settings.logoutStore?.endSessions(event, at, now + this.#settings.lifetime.longest());
     return { status: 200, headers: { 'cache-control': 'no-store' } };
   }
 

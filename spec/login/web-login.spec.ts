@@ -1,16 +1,20 @@
 // The framework-neutral core of the web login, called directly: what the adapters' shared contract does not reach
 // (providers that are down or lack a logout endpoint, failures that are the framework's to answer).
+import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
 import { StoreUnavailableError } from '../../lib/errors.js';
+import type { OidcAuthOptions } from '../../lib/login/options.js';
 import type { LoginRequest } from '../../lib/login/request.js';
-import { SessionLifetime } from '../../lib/login/session.js';
+import { type Session, SessionLifetime } from '../../lib/login/session.js';
 import { SessionManager } from '../../lib/login/session-manager.js';
 import { MemorySessionStore } from '../../lib/login/session-store.js';
 import { type LoginOutcome, WebLogin } from '../../lib/login/web-login.js';
 import { OidcClient } from '../../lib/oidc/oidc-client.js';
 import type { ProviderMetadata } from '../../lib/oidc/discovery.js';
+import { BACKCHANNEL_LOGOUT_EVENT } from '../../lib/token-verifier/logout-token-verifier.js';
 import { signJwt } from '../helpers/jwt.js';
 import { rsaKeys } from '../helpers/keys.js';
+import * as op from '../helpers/oidc.js';
 import { expectNoSecrets, rejectionOf } from '../helpers/secrets.js';
 import { type Served, serve } from '../helpers/serve.js';
 
@@ -39,22 +43,49 @@ function client(jwksUri?: string): OidcClient {
 
 const get = (url: string, headers: Record<string, string> = {}): LoginRequest => ({ method: 'GET', url, headers });
 
-/** A session cookie for `user-1`, sealed as the web login seals them. */
-async function sessionCookie(store?: MemorySessionStore): Promise<string> {
+const now = () => Math.floor(Date.now() / 1000);
+
+/** The `Cookie` header of a browser that holds `session`, sealed with `secret` as the web login seals it. */
+async function cookieOf(session: Session, secret: string, store?: MemorySessionStore): Promise<string> {
   const sessions = new SessionManager({
-    secret: SECRET,
+    secret,
     lifetime: new SessionLifetime(),
     name: 'appSession',
     attributes: { sameSite: 'Lax', secure: true },
     clock: () => Date.now() / 1000,
     ...(store !== undefined && { store }),
   });
-  const idToken = signJwt({ iss: ISSUER, sub: 'user-1', aud: 'web' }, { alg: 'HS256', key: 'k' });
-  const active = await sessions.create({ tokens: { idToken }, createdAt: Math.floor(Date.now() / 1000) });
+  const active = await sessions.create(session);
   return sessions
     .cookieLines(active, new Map())
     .map((line) => line.split(';')[0])
     .join('; ');
+}
+
+/** A session cookie for `user-1`, sealed as the web login seals them. */
+function sessionCookie(store?: MemorySessionStore): Promise<string> {
+  const idToken = signJwt({ iss: ISSUER, sub: 'user-1', aud: 'web' }, { alg: 'HS256', key: 'k' });
+  return cookieOf({ tokens: { idToken }, createdAt: now() }, SECRET, store);
+}
+
+/** A web login of the fake provider of spec/helpers/oidc.ts, whose keys `op.serveKeys()` serves. */
+function opLogin(options: Partial<OidcAuthOptions> = {}): WebLogin {
+  return new WebLogin({ client: op.client(), baseUrl: BASE, secret: op.SECRET, authRequired: false, ...options });
+}
+
+/** What the app sees of a request the login did not answer. */
+function context(outcome: LoginOutcome) {
+  if (outcome.handled) throw new Error(`expected the app to handle the request, got ${outcome.response.status}`);
+  return outcome.context;
+}
+
+/** A back-channel logout token of the fake provider for `user-1`, issued at `iat`. */
+function logoutToken(iat: number): string {
+  const events = { [BACKCHANNEL_LOGOUT_EVENT]: {} };
+  return op.signed(
+    { iss: op.ISSUER, aud: 'web', sub: 'user-1', iat, exp: iat + 300, jti: randomUUID(), events },
+    'logout+jwt',
+  );
 }
 
 function answered(outcome: LoginOutcome) {
@@ -117,6 +148,30 @@ describe('WebLogin', () => {
       await login.handle({ method: 'POST', url: '/backchannel-logout', headers: {}, body: { logout_token: token } }),
     );
     expect(response.status).to.equal(503);
+  });
+
+  describe('back-channel logout', () => {
+    beforeEach(op.serveKeys);
+
+    // A logout token delivered late (a provider's retry: up to 120 s and the clock tolerance) or replayed (replays
+    // are accepted by design) must not end the sessions the user began after the logout took place.
+    it("ends only the cookie sessions that began before the logout token's iat", async () => {
+      const login = opLogin({ backchannelLogout: { store: new MemorySessionStore() } });
+      const loggedOutAt = now() - 100;
+      const before = await cookieOf({ tokens: { idToken: op.idToken() }, createdAt: loggedOutAt - 50 }, op.SECRET);
+      const after = await cookieOf({ tokens: { idToken: op.idToken() }, createdAt: loggedOutAt + 50 }, op.SECRET);
+      const answer = answered(
+        await login.handle({
+          method: 'POST',
+          url: '/backchannel-logout',
+          headers: {},
+          body: { logout_token: logoutToken(loggedOutAt) },
+        }),
+      );
+      expect(answer.status).to.equal(200);
+      expect(context(await login.handle(get('/', { cookie: before }))).isAuthenticated()).to.equal(false);
+      expect(context(await login.handle(get('/', { cookie: after }))).isAuthenticated()).to.equal(true);
+    });
   });
 
   it('passes any other failure on to the framework', async () => {
