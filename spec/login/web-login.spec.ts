@@ -10,13 +10,16 @@ import { SessionManager } from '../../lib/login/session-manager.js';
 import { MemorySessionStore } from '../../lib/login/session-store.js';
 import { type LoginOutcome, WebLogin } from '../../lib/login/web-login.js';
 import { OidcClient } from '../../lib/oidc/oidc-client.js';
+import type { StartedLogin } from '../../lib/oidc/start-login.js';
+import { isTransactionCookie, transactionName } from '../../lib/oidc/transaction.js';
+import { HeadlessCookieJar } from '../../lib/dev-server/cookie-jar.js';
 import type { ProviderMetadata } from '../../lib/oidc/discovery.js';
 import { BACKCHANNEL_LOGOUT_EVENT } from '../../lib/token-verifier/logout-token-verifier.js';
 import { signJwt } from '../helpers/jwt.js';
 import { rsaKeys } from '../helpers/keys.js';
 import * as op from '../helpers/oidc.js';
 import { expectNoSecrets, rejectionOf } from '../helpers/secrets.js';
-import { type Served, serve } from '../helpers/serve.js';
+import { rawGet, type Served, serve } from '../helpers/serve.js';
 
 const SECRET = 'the-session-secret-of-the-web-login-specs';
 const ISSUER = 'https://accounts.example.com';
@@ -148,6 +151,69 @@ describe('WebLogin', () => {
       await login.handle({ method: 'POST', url: '/backchannel-logout', headers: {}, body: { logout_token: token } }),
     );
     expect(response.status).to.equal(503);
+  });
+
+  describe('login transactions', () => {
+    beforeEach(op.serveKeys);
+
+    /** Starts `count` logins as one browser would, keeping the cookies each answer sets or deletes. */
+    async function startLogins(login: WebLogin, count: number, returnTo = '/'): Promise<[HeadlessCookieJar, URL]> {
+      const jar = new HeadlessCookieJar();
+      let location = '';
+      for (let i = 0; i < count; i++) {
+        const query = `?returnTo=${encodeURIComponent(returnTo)}`;
+        const response = answered(await login.handle(get(`/login${query}`, { cookie: jar.header() })));
+        jar.store([response.headers['set-cookie'] ?? []].flat());
+        location = String(response.headers.location);
+      }
+      return [jar, new URL(location)];
+    }
+
+    const transactionCookies = (jar: HeadlessCookieJar) =>
+      jar
+        .header()
+        .split('; ')
+        .filter((pair) => isTransactionCookie(pair.split('=')[0]!));
+
+    // Browsers send the cookies of one path oldest first: the callback looked at the first 20 transaction
+    // cookies only, so twenty abandoned logins hid the one being finished.
+    it('finishes a login whose transaction cookie comes after many older ones', async () => {
+      const login = opLogin();
+      const [jar, location] = await startLogins(login, 8);
+      const state = location.searchParams.get('state')!;
+      op.tokenEndpoint(location.searchParams.get('nonce')!);
+      const older = Array.from({ length: 25 }, (_, i) => `${transactionName(`old-${i}`)}=v1.abandoned`).join('; ');
+      const query = new URL(op.callback({ code: 'code-1', state })).search;
+      const response = answered(await login.handle(get(`/callback${query}`, { cookie: `${older}; ${jar.header()}` })));
+      expect(response.status, response.body).to.equal(302);
+    });
+
+    // A page can drive a browser through /login as often as it likes (a popup it opened), each login a cookie
+    // sent with every request: enough of them made every request too large for the server (431) for ten minutes.
+    it('keeps the transaction cookies of a browser within a budget, deleting the oldest, however many logins', async () => {
+      const login = opLogin();
+      const [jar] = await startLogins(login, 12, `/${'a'.repeat(511)}`);
+      const pending = transactionCookies(jar);
+      expect(pending.length).to.be.within(3, 6);
+      expect(pending.join('; ').length).to.be.below(5.5 * 1024);
+      const served = await serve((_req, res) => res.writeHead(204).end());
+      try {
+        expect((await rawGet(served.port, '/callback', [`Cookie: ${jar.header()}`])).status).to.equal(204);
+      } finally {
+        await served.close();
+      }
+      // Logins with the usual short returnTo: parallel tabs keep theirs.
+      const [tabs] = await startLogins(login, 8, '/orders');
+      expect(transactionCookies(tabs)).to.have.length(8);
+    });
+
+    it('takes a returnTo longer than 512 characters for none, never for a server error', async () => {
+      const login = opLogin();
+      const response = answered(await login.handle(get(`/login?returnTo=/${'a'.repeat(3000)}`)));
+      expect(response.status).to.equal(302);
+      const value = String(response.headers['set-cookie']).split(';')[0]!.split('=')[1]!;
+      expect(op.opened({ transaction: { value } } as StartedLogin).returnTo).to.equal('/');
+    });
   });
 
   describe('back-channel logout', () => {
