@@ -2,7 +2,7 @@ import { ConfigurationError } from '../errors.js';
 import { isLoopbackHost } from '../http/url.js';
 import { oidcConfigFromEnv } from '../oidc/env.js';
 import type { OidcClient } from '../oidc/oidc-client.js';
-import type { OidcClientOptions } from '../oidc/oidc-client-options.js';
+import { checkOidcClientOptions, type OidcClientOptions } from '../oidc/oidc-client-options.js';
 import { checkSecrets } from '../oidc/seal.js';
 import type { SameSite } from './cookies.js';
 import { SessionLifetime, type SessionLifetimeOptions } from './session.js';
@@ -189,6 +189,26 @@ function withEnvironment(options: OidcAuthOptions): OidcAuthOptions {
 }
 
 /**
+ * The options of the `OidcClient` the login builds, checked now as its constructor checks them (no I/O): only
+ * the discovery, and what it checks, waits for the first request that needs the client.
+ */
+function clientOptionsOf(
+  options: OidcAuthOptions,
+  redirectUri: string,
+  postLogoutRedirectUri: string,
+  secrets: readonly string[],
+): OidcClientOptions {
+  const client = {
+    ...Object.fromEntries(Object.entries(options).filter(([key]) => !WEB_LOGIN_OPTIONS.has(key))),
+    redirectUri,
+    postLogoutRedirectUri: options.postLogoutRedirectUri ?? postLogoutRedirectUri,
+    secret: [...secrets],
+  } as OidcClientOptions;
+  checkOidcClientOptions(client);
+  return client;
+}
+
+/**
  * Checks the options of the web login and applies the defaults.
  *
  * @throws {ConfigurationError} for an invalid option, naming it.
@@ -218,21 +238,12 @@ export function checkOidcAuthOptions(given: OidcAuthOptions): OidcAuthSettings {
   if (formPost && base.protocol === 'http:' && !isLoopbackHost(base.hostname)) {
     fail('form_post needs an https baseUrl: its transaction cookie must be SameSite=None; Secure', 'baseUrl');
   }
-  const { client } = options;
-  const clientOptions = Object.fromEntries(Object.entries(options).filter(([key]) => !WEB_LOGIN_OPTIONS.has(key)));
   const prefixed = (value: string | undefined) => (value === undefined ? undefined : `${basePath}${value}`);
   return {
     origin: base.origin,
     secure: base.protocol === 'https:',
     secrets,
-    client:
-      client ??
-      ({
-        ...clientOptions,
-        redirectUri,
-        postLogoutRedirectUri: options.postLogoutRedirectUri ?? base.href,
-        secret: [...secrets],
-      } as OidcClientOptions),
+    client: options.client ?? clientOptionsOf(options, redirectUri, base.href, secrets),
     authRequired: options.authRequired ?? true,
     routes: {
       login: prefixed(route(routes.login, 'routes.login', '/login')),

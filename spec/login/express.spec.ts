@@ -143,6 +143,13 @@ describe('authn-client/express: oidcAuth', function () {
     expect(thrownBy(() => oidcAuth({ baseUrl: 'nope' }))).to.be.instanceOf(ConfigurationError);
   });
 
+  it('refuses a public client given a secret when the middleware is made, not at the first login', () => {
+    const options = { ...op.OPTIONS, clientType: 'public' as const, baseUrl: 'http://127.0.0.1:3000' };
+    const error = thrownBy(() => oidcAuth(options));
+    expect(error).to.be.instanceOf(ConfigurationError);
+    expect((error as ConfigurationError).option).to.equal('clientSecret');
+  });
+
   it('passes to the error handler a requiresAuth() used without oidcAuth()', async () => {
     const application = express();
     application.get('/x', requiresAuth());

@@ -52,6 +52,20 @@ describe('authn-client/fastify: fastifyOidcAuth', function () {
     expect(error).to.be.instanceOf(ConfigurationError);
   });
 
+  it('refuses a confidential client without a secret at registration, not at the first login', async () => {
+    const application = Fastify();
+    void application.register(fastifyOidcAuth, {
+      issuer: 'https://idp.example.com/',
+      clientId: 'web',
+      clientType: 'confidential',
+      baseUrl: 'http://127.0.0.1:3000',
+      secret: 'a-session-secret-of-at-least-32-characters',
+    });
+    const error = await rejectionOf(Promise.resolve(application.ready()));
+    expect(error).to.be.instanceOf(ConfigurationError);
+    expect((error as ConfigurationError).option).to.equal('clientSecret');
+  });
+
   it('passes to the error handler a requiresAuth() used without fastifyOidcAuth', async () => {
     const application = Fastify();
     application.decorateRequest('oidc', null as never);

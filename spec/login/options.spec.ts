@@ -129,6 +129,16 @@ describe('oidcAuth options', () => {
     expect(refused({ ...base, routes: { callback: '/cb?x' } }).option).to.equal('routes.callback');
   });
 
+  // A trial built oidcAuth() with each of these: all were made without error, and every GET /login was a 500.
+  it('refuses at once the client options OidcClient refuses, naming the option, before any request', () => {
+    expect(refused({ ...base, clientType: 'public' }).option).to.equal('clientSecret');
+    expect(refused({ ...base, clientSecret: undefined, clientType: 'confidential' }).option).to.equal('clientSecret');
+    expect(refused({ ...base, clientId: undefined }).option).to.equal('clientId');
+    expect(refused({ ...base, issuer: 'http://idp.invalid/' }).option).to.equal('issuer');
+    expect(refused({ ...base, scope: 'profile' }).option).to.equal('scope');
+    expect(refused({ ...base, postLogoutRedirectUri: 'nope' }).option).to.equal('postLogoutRedirectUri');
+  });
+
   it('refuses a missing or short secret', () => {
     expect(refused({ ...base, secret: 'short' }).option).to.equal('secret');
     expect(refused({ ...base, secret: undefined }).option).to.equal('secret');
