@@ -1,4 +1,4 @@
-import { ConfigurationError } from '../errors.js';
+import { type AuthnError, ConfigurationError } from '../errors.js';
 import { isLoopbackHost } from '../http/url.js';
 import { oidcConfigFromEnv } from '../oidc/env.js';
 import type { OidcClient } from '../oidc/oidc-client.js';
@@ -82,6 +82,15 @@ export interface OidcAuthOptions extends Omit<Partial<OidcClientOptions>, 'secre
   };
   /** Where the user lands after a login or logout that named no `returnTo`. @defaultValue '/' */
   defaultReturnTo?: string;
+  /**
+   * Called with every failure the login answers itself, which the app would not see otherwise: a failed callback
+   * (a {@link LoginError}: the provider's `access_denied`, a wrong client secret's `invalid_client`, a replay…), a
+   * provider or session store that cannot be reached (a {@link NetworkError}, answered 503), a refused back-channel
+   * logout token (a {@link TokenValidationError}). The browser is told the error's code, never an internal URL;
+   * log the error here. Failures the login does not answer (a discovery document at odds with the options, a bug)
+   * go to the framework's error handler instead. It must not throw. @defaultValue none
+   */
+  onError?: (error: AuthnError) => void;
   /** The environment to read when configured from it. @defaultValue process.env */
   env?: NodeJS.ProcessEnv;
 }
@@ -103,6 +112,7 @@ export interface OidcAuthSettings {
   readonly idpLogout: boolean;
   readonly defaultReturnTo: string;
   readonly formPost: boolean;
+  readonly onError: ((error: AuthnError) => void) | undefined;
 }
 
 /** The options of the web login itself, not passed on to the `OidcClient`. */
@@ -116,6 +126,7 @@ const WEB_LOGIN_OPTIONS: ReadonlySet<string> = new Set([
   'idpLogout',
   'backchannelLogout',
   'defaultReturnTo',
+  'onError',
 ]);
 
 function fail(message: string, option: string): never {
@@ -238,6 +249,9 @@ export function checkOidcAuthOptions(given: OidcAuthOptions): OidcAuthSettings {
   if (formPost && base.protocol === 'http:' && !isLoopbackHost(base.hostname)) {
     fail('form_post needs an https baseUrl: its transaction cookie must be SameSite=None; Secure', 'baseUrl');
   }
+  if (options.onError !== undefined && typeof options.onError !== 'function') {
+    fail('onError must be a function', 'onError');
+  }
   const prefixed = (value: string | undefined) => (value === undefined ? undefined : `${basePath}${value}`);
   return {
     origin: base.origin,
@@ -260,5 +274,6 @@ export function checkOidcAuthOptions(given: OidcAuthOptions): OidcAuthSettings {
     idpLogout: options.idpLogout ?? true,
     defaultReturnTo: path(options.defaultReturnTo, 'defaultReturnTo', `${basePath}/`),
     formPost,
+    onError: options.onError,
   };
 }

@@ -36,6 +36,9 @@ export type LoginOutcome =
  */
 const PENDING_TRANSACTION_BYTES = 4096;
 
+/** What the browser is told when the provider or a store cannot be reached (the details go to `onError`). */
+const UNAVAILABLE = 'the login service is unavailable; try again later';
+
 /** The login the guard of each context answers from, for `requiresAuth()`. */
 const logins = new WeakMap<OidcContext, WebLogin>();
 
@@ -225,9 +228,12 @@ export class WebLogin {
     } catch (error) {
       // The transaction the response was for is spent either way; another tab's login goes on.
       if (!(error instanceof LoginError)) throw error;
+      this.#settings.onError?.(error);
       const spent =
         error.transaction === undefined ? [] : [deleteCookie(error.transaction, this.#transactionAttributes)];
-      return errorAnswer(error.status, error.error ?? 'login_failed', `${error.code}: ${error.message}`, spent);
+      // A provider or store that cannot be reached is the app's trouble, and its message names internal hosts.
+      const description = error.status === 503 ? UNAVAILABLE : error.message;
+      return errorAnswer(error.status, error.error ?? 'login_failed', `${error.code}: ${description}`, spent);
     }
     const active = await this.#sessions.create({
       tokens: result.tokens,
@@ -268,8 +274,9 @@ export class WebLogin {
     try {
       claims = await client.verifyLogoutToken(token);
     } catch (error) {
-      if (error instanceof TokenValidationError) return errorAnswer(400, 'invalid_request', error.message);
-      throw error;
+      if (!(error instanceof TokenValidationError)) throw error;
+      this.#settings.onError?.(error);
+      return errorAnswer(400, 'invalid_request', error.message);
     }
     const now = Date.now() / 1000;
     // The logout took place when the token was issued: a token that comes late (a retry) or again (a replay) must
@@ -283,9 +290,13 @@ export class WebLogin {
     return { status: 200, headers: { 'cache-control': 'no-store' } };
   }
 
-  /** The answer to a provider or store that is down (503); any other failure is the framework's to answer. */
+  /**
+   * The answer to a provider or store that is down (503, reported to `onError`: the browser is not told which host
+   * failed, nor how); any other failure is the framework's to answer.
+   */
   #failure(error: unknown): LoginResponse {
-    if (error instanceof NetworkError) return errorAnswer(503, 'temporarily_unavailable', error.message);
-    throw error;
+    if (!(error instanceof NetworkError)) throw error;
+    this.#settings.onError?.(error);
+    return errorAnswer(503, 'temporarily_unavailable', UNAVAILABLE);
   }
 }

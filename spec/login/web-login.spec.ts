@@ -2,7 +2,14 @@
 // (providers that are down or lack a logout endpoint, failures that are the framework's to answer).
 import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
-import { StoreUnavailableError } from '../../lib/errors.js';
+import nock from 'nock';
+import {
+  type AuthnError,
+  LoginError,
+  NetworkError,
+  StoreUnavailableError,
+  TokenValidationError,
+} from '../../lib/errors.js';
 import type { OidcAuthOptions } from '../../lib/login/options.js';
 import type { LoginRequest } from '../../lib/login/request.js';
 import { type Session, SessionLifetime } from '../../lib/login/session.js';
@@ -134,6 +141,89 @@ describe('WebLogin', () => {
     } finally {
       await down.close();
     }
+  });
+
+  describe('failures it answers itself', () => {
+    /** A web login of the fake provider whose onError keeps what it is given. */
+    function reporting(options: Partial<OidcAuthOptions> = {}): [WebLogin, AuthnError[]] {
+      const reported: AuthnError[] = [];
+      return [opLogin({ onError: (error) => reported.push(error), ...options }), reported];
+    }
+
+    /** A login started on `login`, and the query of its callback with a code. */
+    async function started(login: WebLogin): Promise<{ cookie: string; query: string; nonce: string }> {
+      const response = answered(await login.handle(get('/login')));
+      const location = new URL(String(response.headers.location));
+      const cookie = String(response.headers['set-cookie']).split(';')[0]!;
+      const query = new URL(op.callback({ code: 'code-1', state: location.searchParams.get('state')! })).search;
+      return { cookie, query, nonce: location.searchParams.get('nonce')! };
+    }
+
+    // A trial stopped the provider: every visitor of /login read its internal discovery URL and ECONNREFUSED.
+    it("answers 503 without the provider's address or the network error, and reports the error", async () => {
+      const closed: Served = await serve((_req, res) => res.end());
+      await closed.close();
+      const reported: AuthnError[] = [];
+      const login = new WebLogin({
+        issuer: closed.url,
+        clientId: 'web',
+        clientSecret: 'client-secret',
+        baseUrl: 'http://127.0.0.1:3000',
+        secret: SECRET,
+        onError: (error) => reported.push(error),
+      });
+      const response = answered(await login.handle(get('/login')));
+      expect(response.status).to.equal(503);
+      expect(JSON.parse(response.body!)).to.deep.equal({
+        error: 'temporarily_unavailable',
+        error_description: 'the login service is unavailable; try again later',
+      });
+      expect(reported).to.have.length(1);
+      expect(reported[0]).to.be.instanceOf(NetworkError);
+      expect(reported[0]!.message).to.include(closed.url);
+    });
+
+    // A trial gave the app a wrong client secret: the browser read invalid_client, the operator saw nothing.
+    it('reports a failed callback to onError and answers the browser its code', async () => {
+      const [login, reported] = reporting();
+      const { cookie, query } = await started(login);
+      nock(op.ORIGIN)
+        .post('/realms/demo/token')
+        .reply(401, { error: 'invalid_client', error_description: 'client authentication failed' });
+      const response = answered(await login.handle(get(`/callback${query}`, { cookie })));
+      expect(response.status).to.equal(400);
+      expect(JSON.parse(response.body!).error).to.equal('invalid_client');
+      expect(reported).to.have.length(1);
+      expect(reported[0]).to.be.instanceOf(LoginError);
+      expect(reported[0]!.code).to.equal('ERR_LOGIN_TOKEN_REQUEST');
+    });
+
+    it('answers a callback whose token endpoint cannot be reached 503, naming neither host nor error', async () => {
+      const down = op.client({}, { token_endpoint: 'http://127.0.0.1:1/token' });
+      const [login, reported] = reporting({ client: down });
+      const { cookie, query } = await started(login);
+      const response = answered(await login.handle(get(`/callback${query}`, { cookie })));
+      expect(response.status).to.equal(503);
+      expect(JSON.parse(response.body!).error_description).to.equal(
+        'ERR_LOGIN_PROVIDER_UNAVAILABLE: the login service is unavailable; try again later',
+      );
+      expect(reported.map((error) => error.code)).to.deep.equal(['ERR_LOGIN_PROVIDER_UNAVAILABLE']);
+    });
+
+    it('reports a refused back-channel logout token', async () => {
+      op.serveKeys();
+      const [login, reported] = reporting({ backchannelLogout: { store: new MemorySessionStore() } });
+      const token = op.signed({ iss: op.ISSUER, aud: 'web', sub: 'user-1', iat: now(), exp: now() + 300 });
+      const body = { logout_token: token };
+      const answer = answered(await login.handle({ method: 'POST', url: '/backchannel-logout', headers: {}, body }));
+      expect(answer.status).to.equal(400);
+      expect(reported).to.have.length(1);
+      expect(reported[0]).to.be.instanceOf(TokenValidationError);
+    });
+
+    it('refuses an onError that is not a function', () => {
+      expect(() => opLogin({ onError: 'log' as never })).to.throw('onError must be a function');
+    });
   });
 
   it("answers 503 to a back-channel logout whose token cannot be checked: the provider's keys are down", async () => {
