@@ -3,7 +3,7 @@ import { AuthnError } from '../errors.js';
 import { guideUrl } from '../version.js';
 import { loadDevServerConfig } from './config-file.js';
 import { type DevServer, startDevServer } from './dev-server.js';
-import { watchLauncher } from './launcher-watch.js';
+import { stopRequest } from './launcher-watch.js';
 import type { DevServerInteractions, DevServerOptions } from './options.js';
 import type { DevServerProfile } from './profile.js';
 
@@ -164,35 +164,6 @@ function parse(argv: readonly string[], env: Record<string, string | undefined>)
 }
 
 class UsageError extends Error {}
-
-const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
-
-/**
- * Resolves on SIGINT, SIGTERM, SIGHUP (the terminal closed), `signal`, or when the npm process that started this
- * one ended; `cancel()` removes the listeners.
- */
-function stopRequest(
-  signal: AbortSignal | undefined,
-  env: Record<string, string | undefined>,
-): { requested: Promise<void>; cancel: () => void } {
-  let cancel = (): void => undefined;
-  const requested = new Promise<void>((resolve) => {
-    const stop = () => {
-      cancel();
-      resolve();
-    };
-    const unwatch = watchLauncher({ env, onGone: stop });
-    cancel = () => {
-      for (const name of STOP_SIGNALS) process.off(name, stop);
-      signal?.removeEventListener('abort', stop);
-      unwatch();
-    };
-    for (const name of STOP_SIGNALS) process.on(name, stop);
-    if (signal?.aborted) stop();
-    else signal?.addEventListener('abort', stop, { once: true });
-  });
-  return { requested, cancel };
-}
 
 /**
  * Runs `authn dev-server`: parses `--port`, `--host`, `--profile`, `--issuer-path`, `--interactions` and
