@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { AuthnError } from '../errors.js';
+import { AuthnError, NetworkError } from '../errors.js';
 import { guideUrl } from '../version.js';
 import { loadDevServerConfig } from './config-file.js';
 import { type DevServer, startDevServer } from './dev-server.js';
@@ -166,6 +166,18 @@ function parse(argv: readonly string[], env: Record<string, string | undefined>)
 class UsageError extends Error {}
 
 /**
+ * The line `authn dev-server` prints for an error its server reported: a back-channel logout the app did not take
+ * (a {@link NetworkError}, which says why) as it is; anything else as a server error.
+ *
+ * @example
+ * stderr.write(`${errorLine(error)}\n`);
+ */
+export function errorLine(error: unknown): string {
+  const message = (error as Error)?.message ?? String(error);
+  return error instanceof NetworkError ? `authn dev-server: ${message}` : `authn dev-server: server error: ${message}`;
+}
+
+/**
  * Runs `authn dev-server`: parses `--port`, `--host`, `--profile`, `--issuer-path`, `--interactions` and
  * `--config` (each also read from `AUTHN_PORT`, `AUTHN_HOST`, `AUTHN_PROFILE`, `AUTHN_ISSUER_PATH`,
  * `AUTHN_INTERACTIONS`, `AUTHN_CONFIG`; flags win, then the environment, then the config file), starts the server,
@@ -203,7 +215,7 @@ export async function runDevServer(argv: readonly string[], io: DevServerCliIo =
       ...(args.profile !== undefined && { profile: args.profile }),
       ...(args.issuerPath !== undefined && { issuerPath: args.issuerPath }),
       ...(args.interactions !== undefined && { interactions: args.interactions }),
-      onError: (error) => stderr.write(`authn dev-server: server error: ${(error as Error)?.message ?? error}\n`),
+      onError: (error) => stderr.write(`${errorLine(error)}\n`),
     };
     server = await startDevServer(options);
   } catch (error) {
