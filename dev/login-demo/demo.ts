@@ -1,5 +1,7 @@
-// `npm run demo:login`: the embedded OpenID Provider and a small Express app on 127.0.0.1 that logs people in
-// through it with oidcAuth() — open the printed URL in a browser. The login side's `npm start`.
+// `npm run demo:login`: the embedded OpenID Provider on localhost and a small Express app on 127.0.0.1 that logs
+// people in through it with oidcAuth() — open the printed URL in a browser. The login side's `npm start`. The two
+// are on different sites, as in production (docs/login.md): the browser keeps the provider's cookies apart from
+// the app's, and a wrong SameSite would show.
 import { randomBytes } from 'node:crypto';
 import { createServer, type RequestListener } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -72,7 +74,8 @@ function app(provider: DevServer, url: string): RequestListener {
 }
 
 /**
- * Starts the provider and the app on 127.0.0.1.
+ * Starts the provider on localhost and the app on 127.0.0.1, with the app's callback and its home page (where a
+ * logout returns) registered at the provider.
  *
  * @example
  * const demo = await startLoginDemo();
@@ -87,8 +90,12 @@ export async function startLoginDemo(options: LoginDemoOptions = {}): Promise<Lo
   try {
     provider = await startDevServer({
       interactions: 'form',
+      host: 'localhost',
       ...options.devServer,
-      clients: [{ clientId: 'web-app', redirectUris: [`${url}/callback`] }, ...(options.devServer?.clients ?? [])],
+      clients: [
+        { clientId: 'web-app', redirectUris: [`${url}/callback`], postLogoutRedirectUris: [`${url}/`] },
+        ...(options.devServer?.clients ?? []),
+      ],
     });
   } catch (error) {
     server.close();

@@ -122,6 +122,24 @@ const KEY_TYPES: Record<ClientAssertionAlgorithm, string> = {
   ES512: 'ec',
 };
 
+/** The curve (as `node:crypto` names it) of each ES algorithm (RFC 7518 §3.4). */
+const ES_CURVES: Readonly<Record<string, string>> = { ES256: 'prime256v1', ES384: 'secp384r1', ES512: 'secp521r1' };
+
+/** Smallest RSA key that signs client assertions, in bits (RFC 7518 §3.3; jsonwebtoken refuses smaller ones). */
+const MIN_RSA_BITS = 2048;
+
+/**
+ * The ES algorithm a named curve (as `node:crypto` names it in `asymmetricKeyDetails.namedCurve`) signs, if any.
+ *
+ * @example
+ * curveAlgorithm('prime256v1'); // 'ES256'
+ * curveAlgorithm('secp256k1'); // undefined
+ */
+export function curveAlgorithm(namedCurve: string | undefined): ClientAssertionAlgorithm | undefined {
+  const found = Object.entries(ES_CURVES).find(([, curve]) => curve === namedCurve);
+  return found?.[0] as ClientAssertionAlgorithm | undefined;
+}
+
 function isAssertionAlgorithm(alg: string): alg is ClientAssertionAlgorithm {
   return Object.hasOwn(KEY_TYPES, alg);
 }
@@ -151,6 +169,30 @@ function importSigningKey(key: string | KeyObject, alg: ClientAssertionAlgorithm
   if (actual !== wanted) {
     throw new ConfigurationError(
       `clientAssertionSigningKey is a ${String(keyObject.asymmetricKeyType)} key, which cannot sign ${alg}`,
+      'clientAssertionSigningKey',
+    );
+  }
+  // What jsonwebtoken checks at every signature, checked once here: its refusal is a plain Error at each request.
+  const { modulusLength, namedCurve } = keyObject.asymmetricKeyDetails ?? {};
+  if (actual === 'rsa' && !((modulusLength ?? 0) >= MIN_RSA_BITS)) {
+    throw new ConfigurationError(
+      `clientAssertionSigningKey is an RSA key of ${String(modulusLength)} bits; ${alg} needs at least ${MIN_RSA_BITS}`,
+      'clientAssertionSigningKey',
+    );
+  }
+  if (actual === 'ec' && curveAlgorithm(namedCurve) !== alg) {
+    throw new ConfigurationError(
+      `clientAssertionSigningKey is an EC key on ${String(namedCurve)}, which cannot sign ${alg} (${ES_CURVES[alg]})`,
+      'clientAssertionSigningKey',
+    );
+  }
+  // Whatever else jsonwebtoken refuses (an RSA-PSS key for RS*, or whose parameters do not suit the algorithm):
+  // found by one signature now rather than at every request. Its reasons never quote the key.
+  try {
+    jwt.sign({}, keyObject, { algorithm: alg });
+  } catch (failure) {
+    throw new ConfigurationError(
+      `clientAssertionSigningKey cannot sign ${alg}: ${(failure as Error).message}`,
       'clientAssertionSigningKey',
     );
   }
@@ -202,7 +244,7 @@ export interface ClientAuthenticationCall {
  * The secret and the key live in private fields: `util.inspect` of the object shows neither.
  *
  * @throws {ConfigurationError} at construction when the method lacks its credential, or the key is unreadable,
- *   public, or of the wrong type for the algorithm.
+ *   public, of the wrong type or curve for the algorithm, or an RSA key under 2048 bits.
  * @example
  * const auth = new ClientAuthentication(
  *   { clientId: 'abc', clientAssertionSigningKey: privateKeyPem },

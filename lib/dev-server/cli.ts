@@ -1,10 +1,10 @@
 import { parseArgs } from 'node:util';
 import { flagProblem } from '../command-line.js';
-import { AuthnError } from '../errors.js';
+import { AuthnError, NetworkError } from '../errors.js';
 import { guideUrl } from '../version.js';
 import { loadDevServerConfig } from './config-file.js';
 import { type DevServer, startDevServer } from './dev-server.js';
-import { watchLauncher } from './launcher-watch.js';
+import { stopRequest } from './launcher-watch.js';
 import type { DevServerInteractions, DevServerOptions } from './options.js';
 import type { DevServerProfile } from './profile.js';
 
@@ -171,33 +171,16 @@ function parse(argv: readonly string[], env: Record<string, string | undefined>)
 
 class UsageError extends Error {}
 
-const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
-
 /**
- * Resolves on SIGINT, SIGTERM, SIGHUP (the terminal closed), `signal`, or when the npm process that started this
- * one ended; `cancel()` removes the listeners.
+ * The line `authn dev-server` prints for an error its server reported: a back-channel logout the app did not take
+ * (a {@link NetworkError}, which says why) as it is; anything else as a server error.
+ *
+ * @example
+ * stderr.write(`${errorLine(error)}\n`);
  */
-function stopRequest(
-  signal: AbortSignal | undefined,
-  env: Record<string, string | undefined>,
-): { requested: Promise<void>; cancel: () => void } {
-  let cancel = (): void => undefined;
-  const requested = new Promise<void>((resolve) => {
-    const stop = () => {
-      cancel();
-      resolve();
-    };
-    const unwatch = watchLauncher({ env, onGone: stop });
-    cancel = () => {
-      for (const name of STOP_SIGNALS) process.off(name, stop);
-      signal?.removeEventListener('abort', stop);
-      unwatch();
-    };
-    for (const name of STOP_SIGNALS) process.on(name, stop);
-    if (signal?.aborted) stop();
-    else signal?.addEventListener('abort', stop, { once: true });
-  });
-  return { requested, cancel };
+export function errorLine(error: unknown): string {
+  const message = (error as Error)?.message ?? String(error);
+  return error instanceof NetworkError ? `authn dev-server: ${message}` : `authn dev-server: server error: ${message}`;
 }
 
 /**
@@ -238,7 +221,7 @@ export async function runDevServer(argv: readonly string[], io: DevServerCliIo =
       ...(args.profile !== undefined && { profile: args.profile }),
       ...(args.issuerPath !== undefined && { issuerPath: args.issuerPath }),
       ...(args.interactions !== undefined && { interactions: args.interactions }),
-      onError: (error) => stderr.write(`authn dev-server: server error: ${(error as Error)?.message ?? error}\n`),
+      onError: (error) => stderr.write(`${errorLine(error)}\n`),
     };
     server = await startDevServer(options);
   } catch (error) {

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { createServer, type Server } from 'node:http';
+import { createServer, type Server, STATUS_CODES } from 'node:http';
 import { createPublicKey, type JsonWebKey } from 'node:crypto';
 import type * as OidcProvider from 'oidc-provider';
 import { ConfigurationError, NetworkError } from '../errors.js';
@@ -109,9 +109,25 @@ function reportErrors(provider: OidcProvider.default, onError: DevServerSetup['o
   EventEmitter.prototype.on.call(provider, 'error', report);
   provider.on('server_error', (_ctx: unknown, error: unknown) => report(error));
   provider.on('backchannel.error', (_ctx: unknown, error: unknown, client: OidcProvider.Client) => {
-    const cause = (error as { cause?: { code?: unknown } })?.cause?.code ?? (error as Error)?.message;
-    report(new NetworkError(`back-channel logout to ${client.backchannelLogoutUri} failed: ${String(cause)}`));
+    report(new NetworkError(`back-channel logout to ${client.backchannelLogoutUri} ${undelivered(error)}`));
   });
+}
+
+/**
+ * Why a back-channel logout was not delivered: the app's answer, or the network error. A 404 is the usual case of
+ * an app of authn-client's web login without a store, which then serves no back-channel logout route.
+ */
+function undelivered(error: unknown): string {
+  const status = (error as { response?: { status?: unknown } })?.response?.status;
+  if (status === 404) {
+    return (
+      'not delivered: the app answered 404 (it serves no back-channel logout route; the web login of ' +
+      'authn-client serves one only with session.store or backchannelLogout.store)'
+    );
+  }
+  if (typeof status === 'number') return `not delivered: the app answered ${status} ${STATUS_CODES[status] ?? ''}`;
+  const cause = (error as { cause?: { code?: unknown } })?.cause?.code ?? (error as Error)?.message;
+  return `not delivered: ${String(cause)}`;
 }
 
 /** A client as the server shows it: its settings and credentials, frozen; not the public JWK it registered. */

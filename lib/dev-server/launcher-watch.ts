@@ -48,3 +48,38 @@ export function watchLauncher(options: LauncherWatchOptions): () => void {
   timer.unref();
   return () => clearInterval(timer);
 }
+
+const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+/**
+ * Resolves `requested` on SIGINT, SIGTERM, SIGHUP (the terminal closed), `signal`, or when the npm process that
+ * started this one ended ({@link watchLauncher}); `cancel()` removes the listeners. What `authn dev-server` and
+ * `npm run demo:login` stop on.
+ *
+ * @example
+ * const stop = stopRequest(undefined, process.env);
+ * await stop.requested;
+ * await server.stop();
+ */
+export function stopRequest(
+  signal: AbortSignal | undefined,
+  env: Record<string, string | undefined>,
+): { requested: Promise<void>; cancel: () => void } {
+  let cancel = (): void => undefined;
+  const requested = new Promise<void>((resolve) => {
+    const stop = () => {
+      cancel();
+      resolve();
+    };
+    const unwatch = watchLauncher({ env, onGone: stop });
+    cancel = () => {
+      for (const name of STOP_SIGNALS) process.off(name, stop);
+      signal?.removeEventListener('abort', stop);
+      unwatch();
+    };
+    for (const name of STOP_SIGNALS) process.on(name, stop);
+    if (signal?.aborted) stop();
+    else signal?.addEventListener('abort', stop, { once: true });
+  });
+  return { requested, cancel };
+}

@@ -161,8 +161,9 @@ export class OidcContext implements OidcRequestContext {
   }
 
   /**
-   * The user: the ID token's claims without those about the token itself (`iss`, `aud`, `exp`, `nonce`…), and
-   * the userinfo response when the login fetched it (`fetchUserinfo`). `undefined` when logged out.
+   * The user: the ID token's claims without those about the token itself (`iss`, `aud`, `exp`, `nonce`…; `sub`,
+   * `sid` and the profile claims stay), and the userinfo response when the login fetched it (`fetchUserinfo`).
+   * `undefined` when logged out.
    */
   get user(): Record<string, unknown> | undefined {
     const active = this.#active;

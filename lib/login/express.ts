@@ -20,7 +20,7 @@ declare global {
 export type OidcRequest = IncomingMessage & {
   /** The path and query as received, before any mount point was stripped (Express sets it). */
   originalUrl?: string;
-  /** The body, when a body parser has run. */
+  /** The body, when a body parser has read it (the login reads it itself otherwise). */
   body?: unknown;
   /** The login state, set by `oidcAuth()`. */
   oidc?: OidcRequestContext;
@@ -37,7 +37,9 @@ function loginRequest(req: OidcRequest): LoginRequest {
     method: req.method ?? 'GET',
     url: req.originalUrl ?? req.url ?? '/',
     headers: req.headers,
-    body: req.body,
+    // req.body is the form only when a parser has read the body: body-parser 1.x (Express 4) sets it to {} for
+    // every request it does not parse (express.json() before a form post), and leaves the stream to be read.
+    ...(req.readableEnded && { body: req.body }),
     readBody: (limit) => readStream(req, limit),
   };
 }

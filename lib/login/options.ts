@@ -1,9 +1,9 @@
 import { checkOptionKeys, optionKeys } from '../did-you-mean.js';
-import { ConfigurationError } from '../errors.js';
+import { type AuthnError, ConfigurationError } from '../errors.js';
 import { isLoopbackHost } from '../http/url.js';
 import { type OidcEnvConfig, oidcConfigFromEnv } from '../oidc/env.js';
 import { OIDC_CLIENT_OPTION_KEYS, OIDC_CLIENT_OTHER_NAMES, type OidcClient } from '../oidc/oidc-client.js';
-import type { OidcClientOptions } from '../oidc/oidc-client-options.js';
+import { checkOidcClientOptions, type OidcClientOptions } from '../oidc/oidc-client-options.js';
 import { checkSecrets } from '../oidc/seal.js';
 import type { SameSite } from './cookies.js';
 import { SessionLifetime, type SessionLifetimeOptions } from './session.js';
@@ -35,8 +35,12 @@ export interface OidcAuthSessionOptions extends SessionLifetimeOptions {
   name?: string;
   /** The session cookie's `Domain` (to share it with sub-domains). @defaultValue none: this host only */
   cookieDomain?: string;
-  /** The session cookie's `SameSite`. @defaultValue 'Lax' */
-  sameSite?: SameSite;
+  /**
+   * The session cookie's `SameSite`: `Lax`, or `None` for an app embedded in another site's frames (https only).
+   * `Strict` is refused: the callback's redirect belongs to the cross-site navigation from the provider, so the
+   * browser would withhold the new session cookie and every login would loop. @defaultValue 'Lax'
+   */
+  sameSite?: Exclude<SameSite, 'Strict'>;
 }
 
 /**
@@ -79,6 +83,15 @@ export interface OidcAuthOptions extends Omit<Partial<OidcClientOptions>, 'secre
   };
   /** Where the user lands after a login or logout that named no `returnTo`. @defaultValue '/' */
   defaultReturnTo?: string;
+  /**
+   * Called with every failure the login answers itself, which the app would not see otherwise: a failed callback
+   * (a {@link LoginError}: the provider's `access_denied`, a wrong client secret's `invalid_client`, a replay…), a
+   * provider or session store that cannot be reached (a {@link NetworkError}, answered 503), a refused back-channel
+   * logout token (a {@link TokenValidationError}). The browser is told the error's code, never an internal URL;
+   * log the error here. Failures the login does not answer (a discovery document at odds with the options, a bug)
+   * go to the framework's error handler instead. It must not throw. @defaultValue none
+   */
+  onError?: (error: AuthnError) => void;
   /** The environment to read when configured from it. @defaultValue process.env */
   env?: NodeJS.ProcessEnv;
 }
@@ -100,6 +113,7 @@ export interface OidcAuthSettings {
   readonly idpLogout: boolean;
   readonly defaultReturnTo: string;
   readonly formPost: boolean;
+  readonly onError: ((error: AuthnError) => void) | undefined;
 }
 
 /** The options of the web login itself, not passed on to the `OidcClient`. */
@@ -113,6 +127,7 @@ const WEB_LOGIN_OPTIONS: ReadonlySet<string> = new Set([
   'idpLogout',
   'backchannelLogout',
   'defaultReturnTo',
+  'onError',
 ]);
 
 /** Every option of the web login: the client's (an `oidcConfigFromEnv()` result passes whole) and its own. */
@@ -126,6 +141,7 @@ const OPTION_KEYS = optionKeys<OidcAuthOptions | OidcEnvConfig>({
   backchannelLogout: true,
   defaultReturnTo: true,
   env: true,
+  onError: true,
 });
 
 function fail(message: string, option: string): never {
@@ -167,6 +183,26 @@ function storeOf(value: unknown, option: string): SessionStore | undefined {
   return value;
 }
 
+/** The session cookie's `SameSite`: `Lax` or `None`, and `None` only where a `Secure` cookie is kept. */
+function checkSameSite(value: unknown, base: URL): SameSite {
+  if (value === undefined) return 'Lax';
+  if (value === 'Strict') {
+    fail(
+      'session.sameSite cannot be "Strict": the callback redirects within the cross-site navigation from the ' +
+        'provider, so the browser would withhold the new session cookie and the login would loop; use "Lax"',
+      'session.sameSite',
+    );
+  }
+  if (value !== 'Lax' && value !== 'None') fail('session.sameSite must be "Lax" or "None"', 'session.sameSite');
+  if (value === 'None' && base.protocol === 'http:' && !isLoopbackHost(base.hostname)) {
+    fail(
+      'session.sameSite "None" needs an https baseUrl: a SameSite=None cookie must be Secure, which plain http drops',
+      'session.sameSite',
+    );
+  }
+  return value;
+}
+
 /** The options with the environment's filled in, when no provider or client was given. */
 function withEnvironment(options: OidcAuthOptions): OidcAuthOptions {
   if (options.issuer !== undefined || options.discoveryUri !== undefined || options.client !== undefined) {
@@ -176,6 +212,26 @@ function withEnvironment(options: OidcAuthOptions): OidcAuthOptions {
   const merged: Record<string, unknown> = { ...fromEnv };
   for (const [key, value] of Object.entries(options)) if (value !== undefined) merged[key] = value;
   return merged as OidcAuthOptions;
+}
+
+/**
+ * The options of the `OidcClient` the login builds, checked now as its constructor checks them (no I/O): only
+ * the discovery, and what it checks, waits for the first request that needs the client.
+ */
+function clientOptionsOf(
+  options: OidcAuthOptions,
+  redirectUri: string,
+  postLogoutRedirectUri: string,
+  secrets: readonly string[],
+): OidcClientOptions {
+  const client = {
+    ...Object.fromEntries(Object.entries(options).filter(([key]) => !WEB_LOGIN_OPTIONS.has(key))),
+    redirectUri,
+    postLogoutRedirectUri: options.postLogoutRedirectUri ?? postLogoutRedirectUri,
+    secret: [...secrets],
+  } as OidcClientOptions;
+  checkOidcClientOptions(client);
+  return client;
 }
 
 /**
@@ -201,9 +257,7 @@ export function checkOidcAuthOptions(given: OidcAuthOptions): OidcAuthSettings {
   const secrets = checkSecrets(options.secret);
   const session = options.session ?? {};
   const store = storeOf(session.store, 'session.store');
-  const sameSite = session.sameSite ?? 'Lax';
-  if (!['Lax', 'Strict', 'None'].includes(sameSite))
-    fail('session.sameSite must be "Lax", "Strict" or "None"', 'session.sameSite');
+  const sameSite = checkSameSite(session.sameSite, base);
   const formPost = options.responseMode === 'form_post' || (options.responseType ?? 'code') !== 'code';
   if (options.responseMode === 'fragment') {
     fail('the web login reads the response on the server: responseMode must be "query" or "form_post"', 'responseMode');
@@ -211,21 +265,15 @@ export function checkOidcAuthOptions(given: OidcAuthOptions): OidcAuthSettings {
   if (formPost && base.protocol === 'http:' && !isLoopbackHost(base.hostname)) {
     fail('form_post needs an https baseUrl: its transaction cookie must be SameSite=None; Secure', 'baseUrl');
   }
-  const { client } = options;
-  const clientOptions = Object.fromEntries(Object.entries(options).filter(([key]) => !WEB_LOGIN_OPTIONS.has(key)));
+  if (options.onError !== undefined && typeof options.onError !== 'function') {
+    fail('onError must be a function', 'onError');
+  }
   const prefixed = (value: string | undefined) => (value === undefined ? undefined : `${basePath}${value}`);
   return {
     origin: base.origin,
     secure: base.protocol === 'https:',
     secrets,
-    client:
-      client ??
-      ({
-        ...clientOptions,
-        redirectUri,
-        postLogoutRedirectUri: options.postLogoutRedirectUri ?? base.href,
-        secret: [...secrets],
-      } as OidcClientOptions),
+    client: options.client ?? clientOptionsOf(options, redirectUri, base.href, secrets),
     authRequired: options.authRequired ?? true,
     routes: {
       login: prefixed(route(routes.login, 'routes.login', '/login')),
@@ -242,5 +290,6 @@ export function checkOidcAuthOptions(given: OidcAuthOptions): OidcAuthSettings {
     idpLogout: options.idpLogout ?? true,
     defaultReturnTo: path(options.defaultReturnTo, 'defaultReturnTo', `${basePath}/`),
     formPost,
+    onError: options.onError,
   };
 }

@@ -45,23 +45,6 @@ export function isNavigation(req: LoginRequest): boolean {
 }
 
 /**
- * A `returnTo` the login may redirect to after the callback or the logout: a path of this app (starting with one
- * `/`, with its query), never another origin — an open redirect would let anyone send a user from the login
- * page to a site of theirs. `undefined` for anything else.
- *
- * @example
- * safeReturnTo('/orders?page=2', 'https://app.example.com'); // '/orders?page=2'
- * safeReturnTo('//evil.example', 'https://app.example.com'); // undefined
- */
-export function safeReturnTo(value: unknown, origin: string): string | undefined {
-  if (typeof value !== 'string' || !value.startsWith('/') || /^\/[/\\]/.test(value)) {
-    return undefined;
-  }
-  const url = URL.parse(value, origin);
-  return url !== null && url.origin === origin ? url.pathname + url.search + url.hash : undefined;
-}
-
-/**
  * The fields of a form request (`application/x-www-form-urlencoded`), from the body the framework parsed or,
  * failing that, read from the request (at most {@link FORM_LIMIT} bytes). A field sent twice is a list.
  *

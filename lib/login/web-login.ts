@@ -1,20 +1,14 @@
 import { LoginError, NetworkError, TokenValidationError } from '../errors.js';
 import { OidcClient } from '../oidc/oidc-client.js';
+import { safeReturnTo } from '../oidc/return-to.js';
 import type { LoginTokens } from '../oidc/tokens.js';
 import { isTransactionCookie, type LoginTransaction } from '../oidc/transaction.js';
 import type { IdTokenClaims } from '../token-verifier/claims.js';
+import type { LogoutTokenClaims } from '../token-verifier/logout-token-verifier.js';
 import { OidcContext } from './context.js';
 import { type CookieAttributes, deleteCookie, parseCookies, serializeCookie } from './cookies.js';
 import { checkOidcAuthOptions, type OidcAuthOptions, type OidcAuthSettings } from './options.js';
-import {
-  errorAnswer,
-  isNavigation,
-  type LoginRequest,
-  type LoginResponse,
-  readForm,
-  redirect,
-  safeReturnTo,
-} from './request.js';
+import { errorAnswer, isNavigation, type LoginRequest, type LoginResponse, readForm, redirect } from './request.js';
 import { type ActiveSession, SessionManager } from './session-manager.js';
 
 /** What {@link WebLogin.handle} decided: the login answered the request, or the app goes on with `req.oidc`. */
@@ -34,8 +28,16 @@ export type LoginOutcome =
       readonly sessionCookies: () => string[];
     };
 
-/** Most transaction cookies a callback looks at. */
-const MAX_TRANSACTION_COOKIES = 20;
+/**
+ * Most bytes of older transaction cookies a browser keeps when it starts a login: beyond, the oldest are deleted.
+ * Parallel tabs keep theirs (a transaction cookie with a short `returnTo` takes about 500 bytes), but a page that
+ * drives the browser through the login route again and again cannot grow every request's `Cookie` header until
+ * the server refuses it (431).
+ */
+const PENDING_TRANSACTION_BYTES = 4096;
+
+/** What the browser is told when the provider or a store cannot be reached (the details go to `onError`). */
+const UNAVAILABLE = 'the login service is unavailable; try again later';
 
 /** The login the guard of each context answers from, for `requiresAuth()`. */
 const logins = new WeakMap<OidcContext, WebLogin>();
@@ -73,7 +75,7 @@ export class WebLogin {
       attributes: { sameSite: settings.sameSite, secure: settings.secure, domain: settings.cookieDomain },
       clock: () => Date.now() / 1000,
     });
-    this.#transactionAttributes = { sameSite: 'Lax', secure: settings.secure, path: settings.routes.callback };
+    this.#transactionAttributes = { sameSite: 'Lax', secure: settings.secure };
   }
 
   /**
@@ -173,7 +175,7 @@ export class WebLogin {
     const url = new URL(req.url, this.#settings.origin);
     switch (url.pathname) {
       case routes.login:
-        return req.method === 'GET' ? this.#login(url) : undefined;
+        return req.method === 'GET' ? this.#login(req, url) : undefined;
       case routes.callback:
         return req.method === 'GET' || req.method === 'POST' ? this.#callback(req, url) : undefined;
       case routes.logout:
@@ -191,32 +193,47 @@ export class WebLogin {
     return serializeCookie(transaction.name, transaction.value, attributes);
   }
 
-  async #login(url: URL): Promise<LoginResponse> {
+  async #login(req: LoginRequest, url: URL): Promise<LoginResponse> {
     const returnTo = safeReturnTo(url.searchParams.get('returnTo'), this.#settings.origin);
     const client = await this.#oidcClient();
     const { url: authorize, transaction } = await client.startLogin({
       returnTo: returnTo ?? this.#settings.defaultReturnTo,
     });
-    return redirect(authorize, [this.#transactionCookie(transaction)]);
+    const stale = this.#staleTransactions(parseCookies(req.headers.cookie));
+    return redirect(authorize, [
+      ...stale.map((name) => deleteCookie(name, this.#transactionAttributes)),
+      this.#transactionCookie(transaction),
+    ]);
+  }
+
+  /** The oldest transaction cookies (browsers send them first) past {@link PENDING_TRANSACTION_BYTES}. */
+  #staleTransactions(cookies: ReadonlyMap<string, string>): string[] {
+    const pending = [...cookies].filter(([name]) => isTransactionCookie(name));
+    let bytes = 0;
+    for (let index = pending.length - 1; index >= 0; index--) {
+      const [name, value] = pending[index] as [string, string];
+      bytes += name.length + value.length + 3;
+      if (bytes > PENDING_TRANSACTION_BYTES) return pending.slice(0, index + 1).map(([stale]) => stale);
+    }
+    return [];
   }
 
   async #callback(req: LoginRequest, url: URL): Promise<LoginResponse> {
     const cookies = parseCookies(req.headers.cookie);
-    const transactions = [...cookies]
-      .filter(([name]) => isTransactionCookie(name))
-      .slice(0, MAX_TRANSACTION_COOKIES)
-      .map(([, value]) => value);
     const response = req.method === 'POST' ? await readForm(req) : url;
     const client = await this.#oidcClient();
     let result: Awaited<ReturnType<OidcClient['finishLogin']>>;
     try {
-      result = await client.finishLogin(response, transactions);
+      result = await client.finishLogin(response, cookies);
     } catch (error) {
       // The transaction the response was for is spent either way; another tab's login goes on.
       if (!(error instanceof LoginError)) throw error;
+      this.#settings.onError?.(error);
       const spent =
         error.transaction === undefined ? [] : [deleteCookie(error.transaction, this.#transactionAttributes)];
-      return errorAnswer(error.status, error.error ?? 'login_failed', `${error.code}: ${error.message}`, spent);
+      // A provider or store that cannot be reached is the app's trouble, and its message names internal hosts.
+      const description = error.status === 503 ? UNAVAILABLE : error.message;
+      return errorAnswer(error.status, error.error ?? 'login_failed', `${error.code}: ${description}`, spent);
     }
     const active = await this.#sessions.create({
       tokens: result.tokens,
@@ -253,25 +270,33 @@ export class WebLogin {
       return errorAnswer(400, 'invalid_request', 'the request must carry one logout_token');
     }
     const client = await this.#oidcClient();
-    let claims: Record<string, unknown>;
+    let claims: LogoutTokenClaims;
     try {
       claims = await client.verifyLogoutToken(token);
     } catch (error) {
-      if (error instanceof TokenValidationError) return errorAnswer(400, 'invalid_request', error.message);
-      throw error;
+      if (!(error instanceof TokenValidationError)) throw error;
+      this.#settings.onError?.(error);
+      return errorAnswer(400, 'invalid_request', error.message);
     }
     const now = Date.now() / 1000;
+    // The logout took place when the token was issued: a token that comes late (a retry) or again (a replay) must
+    // not end the sessions begun since. (Its iat is checked: at most the clock tolerance ahead of now.)
+    const at = Math.min(now, claims.iat);
     const event = {
       ...(typeof claims.sub === 'string' && { sub: claims.sub }),
       ...(typeof claims.sid === 'string' && { sid: claims.sid }),
     };
-    await this.#settings.logoutStore?.endSessions(event, now, now + this.#settings.lifetime.longest());
+    await this.#settings.logoutStore?.endSessions(event, at, now + this.#settings.lifetime.longest());
     return { status: 200, headers: { 'cache-control': 'no-store' } };
   }
 
-  /** The answer to a provider or store that is down (503); any other failure is the framework's to answer. */
+  /**
+   * The answer to a provider or store that is down (503, reported to `onError`: the browser is not told which host
+   * failed, nor how); any other failure is the framework's to answer.
+   */
   #failure(error: unknown): LoginResponse {
-    if (error instanceof NetworkError) return errorAnswer(503, 'temporarily_unavailable', error.message);
-    throw error;
+    if (!(error instanceof NetworkError)) throw error;
+    this.#settings.onError?.(error);
+    return errorAnswer(503, 'temporarily_unavailable', UNAVAILABLE);
   }
 }

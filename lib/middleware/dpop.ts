@@ -27,8 +27,9 @@ export interface DpopOptions<R = BearerRequest> {
    */
   url?: (req: R) => string;
   /**
-   * Proofs (`jti`) the default in-memory replay store remembers to refuse a replay within their lifetime; the
-   * oldest go first. Not with `replayStore`. @defaultValue 10000
+   * Proofs (`jti`) the default in-memory replay store remembers to refuse a replay within their lifetime; when it
+   * is full of live ones, a new proof is answered 503 rather than a used one forgotten. Not with `replayStore`.
+   * @defaultValue 10000
    */
   maxReplayEntries?: number;
   /**

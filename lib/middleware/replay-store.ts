@@ -1,4 +1,4 @@
-import { ConfigurationError } from '../errors.js';
+import { SingleUseIds } from '../stores/single-use-ids.js';
 
 /**
  * Where the API middleware remembers the DPoP proofs (RFC 9449 §11.1) it has accepted, so that a proof is used
@@ -26,7 +26,10 @@ export interface ReplayStore {
 
 /** Options of a {@link MemoryReplayStore}. */
 export interface MemoryReplayStoreOptions {
-  /** Entries kept at most; when full, the expired ones and then the oldest go first. @defaultValue 10000 */
+  /**
+   * Entries kept at most. When full, the expired ones are dropped; when none has, a new proof is refused (503)
+   * rather than a used one forgotten. @defaultValue 10000
+   */
   maxEntries?: number;
   /** The clock, in epoch ms, that decides when entries expire (for tests). @defaultValue `Date.now` */
   clock?: () => number;
@@ -35,25 +38,26 @@ export interface MemoryReplayStoreOptions {
 /**
  * The default {@link ReplayStore}: a `Map` in this process, bounded by `maxEntries`. A proof replayed to another
  * process (another replica behind the same load balancer) is not seen here: use a {@link RedisReplayStore} there.
+ * It fails closed: full of proofs that have not expired, it refuses new ones with a `StoreUnavailableError` (the
+ * middleware answers 503) rather than forget a used one, which would then be accepted again.
  *
  * @throws {ConfigurationError} when `maxEntries` is not a whole number above 0.
  * @example
  * app.use(auth({ issuer, audience, dpop: { replayStore: new MemoryReplayStore({ maxEntries: 50_000 }) } }));
  */
 export class MemoryReplayStore implements ReplayStore {
-  /** Entries kept at most. */
-  readonly maxEntries: number;
   readonly #clock: () => number;
-  /** The ids seen, with the epoch ms until which each is remembered, oldest first. */
-  readonly #seen = new Map<string, number>();
+  /** The proofs seen, until they expire. */
+  readonly #seen: SingleUseIds;
 
   constructor(options: MemoryReplayStoreOptions = {}) {
-    const { maxEntries = 10_000 } = options;
-    if (!Number.isSafeInteger(maxEntries) || maxEntries < 1) {
-      throw new ConfigurationError('maxEntries must be a whole number above 0', 'maxEntries');
-    }
-    this.maxEntries = maxEntries;
+    this.#seen = new SingleUseIds(options.maxEntries ?? 10_000, 'MemoryReplayStore', 'proofs');
     this.#clock = options.clock ?? Date.now;
+  }
+
+  /** Entries kept at most. */
+  get maxEntries(): number {
+    return this.#seen.maxEntries;
   }
 
   /** The number of entries held, expired or not (for tests and metrics). */
@@ -61,19 +65,7 @@ export class MemoryReplayStore implements ReplayStore {
     return this.#seen.size;
   }
 
-  remember(id: string, ttl: number): Promise<boolean> {
-    const seen = this.#seen;
-    const now = this.#clock();
-    const known = seen.get(id);
-    if (known !== undefined && now < known) return Promise.resolve(false);
-    seen.delete(id);
-    if (seen.size >= this.maxEntries) {
-      for (const [entry, until] of seen) {
-        if (until <= now || seen.size >= this.maxEntries) seen.delete(entry);
-        else break;
-      }
-    }
-    seen.set(id, now + ttl);
-    return Promise.resolve(true);
+  async remember(id: string, ttl: number): Promise<boolean> {
+    return this.#seen.use(id, ttl, this.#clock());
   }
 }

@@ -5,7 +5,12 @@ import {
   parseAuthorizationResponse,
 } from './authorization-response.js';
 import type { OidcResponseType } from './oidc-client-options.js';
-import { transactionName, type TransactionPayload, type TransactionSealer } from './transaction.js';
+import {
+  transactionName,
+  type TransactionPayload,
+  type TransactionSealer,
+  type TransactionValues,
+} from './transaction.js';
 
 /** A callback whose response and transaction passed every check that needs no request. @internal */
 export interface AcceptedCallback {
@@ -61,9 +66,9 @@ function providerWords(response: AuthorizationResponse): LoginErrorDetails {
   };
 }
 
-function transactionValues(values: unknown): readonly unknown[] {
+function transactionValues(values: unknown): readonly unknown[] | ReadonlyMap<string, unknown> {
   if (typeof values === 'string') return [values];
-  return Array.isArray(values) ? values : [];
+  return Array.isArray(values) || values instanceof Map ? values : [];
 }
 
 /**
@@ -79,7 +84,7 @@ function transactionValues(values: unknown): readonly unknown[] {
  */
 export function acceptCallback(
   input: AuthorizationResponseInput,
-  values: string | readonly string[],
+  values: TransactionValues,
   context: CallbackContext,
 ): AcceptedCallback {
   const response = parseAuthorizationResponse(input);

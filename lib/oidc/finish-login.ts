@@ -14,6 +14,7 @@ import type { AuthorizationResponseInput } from './authorization-response.js';
 import { type AcceptedCallback, acceptCallback } from './callback.js';
 import type { RelyingParty } from './relying-party.js';
 import { type LoginTokens, tokensOf } from './tokens.js';
+import type { TransactionValues } from './transaction.js';
 
 /** What `OidcClient.finishLogin` returns. */
 export interface LoginResult {
@@ -147,7 +148,7 @@ async function tokensAndClaims(
 export async function finishLogin(
   party: RelyingParty,
   response: AuthorizationResponseInput,
-  transactionValues: string | readonly string[],
+  transactionValues: TransactionValues,
 ): Promise<LoginResult> {
   const { settings, metadata, idTokens } = party;
   const accepted = acceptCallback(response, transactionValues, {

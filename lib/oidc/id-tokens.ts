@@ -8,7 +8,7 @@ import {
 } from '../token-verifier/algorithms.js';
 import type { Clock, IdTokenClaims } from '../token-verifier/claims.js';
 import type { JwksFetcherOptions } from '../token-verifier/jwks-fetcher.js';
-import { LogoutTokenVerifier } from '../token-verifier/logout-token-verifier.js';
+import { type LogoutTokenClaims, LogoutTokenVerifier } from '../token-verifier/logout-token-verifier.js';
 import {
   AsymmetricSignatureVerifier,
   type SignatureVerifier,
@@ -36,6 +36,15 @@ export interface IdTokensOptions {
   clock: Clock;
 }
 
+/** What the verifiers of one issuer are made with. */
+interface VerifierSettings {
+  signatureVerifier: SignatureVerifier;
+  issuer: string;
+  audience: string;
+  leeway: number;
+  clock: Clock;
+}
+
 /** The `tid` claim of a token, read without verifying it, when it looks like a tenant id. */
 function tenantOf(token: string): string | undefined {
   try {
@@ -49,8 +58,9 @@ function tenantOf(token: string): string | undefined {
 
 /**
  * The ID-token and logout-token checks of one relying party: one signature verifier (the provider's JWKS, or the
- * client secret for HS*), and a {@link TokenVerifier} for the issuer — or, for an issuer template, one per tenant,
- * whose issuer is the template filled with the token's `tid` (as Microsoft documents for multi-tenant apps).
+ * client secret for HS*), and a {@link TokenVerifier} and a {@link LogoutTokenVerifier} for the issuer — or, for an
+ * issuer template, one of each per tenant, whose issuer is the template filled with the token's `tid` (as
+ * Microsoft documents for multi-tenant apps).
  *
  * @internal
  */
@@ -60,7 +70,7 @@ export class IdTokens {
   readonly #signatureVerifier: SignatureVerifier;
   readonly #options: IdTokensOptions;
   readonly #verifiers = new Map<string, TokenVerifier>();
-  #logoutTokens: LogoutTokenVerifier | undefined;
+  readonly #logoutVerifiers = new Map<string, LogoutTokenVerifier>();
 
   constructor(options: IdTokensOptions) {
     this.issuer = options.issuer;
@@ -104,34 +114,32 @@ export class IdTokens {
    * @throws as {@link TokenVerifier.verify}.
    */
   verify(token: string, options: IdTokenVerifyOptions): Promise<IdTokenClaims> {
-    const tenant = this.templated && typeof token === 'string' ? tenantOf(token) : undefined;
-    const issuer = tenant === undefined ? this.issuer : this.issuer.replace(TENANT_PLACEHOLDER, tenant);
-    let verifier = this.#verifiers.get(issuer);
-    if (verifier === undefined) {
-      if (this.#verifiers.size >= MAX_TENANTS) this.#verifiers.clear();
-      const { clientId, leeway, clock } = this.#options;
-      verifier = new TokenVerifier({
-        signatureVerifier: this.#signatureVerifier,
-        issuer,
-        audience: clientId,
-        leeway,
-        clock,
-      });
-      this.#verifiers.set(issuer, verifier);
-    }
-    return verifier.verify(token, options);
+    return this.#verifierOf(token, this.#verifiers, (settings) => new TokenVerifier(settings)).verify(token, options);
   }
 
-  /** The verifier of the provider's back-channel logout tokens, with the keys of its ID tokens. */
-  get logoutTokens(): LogoutTokenVerifier {
-    const { clientId, leeway, clock } = this.#options;
-    this.#logoutTokens ??= new LogoutTokenVerifier({
-      signatureVerifier: this.#signatureVerifier,
-      issuer: this.issuer,
-      audience: clientId,
-      leeway,
-      clock,
-    });
-    return this.#logoutTokens;
+  /**
+   * Verifies a back-channel logout token as {@link LogoutTokenVerifier.verify} does, with the keys of the ID tokens
+   * and, for a template, the issuer of its tenant.
+   *
+   * @throws as {@link LogoutTokenVerifier.verify}.
+   */
+  verifyLogout(token: string): Promise<LogoutTokenClaims> {
+    return this.#verifierOf(token, this.#logoutVerifiers, (settings) => new LogoutTokenVerifier(settings)).verify(
+      token,
+    );
+  }
+
+  /** The verifier of `token`'s issuer in `verifiers`, made and kept (for at most {@link MAX_TENANTS}) if new. */
+  #verifierOf<T>(token: string, verifiers: Map<string, T>, make: (settings: VerifierSettings) => T): T {
+    const tenant = this.templated && typeof token === 'string' ? tenantOf(token) : undefined;
+    const issuer = tenant === undefined ? this.issuer : this.issuer.replace(TENANT_PLACEHOLDER, tenant);
+    let verifier = verifiers.get(issuer);
+    if (verifier === undefined) {
+      if (verifiers.size >= MAX_TENANTS) verifiers.clear();
+      const { clientId, leeway, clock } = this.#options;
+      verifier = make({ signatureVerifier: this.#signatureVerifier, issuer, audience: clientId, leeway, clock });
+      verifiers.set(issuer, verifier);
+    }
+    return verifier;
   }
 }

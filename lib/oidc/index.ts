@@ -35,6 +35,7 @@ export {
   type LoginTransaction,
   TRANSACTION_COOKIE_PREFIX,
   transactionName,
+  type TransactionValues,
 } from './transaction.js';
 export {
   MemoryTransactionStore,

@@ -11,6 +11,7 @@ import { checkOidcClientOptions, type OidcClientOptions, type OptionNamer } from
 import { createRelyingParty, type RelyingParty } from './relying-party.js';
 import { type StartedLogin, startLogin, type StartLoginOptions } from './start-login.js';
 import { type RefreshedTokens, tokensOf } from './tokens.js';
+import type { TransactionValues } from './transaction.js';
 
 /**
  * Every option of an {@link OidcClient}, and the settings `oidcConfigFromEnv` adds to them (`type`, `baseUrl`,
@@ -209,21 +210,19 @@ export class OidcClient {
    *
    * @param response - the callback: its full URL (query or fragment), the parameters a page posted from its
    *   fragment, or the `form_post` body.
-   * @param transactionValues - the values of the transaction cookies the browser sent (every cookie whose name
-   *   {@link isTransactionCookie} accepts; the one named {@link transactionName} of the response's state is enough).
+   * @param transactionValues - the request's cookies as a map of name to value (the one named
+   *   {@link transactionName} of the response's state is used), or the values of the transaction cookies the
+   *   browser sent (every cookie whose name {@link isTransactionCookie} accepts, each opened until one fits).
    * @throws {LoginError} for every failure; `code` says which, `status` what to answer, `transaction` which cookie
    *   to clear.
    * @throws {ConfigurationError} for a callback URL that is not absolute.
    * @example
-   * const cookies = Object.entries(req.cookies).filter(([name]) => isTransactionCookie(name));
-   * const result = await client.finishLogin(new URL(req.originalUrl, baseUrl), cookies.map(([, value]) => value));
+   * const cookies = new Map(Object.entries(req.cookies as Record<string, string>));
+   * const result = await client.finishLogin(new URL(req.originalUrl, baseUrl), cookies);
    * res.clearCookie(result.transaction);
    * res.redirect(result.returnTo ?? '/');
    */
-  finishLogin(
-    response: AuthorizationResponseInput,
-    transactionValues: string | readonly string[],
-  ): Promise<LoginResult> {
+  finishLogin(response: AuthorizationResponseInput, transactionValues: TransactionValues): Promise<LoginResult> {
     return finishLogin(this.#party, response, transactionValues);
   }
 
@@ -276,6 +275,6 @@ export class OidcClient {
    * const { sub, sid } = await client.verifyLogoutToken(req.body.logout_token);
    */
   verifyLogoutToken(logoutToken: string): Promise<LogoutTokenClaims> {
-    return this.#party.idTokens.logoutTokens.verify(logoutToken);
+    return this.#party.idTokens.verifyLogout(logoutToken);
   }
 }

@@ -3,6 +3,7 @@ import { authorizeUrlOptionsOf, buildAuthorizeUrl } from './authorize-url.js';
 import { checkAuthorizationParams } from './oidc-client-options.js';
 import { createPkcePair } from './pkce.js';
 import { randomNonce, randomState } from './random.js';
+import { MAX_RETURN_TO, safeReturnTo } from './return-to.js';
 import type { RelyingParty } from './relying-party.js';
 import type { LoginTransaction, TransactionPayload } from './transaction.js';
 
@@ -14,7 +15,8 @@ import type { LoginTransaction, TransactionPayload } from './transaction.js';
 export interface StartLoginOptions {
   /**
    * Where to send the user after the login: a path on this application (`/orders/42`), or an absolute URL on the
-   * origin of the redirect URI. Anything else is refused, so that no login can be turned into an open redirect.
+   * origin of the redirect URI (kept as its path), of at most 512 characters. Anything else is refused, so that
+   * no login can be turned into an open redirect.
    */
   returnTo?: string;
   /** Any authorization parameter, by its wire name. */
@@ -34,19 +36,17 @@ function defaultModeOf(responseType: string): string {
   return responseType === 'code' ? 'query' : 'fragment';
 }
 
-/** A `returnTo`: a path of this application, or an absolute URL on the redirect URI's origin. */
+/** A `returnTo`: a path of this application, or an absolute URL on the redirect URI's origin, as its path. */
 function checkReturnTo(returnTo: unknown, redirectUri: string): string | undefined {
   if (returnTo === undefined) return undefined;
-  const origin = new URL(redirectUri).origin;
-  const text = typeof returnTo === 'string' && returnTo.length <= 2048 ? returnTo : '';
-  // A path resolves on the origin; `//host`, `/\host` and their variants resolve elsewhere, and are refused.
-  if (!(text.startsWith('/') || URL.canParse(text)) || URL.parse(text, origin)?.origin !== origin) {
+  const target = safeReturnTo(returnTo, new URL(redirectUri).origin);
+  if (target === undefined) {
     throw new ConfigurationError(
-      'returnTo must be a path of this application or a URL on the origin of the redirect URI',
+      `returnTo must be a path of this application or a URL on the origin of the redirect URI, of at most ${MAX_RETURN_TO} characters`,
       'returnTo',
     );
   }
-  return text;
+  return target;
 }
 
 function maxAgeOf(value: string | undefined): number | undefined {

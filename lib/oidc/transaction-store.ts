@@ -1,4 +1,5 @@
 import { ConfigurationError } from '../errors.js';
+import { SingleUseIds } from '../stores/single-use-ids.js';
 
 /**
  * Remembers which login transactions were used, so that a transaction presented again — a replayed callback, on
@@ -23,8 +24,9 @@ export interface TransactionStore {
 /** Options of a {@link MemoryTransactionStore}. */
 export interface MemoryTransactionStoreOptions {
   /**
-   * Most transactions remembered. When full, the expired ones are dropped first, then the oldest. @defaultValue
-   * 10000
+   * Most transactions remembered. When full, the expired ones are dropped; when none has, a new login is refused
+   * (`ERR_LOGIN_STORE_UNAVAILABLE`, 503) rather than a used transaction forgotten. Size it above the logins
+   * finished within `transactionMaxAge`. @defaultValue 10000
    */
   maxEntries?: number;
   /** The current time in epoch milliseconds, for tests. @defaultValue Date.now */
@@ -36,25 +38,29 @@ export interface MemoryTransactionStoreOptions {
  * several replicas use {@link RedisTransactionStore}, which every replica shares. `OidcClient` uses one of these
  * when given no store.
  *
+ * It fails closed: full of transactions that have not expired (a flood of logins), it refuses new ones with a
+ * `StoreUnavailableError` (the login answers 503) rather than forget a used one, which would then be accepted
+ * again. Where logins face the internet at a rate that could fill it, use the Redis store.
+ *
  * @throws {ConfigurationError} for a `maxEntries` that is not a positive integer.
  * @example
  * const client = await OidcClient.discover({ ...options, transactionStore: new MemoryTransactionStore() });
  */
 export class MemoryTransactionStore implements TransactionStore {
-  /** Most transactions remembered. */
-  readonly maxEntries: number;
   readonly #now: () => number;
-  /** Transaction id → epoch ms until which it is remembered, oldest first. */
-  readonly #used = new Map<string, number>();
+  /** The transactions used, until they expire. */
+  readonly #used: SingleUseIds;
 
   constructor(options: MemoryTransactionStoreOptions = {}) {
     const { maxEntries = 10_000, now = Date.now } = options;
-    if (!Number.isSafeInteger(maxEntries) || maxEntries < 1) {
-      throw new ConfigurationError('maxEntries must be a positive integer', 'maxEntries');
-    }
+    this.#used = new SingleUseIds(maxEntries, 'MemoryTransactionStore', 'transactions');
     if (typeof now !== 'function') throw new ConfigurationError('now must be a function', 'now');
-    this.maxEntries = maxEntries;
     this.#now = now;
+  }
+
+  /** Most transactions remembered. */
+  get maxEntries(): number {
+    return this.#used.maxEntries;
   }
 
   /** Transactions remembered now (expired ones included until they are swept). */
@@ -62,17 +68,7 @@ export class MemoryTransactionStore implements TransactionStore {
     return this.#used.size;
   }
 
-  consume(id: string, ttl: number): Promise<boolean> {
-    const now = this.#now();
-    const used = this.#used;
-    const until = used.get(id);
-    if (until !== undefined && now < until) return Promise.resolve(false);
-    used.delete(id);
-    if (used.size >= this.maxEntries) {
-      for (const [key, expiry] of used) if (expiry <= now) used.delete(key);
-      if (used.size >= this.maxEntries) used.delete(used.keys().next().value as string);
-    }
-    used.set(id, now + Math.max(1, ttl));
-    return Promise.resolve(true);
+  async consume(id: string, ttl: number): Promise<boolean> {
+    return this.#used.use(id, ttl, this.#now());
   }
 }

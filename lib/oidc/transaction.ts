@@ -9,9 +9,6 @@ import { Sealer } from './seal.js';
  */
 export const TRANSACTION_COOKIE_PREFIX = 'authn_tx_';
 
-/** Most transaction values one callback looks at: a browser with more logins under way is not a browser. */
-export const MAX_TRANSACTIONS = 20;
-
 const NAME = /^authn_tx_[A-Za-z0-9_-]{22}$/;
 
 /**
@@ -58,6 +55,13 @@ export interface LoginTransaction {
    */
   sameSite: 'lax' | 'none';
 }
+
+/**
+ * The transactions a callback may be for, as `OidcClient.finishLogin` takes them: the request's cookies (a map of
+ * name to value, in which the one named {@link transactionName} of the response's state is used), or the values
+ * of its transaction cookies (one, or a list).
+ */
+export type TransactionValues = string | readonly string[] | ReadonlyMap<string, string>;
 
 /** What a transaction remembers between the authorization request and the callback (sealed, never in clear). */
 export interface TransactionPayload {
@@ -109,15 +113,26 @@ export class TransactionSealer {
   }
 
   /**
-   * Opens the values (at most {@link MAX_TRANSACTIONS}) and returns the one for `state` and `clientId`. When
-   * none is, the reason given is, in this order: no values at all; a value that has expired (most likely the
-   * login's own); one that could not be opened or belongs to another client; else none is for this state.
+   * Finds the transaction for `state` and `clientId`: in a map of the request's cookies, the one named
+   * {@link transactionName} of the state; in a list of values, whichever opens to that state (each is opened,
+   * which costs as little as the bytes the request carried). When none is, the reason given is, in this order: no
+   * transaction at all; one that has expired (most likely the login's own); one that could not be opened or
+   * belongs to another client; else none is for this state.
    */
-  find(state: string, values: readonly unknown[], clientId: string, now: number): FoundTransaction {
-    if (values.length === 0) return { ok: false, code: 'ERR_LOGIN_TRANSACTION_MISSING' };
+  find(
+    state: string,
+    values: readonly unknown[] | ReadonlyMap<string, unknown>,
+    clientId: string,
+    now: number,
+  ): FoundTransaction {
+    const candidates = values instanceof Map ? named(values, state) : (values as readonly unknown[]);
+    if (candidates.length === 0) {
+      const others = values instanceof Map && [...values.keys()].some(isTransactionCookie);
+      return { ok: false, code: others ? 'ERR_LOGIN_STATE_MISMATCH' : 'ERR_LOGIN_TRANSACTION_MISSING' };
+    }
     let expired = false;
     let invalid = false;
-    for (const value of values.slice(0, MAX_TRANSACTIONS)) {
+    for (const value of candidates) {
       const opened = this.#sealer.open<TransactionPayload>(value, now);
       if (!opened.ok) {
         if (opened.reason === 'expired') expired = true;
@@ -135,4 +150,10 @@ export class TransactionSealer {
     if (expired) return { ok: false, code: 'ERR_LOGIN_TRANSACTION_EXPIRED' };
     return { ok: false, code: invalid ? 'ERR_LOGIN_TRANSACTION_INVALID' : 'ERR_LOGIN_STATE_MISMATCH' };
   }
+}
+
+/** The value of the cookie named after `state` among `cookies`, as a list of none or one. */
+function named(cookies: ReadonlyMap<string, unknown>, state: string): unknown[] {
+  const value = cookies.get(transactionName(state));
+  return value === undefined ? [] : [value];
 }

@@ -1,6 +1,6 @@
 import { createPrivateKey, type JsonWebKey, KeyObject } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import type { ClientAssertionAlgorithm } from '../authentication/client-authentication.js';
+import { type ClientAssertionAlgorithm, curveAlgorithm } from '../authentication/client-authentication.js';
 import { ConfigurationError } from '../errors.js';
 
 /**
@@ -19,11 +19,6 @@ export interface PrivateKey {
 }
 
 const SIGNING_ALGS = new Set(['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512']);
-const CURVE_ALGS: Record<string, ClientAssertionAlgorithm> = {
-  prime256v1: 'ES256',
-  secp384r1: 'ES384',
-  secp521r1: 'ES512',
-};
 
 function defaultAlg(key: KeyObject, option: string): ClientAssertionAlgorithm {
   const type = key.asymmetricKeyType;
@@ -36,7 +31,7 @@ function defaultAlg(key: KeyObject, option: string): ClientAssertionAlgorithm {
     case 'rsa-pss':
       return 'PS256';
     case 'ec': {
-      const alg = CURVE_ALGS[String(key.asymmetricKeyDetails?.namedCurve)];
+      const alg = curveAlgorithm(key.asymmetricKeyDetails?.namedCurve);
       if (alg !== undefined) return alg;
       break;
     }

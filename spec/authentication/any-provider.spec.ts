@@ -179,6 +179,36 @@ describe('any OpenID Provider', () => {
       ).clientCredentials();
       expect((jwt.decode(server.request.body.client_assertion as string) as jwt.JwtPayload).aud).to.equal(ISSUER);
     });
+
+    // Audience injection (OpenID Foundation, 2025): a malicious provider that shares the client's key names an
+    // honest server's token endpoint as its own. By default the assertions it receives carry that audience
+    // (DESIGN.md); clientAssertionAudience set to the issuer binds every assertion, PAR's included, to the
+    // provider it is sent to. docs/security.md has the advice.
+    it('signs, with clientAssertionAudience the issuer, assertions a provider cannot replay at another', async () => {
+      const evil = 'https://evil.example';
+      const assertions: string[] = [];
+      for (const audience of [undefined, evil]) {
+        nock(evil)
+          .get('/.well-known/openid-configuration')
+          .reply(200, {
+            issuer: evil,
+            authorization_endpoint: `${evil}/authorize`,
+            token_endpoint: 'https://honest.example/oauth/token',
+            pushed_authorization_request_endpoint: `${evil}/par`,
+          });
+        const par = record('POST', '/par', { status: 201, body: { request_uri: 'urn:x', expires_in: 60 } }, evil);
+        await new PushedAuthorizationRequests({
+          issuer: evil,
+          discovery: new DiscoveryCache(),
+          clientId: 'shared-client',
+          clientAssertionSigningKey: rsaKeys().privatePem,
+          ...(audience !== undefined && { clientAssertionAudience: audience }),
+        }).pushedAuthorizationRequest({ responseType: 'code', redirectUri: 'https://app.example.com/callback' });
+        assertions.push(par.request.body.client_assertion as string);
+      }
+      const audiences = assertions.map((assertion) => (jwt.decode(assertion) as jwt.JwtPayload).aud);
+      expect(audiences).to.deep.equal(['https://honest.example/oauth/token', evil]);
+    });
   });
 
   describe('by discoveryUri', () => {

@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { inspect } from 'node:util';
 import { expect } from 'chai';
 import jwt from 'jsonwebtoken';
@@ -122,6 +123,79 @@ describe('ClientAuthentication', () => {
       const err = thrownBy(make);
       expect(err).to.be.instanceOf(ConfigurationError);
       expectNoSecrets(err, ['SECRETSTUFF']);
+    }
+  });
+
+  // jsonwebtoken refuses to sign with an RSA key under 2048 bits or an EC key of another curve than the alg's, with
+  // a plain Error on every request; such a key must be refused when the client is made, as a ConfigurationError.
+  for (const [name, key, alg, message] of [
+    [
+      'a 1024-bit RSA key',
+      rsaKeys('short', 1024).privatePem,
+      'RS256',
+      'clientAssertionSigningKey is an RSA key of 1024 bits; RS256 needs at least 2048',
+    ],
+    [
+      'a P-384 key for ES256',
+      ecKeys('P-384').privatePem,
+      'ES256',
+      'clientAssertionSigningKey is an EC key on secp384r1, which cannot sign ES256 (prime256v1)',
+    ],
+  ] as const) {
+    it(`refuses ${name} at construction, with a ConfigurationError, as jsonwebtoken would refuse it at each call`, () => {
+      const error = thrownBy(
+        () =>
+          new ClientAuthentication(
+            { clientId: 'c', clientAssertionSigningKey: key, clientAssertionSigningAlg: alg },
+            AUD,
+          ),
+      );
+      expect(error).to.be.instanceOf(ConfigurationError);
+      expect(error).to.include({ option: 'clientAssertionSigningKey', message });
+    });
+  }
+
+  it('refuses an RSA-PSS key that cannot sign the algorithm, with the reason, at construction', () => {
+    const { privateKey } = generateKeyPairSync('rsa-pss', {
+      modulusLength: 2048,
+      hashAlgorithm: 'sha256',
+      mgf1HashAlgorithm: 'sha256',
+      privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+      publicKeyEncoding: { type: 'spki', format: 'pem' },
+    });
+    for (const alg of ['RS256', 'PS512'] as const) {
+      const error = thrownBy(
+        () =>
+          new ClientAuthentication(
+            { clientId: 'c', clientAssertionSigningKey: privateKey, clientAssertionSigningAlg: alg },
+            AUD,
+          ),
+      );
+      expect(error).to.be.instanceOf(ConfigurationError);
+      expect((error as ConfigurationError).message).to.match(
+        new RegExp(`^clientAssertionSigningKey cannot sign ${alg}: `),
+      );
+    }
+    const ps256 = new ClientAuthentication(
+      { clientId: 'c', clientAssertionSigningKey: privateKey, clientAssertionSigningAlg: 'PS256' },
+      AUD,
+    );
+    expect(ps256.createAssertion()).to.be.a('string');
+  });
+
+  it('signs with EC keys of the curve of each ES algorithm', () => {
+    for (const [curve, alg] of [
+      ['P-256', 'ES256'],
+      ['P-384', 'ES384'],
+      ['P-521', 'ES512'],
+    ] as const) {
+      const auth = new ClientAuthentication(
+        { clientId: 'c', clientAssertionSigningKey: ecKeys(curve).privateKey, clientAssertionSigningAlg: alg },
+        AUD,
+      );
+      expect(jwt.verify(auth.createAssertion(), ecKeys(curve).publicKey, { algorithms: [alg] })).to.include({
+        iss: 'c',
+      });
     }
   });
 

@@ -16,6 +16,7 @@ import {
   spawnShell,
 } from '../helpers/cli.js';
 import { guideUrl, VERSION } from '../../lib/version.js';
+import { stopsAnswering } from '../helpers/wait.js';
 
 const BUILT_MAIN = 'dist/cjs/cli/main.js';
 
@@ -98,20 +99,6 @@ describe('authn dev-server', function () {
       const pid = Number(/pid\s+(\d+)/.exec(text)![1]);
       printedPids.push(pid);
       return { issuer: /issuer\s+(\S+)/.exec(text)![1]!, audience: /audience\s+(\S+)/.exec(text)![1]!, pid };
-    }
-
-    /** Resolves once nothing answers at `url` any more (the provider stopped); rejects after 5 s. */
-    async function stopsAnswering(url: string): Promise<void> {
-      const deadline = Date.now() + 5000;
-      for (;;) {
-        try {
-          await (await fetch(url)).text();
-        } catch {
-          return;
-        }
-        if (Date.now() > deadline) throw new Error(`${url} still answers`);
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
     }
 
     it('prints its process id and an authn token line whose JWT authn verify accepts, and stops at once on SIGTERM', async () => {

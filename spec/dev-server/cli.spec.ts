@@ -3,7 +3,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import { runDevServer } from '../../lib/dev-server/cli.js';
+import { errorLine, runDevServer } from '../../lib/dev-server/cli.js';
+import { NetworkError } from '../../lib/errors.js';
 import type { DevServer } from '../../lib/dev-server/dev-server.js';
 import { runCli } from '../../lib/cli/main.js';
 import { memoryIo, printedTokenCommand } from '../helpers/cli.js';
@@ -184,6 +185,18 @@ describe('runDevServer', function () {
       expect(stderr).to.include(message).and.include('Usage: authn dev-server');
     });
   }
+
+  // A trial ran an app without a session store (so without a back-channel route, as documented): every logout
+  // printed "server error: …", which alarms for what is no fault of the server.
+  it('prints a back-channel logout the app did not take as a plain line, and other errors as server errors', () => {
+    const undelivered = new NetworkError(
+      'back-channel logout to http://127.0.0.1:3000/bcl not delivered: ECONNREFUSED',
+    );
+    expect(errorLine(undelivered)).to.equal(
+      'authn dev-server: back-channel logout to http://127.0.0.1:3000/bcl not delivered: ECONNREFUSED',
+    );
+    expect(errorLine(new TypeError('a bug'))).to.equal('authn dev-server: server error: a bug');
+  });
 
   it('exits 1 with the reason when the server cannot start', async () => {
     const missing = await run(['--config', join(folder, 'missing.json')]);

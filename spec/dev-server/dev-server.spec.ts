@@ -598,8 +598,9 @@ describe('startDevServer options', function () {
     }
   });
 
-  it('reports a back-channel logout that failed to onError, as a NetworkError naming the URI', async () => {
-    const failing = await serve((_req, res) => res.writeHead(500).end());
+  // The 404 is the documented case of an app of the web login without a store: it serves no back-channel route.
+  it('reports a back-channel logout that failed to onError, as a NetworkError naming the URI and why', async () => {
+    const failing = await serve((req, res) => res.writeHead(req.url === '/missing' ? 404 : 500).end());
     const closed = await serve(() => undefined);
     await closed.close();
     const errors: unknown[] = [];
@@ -610,11 +611,17 @@ describe('startDevServer options', function () {
         ...fastOptions().clients,
         { clientId: 'web-app', backchannelLogoutUri: `${failing.url}/bcl` },
         { clientId: 'spa', backchannelLogoutUri: `${closed.url}/bcl` },
+        {
+          clientId: 'other',
+          authMethod: 'none',
+          grantTypes: ['authorization_code'],
+          backchannelLogoutUri: `${failing.url}/missing`,
+        },
       ],
     });
     try {
       const cookies = new HeadlessCookieJar();
-      for (const clientId of ['web-app', 'spa']) {
+      for (const clientId of ['web-app', 'spa', 'other']) {
         const { codeChallenge } = createPkcePair();
         const url = buildAuthorizeUrl({
           authorizationEndpoint: server.endpoints.authorization,
@@ -635,8 +642,11 @@ describe('startDevServer options', function () {
         return (error as Error).message;
       });
       expect(messages).to.have.members([
-        `back-channel logout to ${failing.url}/bcl failed: expected 200 OK from ${failing.url}/bcl, got: 500 Internal Server Error`,
-        `back-channel logout to ${closed.url}/bcl failed: ECONNREFUSED`,
+        `back-channel logout to ${failing.url}/bcl not delivered: the app answered 500 Internal Server Error`,
+        `back-channel logout to ${closed.url}/bcl not delivered: ECONNREFUSED`,
+        `back-channel logout to ${failing.url}/missing not delivered: the app answered 404 (it serves no ` +
+          'back-channel logout route; the web login of authn-client serves one only with session.store or ' +
+          'backchannelLogout.store)',
       ]);
     } finally {
       await server.stop();

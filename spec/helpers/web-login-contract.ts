@@ -120,7 +120,7 @@ export function behavesAsWebLogin(adapter: LoginAdapterUnderTest): void {
   const json = (response: ClientResponse) => JSON.parse(response.text) as Record<string, unknown>;
 
   describe('login', () => {
-    it('sends /login to the provider with a sealed transaction cookie for the callback only', async () => {
+    it('sends /login to the provider with a sealed transaction cookie of its own', async () => {
       await bench.use();
       const answer = await client.request(`${bench.url()}/login`);
       expect(answer.status).to.equal(302);
@@ -128,7 +128,7 @@ export function behavesAsWebLogin(adapter: LoginAdapterUnderTest): void {
       expect(answer.headers.get('cache-control')).to.equal('no-store');
       const line = setCookie(answer, /^authn_tx_/);
       expect(line).to.match(
-        /^authn_tx_[\w-]{22}=v1\.[\w-]+; Max-Age=\d+; Expires=[^;]+; Path=\/callback; HttpOnly; SameSite=Lax$/,
+        /^authn_tx_[\w-]{22}=v1\.[\w-]+; Max-Age=\d+; Expires=[^;]+; Path=\/; HttpOnly; SameSite=Lax$/,
       );
     });
 
@@ -141,7 +141,7 @@ export function behavesAsWebLogin(adapter: LoginAdapterUnderTest): void {
       for (const line of callback.setCookies.filter((cookie) => cookie.startsWith('appSession'))) {
         expect(line).to.match(/^appSession\.\d=[\w.-]+; Max-Age=86400; .*HttpOnly; SameSite=Lax$/);
       }
-      expect(setCookie(callback, /^authn_tx_/)).to.match(/=; Max-Age=0; .*Path=\/callback/);
+      expect(setCookie(callback, /^authn_tx_/)).to.match(/=; Max-Age=0; .*Path=\/;/);
       expect(last(hops).status).to.equal(200);
       expect(json(last(hops))).to.deep.equal({ authenticated: true, sub: bench.provider().user.sub });
       expect(
@@ -159,7 +159,7 @@ export function behavesAsWebLogin(adapter: LoginAdapterUnderTest): void {
     it('logs a public client in with the implicit flow, whose answer is a form_post to the callback', async () => {
       await bench.use({ clientId: 'spa', clientSecret: undefined, clientType: 'public', responseType: 'id_token' });
       const start = await client.request(`${bench.url()}/login?returnTo=/profile`);
-      expect(setCookie(start, /^authn_tx_/)).to.match(/; Path=\/callback; HttpOnly; Secure; SameSite=None$/);
+      expect(setCookie(start, /^authn_tx_/)).to.match(/; Path=\/; HttpOnly; Secure; SameSite=None$/);
       const hops = await client.follow(start.headers.get('location')!);
       const callback = hops.find((hop) => hop.url.startsWith(`${bench.url()}/callback`))!;
       expect(callback.status).to.equal(302);

@@ -140,7 +140,7 @@ describe('web login in a real browser (headless Chromium), provider and app on d
         cookie.name.startsWith('authn_tx_'),
       );
       // It must come along with the provider's cross-site POST: SameSite=None; Secure (on http, loopback only).
-      expect(transaction).to.include({ sameSite: 'None', secure: true, httpOnly: true, path: '/callback' });
+      expect(transaction).to.include({ sameSite: 'None', secure: true, httpOnly: true, path: '/' });
     });
   });
 });

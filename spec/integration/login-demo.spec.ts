@@ -1,11 +1,14 @@
 // `npm run demo:login` (dev/login-demo.ts): the app logs a user in through the embedded provider, shows the
-// profile, refreshes and logs out; the script prints the URL to open and stops on SIGTERM.
-import { spawn } from 'node:child_process';
+// profile, refreshes and logs out at the provider, back to the app; the script prints the URL to open and stops on
+// SIGTERM, SIGHUP, or the end of the npm that started it.
+import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import { type LoginDemo, startLoginDemo } from '../../dev/login-demo/demo.js';
+import { ROOT } from '../helpers/cli.js';
 import { CookieClient } from '../helpers/cookie-client.js';
 import { fastOptions } from '../helpers/dev-server.js';
+import { stopsAnswering } from '../helpers/wait.js';
 
 const SCRIPT = fileURLToPath(new URL('../../dev/login-demo.ts', import.meta.url));
 
@@ -29,30 +32,73 @@ describe('npm run demo:login', function () {
     const refreshed = await client.follow(`${demo.url}/refresh`);
     expect(refreshed.map((hop) => hop.status)).to.deep.equal([302, 200]);
     expect((await client.request(`${demo.url}/`)).text).to.include('Logged in as <b>Test User</b>');
-    const logout = await client.request(`${demo.url}/logout`);
-    expect(logout.headers.get('location')).to.match(new RegExp(`^${demo.provider.issuer}`));
-    expect((await client.request(`${demo.url}/`)).text).to.include('Not logged in.');
+    // The provider's logout returns to the app's home page, registered for the demo's client.
+    const logout = await client.follow(`${demo.url}/logout`);
+    expect(logout[1]!.url).to.match(new RegExp(`^${demo.provider.issuer}`));
+    expect(logout.at(-1)!.url).to.equal(`${demo.url}/`);
+    expect(logout.at(-1)!.text).to.include('Not logged in.');
   });
 
-  it('runs as a script that prints the URL to open and stops on SIGTERM', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', SCRIPT], {
-      env: { ...process.env, NODE_V8_COVERAGE: '' },
-      stdio: ['ignore', 'pipe', 'inherit'],
+  it('puts the provider on another site than the app (localhost and 127.0.0.1), as docs/login.md advises', () => {
+    expect(new URL(demo.provider.issuer).hostname).to.equal('localhost');
+    expect(new URL(demo.url).hostname).to.equal('127.0.0.1');
+  });
+
+  describe('as a script', () => {
+    const pids: number[] = [];
+    after(() => {
+      // A demo left running by a failed test is stopped by the id it printed.
+      for (const pid of pids) {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          // Already gone.
+        }
+      }
     });
-    const url = await new Promise<string>((resolve, reject) => {
-      let output = '';
-      child.stdout.on('data', (chunk: Buffer) => {
-        output += chunk.toString();
-        const found = /open (http:\/\/127\.0\.0\.1:\d+)\//.exec(output);
-        if (found) resolve(found[1]!);
+
+    /** Starts `command` in a shell of the checkout; resolves once it printed the URL to open and its pid. */
+    async function started(command: string): Promise<{ child: ChildProcess; url: string; pid: number }> {
+      const child = spawn('sh', ['-c', command], {
+        cwd: ROOT,
+        env: { ...process.env, NODE_V8_COVERAGE: '' },
+        stdio: ['ignore', 'pipe', 'inherit'],
       });
-      child.once('exit', (code) => reject(new Error(`the demo exited with ${String(code)}: ${output}`)));
-    });
-    expect((await fetch(`${url}/`)).status).to.equal(200);
-    const code = await new Promise<number | null>((resolve) => {
-      child.once('exit', resolve);
-      child.kill('SIGTERM');
-    });
-    expect(code).to.equal(0);
+      return new Promise((resolve, reject) => {
+        let output = '';
+        child.stdout!.on('data', (chunk: Buffer) => {
+          output += chunk.toString();
+          const found = /open (http:\/\/127\.0\.0\.1:\d+)\/.*\n.*pid (\d+)/.exec(output);
+          if (found) {
+            pids.push(Number(found[2]));
+            resolve({ child, url: found[1]!, pid: Number(found[2]) });
+          }
+        });
+        child.once('exit', (code) => reject(new Error(`the demo exited with ${String(code)}: ${output}`)));
+      });
+    }
+
+    for (const signal of ['SIGTERM', 'SIGHUP'] as const) {
+      it(`prints the URL to open and stops on ${signal}`, async () => {
+        const { child, url, pid } = await started(`exec node --import tsx ${SCRIPT}`);
+        expect(pid).to.equal(child.pid);
+        expect((await fetch(`${url}/`)).status).to.equal(200);
+        const code = await new Promise<number | null>((resolve) => {
+          child.once('exit', resolve);
+          child.kill(signal);
+        });
+        expect(code).to.equal(0);
+      });
+    }
+
+    // A trial killed `npm run demo:login`: npm and its shell ended, and the demo (under tsx) kept running.
+    for (const signal of ['SIGTERM', 'SIGKILL'] as const) {
+      it(`stops when the npm that ran it is killed with ${signal}`, async () => {
+        const { child, url, pid } = await started('exec npm run --silent demo:login');
+        expect(pid).to.not.equal(child.pid); // the demo runs below npm's shell
+        child.kill(signal);
+        await stopsAnswering(`${url}/`);
+      });
+    }
   });
 });

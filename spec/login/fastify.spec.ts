@@ -54,7 +54,12 @@ describe('authn-client/fastify: fastifyOidcAuth', function () {
 
   it("takes Fastify's own register options, and refuses an unknown option naming the closest known one", async () => {
     const options = {
-      ...{ issuer: 'https://idp.example.com/', clientId: 'web', baseUrl: 'https://app.example.com' },
+      ...{
+        issuer: 'https://idp.example.com/',
+        clientId: 'web',
+        clientSecret: 'web-secret',
+        baseUrl: 'https://app.example.com',
+      },
       secret: 'a-session-secret-of-at-least-32-characters',
     };
     const application = Fastify();
@@ -66,6 +71,20 @@ describe('authn-client/fastify: fastifyOidcAuth', function () {
     const error = await rejectionOf(Promise.resolve(refused.ready()));
     expect(error).to.be.instanceOf(ConfigurationError).with.property('option', 'authRequred');
     expect(error.message).to.equal('unknown option "authRequred"; did you mean authRequired?');
+  });
+
+  it('refuses a confidential client without a secret at registration, not at the first login', async () => {
+    const application = Fastify();
+    void application.register(fastifyOidcAuth, {
+      issuer: 'https://idp.example.com/',
+      clientId: 'web',
+      clientType: 'confidential',
+      baseUrl: 'http://127.0.0.1:3000',
+      secret: 'a-session-secret-of-at-least-32-characters',
+    });
+    const error = await rejectionOf(Promise.resolve(application.ready()));
+    expect(error).to.be.instanceOf(ConfigurationError);
+    expect((error as ConfigurationError).option).to.equal('clientSecret');
   });
 
   it('passes to the error handler a requiresAuth() used without fastifyOidcAuth', async () => {

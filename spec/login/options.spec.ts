@@ -130,6 +130,16 @@ describe('oidcAuth options', () => {
     expect(refused({ ...base, routes: { callback: '/cb?x' } }).option).to.equal('routes.callback');
   });
 
+  // A trial built oidcAuth() with each of these: all were made without error, and every GET /login was a 500.
+  it('refuses at once the client options OidcClient refuses, naming the option, before any request', () => {
+    expect(refused({ ...base, clientType: 'public' }).option).to.equal('clientSecret');
+    expect(refused({ ...base, clientSecret: undefined, clientType: 'confidential' }).option).to.equal('clientSecret');
+    expect(refused({ ...base, clientId: undefined }).option).to.equal('clientId');
+    expect(refused({ ...base, issuer: 'http://idp.invalid/' }).option).to.equal('issuer');
+    expect(refused({ ...base, scope: 'profile' }).option).to.equal('scope');
+    expect(refused({ ...base, postLogoutRedirectUri: 'nope' }).option).to.equal('postLogoutRedirectUri');
+  });
+
   it('refuses a missing or short secret', () => {
     expect(refused({ ...base, secret: 'short' }).option).to.equal('secret');
     expect(refused({ ...base, secret: undefined }).option).to.equal('secret');
@@ -140,6 +150,30 @@ describe('oidcAuth options', () => {
     expect(refused({ ...base, backchannelLogout: { store: {} as never } }).option).to.equal('backchannelLogout.store');
     expect(refused({ ...base, session: { name: 'app.session' } }).option).to.equal('session.name');
     expect(refused({ ...base, session: { sameSite: 'lax' as never } }).option).to.equal('session.sameSite');
+  });
+
+  // The callback is reached through the provider, a cross-site navigation, and its redirect to returnTo continues
+  // that chain: the browser withholds a SameSite=Strict session cookie from the page, which starts a login again
+  // (the provider answers at once) until ERR_TOO_MANY_REDIRECTS. Shown in headless Chromium by the review.
+  it('refuses session.sameSite Strict, with which every login loops between the app and the provider', () => {
+    const error = refused({ ...base, session: { sameSite: 'Strict' as never } });
+    expect(error.option).to.equal('session.sameSite');
+    expect(error.message).to.equal(
+      'session.sameSite cannot be "Strict": the callback redirects within the cross-site navigation from the ' +
+        'provider, so the browser would withhold the new session cookie and the login would loop; use "Lax"',
+    );
+  });
+
+  it('refuses session.sameSite None on plain http away from loopback: the cookie must be Secure', () => {
+    const error = refused({ ...base, baseUrl: 'http://app.example.com', session: { sameSite: 'None' } });
+    expect(error.option).to.equal('session.sameSite');
+    expect(error.message).to.equal(
+      'session.sameSite "None" needs an https baseUrl: a SameSite=None cookie must be Secure, which plain http drops',
+    );
+    expect(checkOidcAuthOptions({ ...base, session: { sameSite: 'None' } }).sameSite).to.equal('None');
+    expect(
+      checkOidcAuthOptions({ ...base, baseUrl: 'http://127.0.0.1:3000', session: { sameSite: 'None' } }).sameSite,
+    ).to.equal('None');
   });
 
   it('refuses the fragment response mode, which a server never sees', () => {

@@ -1,18 +1,32 @@
 // The framework-neutral core of the web login, called directly: what the adapters' shared contract does not reach
 // (providers that are down or lack a logout endpoint, failures that are the framework's to answer).
+import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
-import { StoreUnavailableError } from '../../lib/errors.js';
+import nock from 'nock';
+import {
+  type AuthnError,
+  LoginError,
+  NetworkError,
+  StoreUnavailableError,
+  TokenValidationError,
+} from '../../lib/errors.js';
+import type { OidcAuthOptions } from '../../lib/login/options.js';
 import type { LoginRequest } from '../../lib/login/request.js';
-import { SessionLifetime } from '../../lib/login/session.js';
+import { type Session, SessionLifetime } from '../../lib/login/session.js';
 import { SessionManager } from '../../lib/login/session-manager.js';
 import { MemorySessionStore } from '../../lib/login/session-store.js';
 import { type LoginOutcome, WebLogin } from '../../lib/login/web-login.js';
 import { OidcClient } from '../../lib/oidc/oidc-client.js';
+import type { StartedLogin } from '../../lib/oidc/start-login.js';
+import { isTransactionCookie, transactionName } from '../../lib/oidc/transaction.js';
+import { HeadlessCookieJar } from '../../lib/dev-server/cookie-jar.js';
 import type { ProviderMetadata } from '../../lib/oidc/discovery.js';
+import { BACKCHANNEL_LOGOUT_EVENT } from '../../lib/token-verifier/logout-token-verifier.js';
 import { signJwt } from '../helpers/jwt.js';
 import { rsaKeys } from '../helpers/keys.js';
+import * as op from '../helpers/oidc.js';
 import { expectNoSecrets, rejectionOf } from '../helpers/secrets.js';
-import { type Served, serve } from '../helpers/serve.js';
+import { rawGet, type Served, serve } from '../helpers/serve.js';
 
 const SECRET = 'the-session-secret-of-the-web-login-specs';
 const ISSUER = 'https://accounts.example.com';
@@ -39,22 +53,49 @@ function client(jwksUri?: string): OidcClient {
 
 const get = (url: string, headers: Record<string, string> = {}): LoginRequest => ({ method: 'GET', url, headers });
 
-/** A session cookie for `user-1`, sealed as the web login seals them. */
-async function sessionCookie(store?: MemorySessionStore): Promise<string> {
+const now = () => Math.floor(Date.now() / 1000);
+
+/** The `Cookie` header of a browser that holds `session`, sealed with `secret` as the web login seals it. */
+async function cookieOf(session: Session, secret: string, store?: MemorySessionStore): Promise<string> {
   const sessions = new SessionManager({
-    secret: SECRET,
+    secret,
     lifetime: new SessionLifetime(),
     name: 'appSession',
     attributes: { sameSite: 'Lax', secure: true },
     clock: () => Date.now() / 1000,
     ...(store !== undefined && { store }),
   });
-  const idToken = signJwt({ iss: ISSUER, sub: 'user-1', aud: 'web' }, { alg: 'HS256', key: 'k' });
-  const active = await sessions.create({ tokens: { idToken }, createdAt: Math.floor(Date.now() / 1000) });
+  const active = await sessions.create(session);
   return sessions
     .cookieLines(active, new Map())
     .map((line) => line.split(';')[0])
     .join('; ');
+}
+
+/** A session cookie for `user-1`, sealed as the web login seals them. */
+function sessionCookie(store?: MemorySessionStore): Promise<string> {
+  const idToken = signJwt({ iss: ISSUER, sub: 'user-1', aud: 'web' }, { alg: 'HS256', key: 'k' });
+  return cookieOf({ tokens: { idToken }, createdAt: now() }, SECRET, store);
+}
+
+/** A web login of the fake provider of spec/helpers/oidc.ts, whose keys `op.serveKeys()` serves. */
+function opLogin(options: Partial<OidcAuthOptions> = {}): WebLogin {
+  return new WebLogin({ client: op.client(), baseUrl: BASE, secret: op.SECRET, authRequired: false, ...options });
+}
+
+/** What the app sees of a request the login did not answer. */
+function context(outcome: LoginOutcome) {
+  if (outcome.handled) throw new Error(`expected the app to handle the request, got ${outcome.response.status}`);
+  return outcome.context;
+}
+
+/** A back-channel logout token of the fake provider for `user-1`, issued at `iat`. */
+function logoutToken(iat: number): string {
+  const events = { [BACKCHANNEL_LOGOUT_EVENT]: {} };
+  return op.signed(
+    { iss: op.ISSUER, aud: 'web', sub: 'user-1', iat, exp: iat + 300, jti: randomUUID(), events },
+    'logout+jwt',
+  );
 }
 
 function answered(outcome: LoginOutcome) {
@@ -102,6 +143,89 @@ describe('WebLogin', () => {
     }
   });
 
+  describe('failures it answers itself', () => {
+    /** A web login of the fake provider whose onError keeps what it is given. */
+    function reporting(options: Partial<OidcAuthOptions> = {}): [WebLogin, AuthnError[]] {
+      const reported: AuthnError[] = [];
+      return [opLogin({ onError: (error) => reported.push(error), ...options }), reported];
+    }
+
+    /** A login started on `login`, and the query of its callback with a code. */
+    async function started(login: WebLogin): Promise<{ cookie: string; query: string; nonce: string }> {
+      const response = answered(await login.handle(get('/login')));
+      const location = new URL(String(response.headers.location));
+      const cookie = String(response.headers['set-cookie']).split(';')[0]!;
+      const query = new URL(op.callback({ code: 'code-1', state: location.searchParams.get('state')! })).search;
+      return { cookie, query, nonce: location.searchParams.get('nonce')! };
+    }
+
+    // A trial stopped the provider: every visitor of /login read its internal discovery URL and ECONNREFUSED.
+    it("answers 503 without the provider's address or the network error, and reports the error", async () => {
+      const closed: Served = await serve((_req, res) => res.end());
+      await closed.close();
+      const reported: AuthnError[] = [];
+      const login = new WebLogin({
+        issuer: closed.url,
+        clientId: 'web',
+        clientSecret: 'client-secret',
+        baseUrl: 'http://127.0.0.1:3000',
+        secret: SECRET,
+        onError: (error) => reported.push(error),
+      });
+      const response = answered(await login.handle(get('/login')));
+      expect(response.status).to.equal(503);
+      expect(JSON.parse(response.body!)).to.deep.equal({
+        error: 'temporarily_unavailable',
+        error_description: 'the login service is unavailable; try again later',
+      });
+      expect(reported).to.have.length(1);
+      expect(reported[0]).to.be.instanceOf(NetworkError);
+      expect(reported[0]!.message).to.include(closed.url);
+    });
+
+    // A trial gave the app a wrong client secret: the browser read invalid_client, the operator saw nothing.
+    it('reports a failed callback to onError and answers the browser its code', async () => {
+      const [login, reported] = reporting();
+      const { cookie, query } = await started(login);
+      nock(op.ORIGIN)
+        .post('/realms/demo/token')
+        .reply(401, { error: 'invalid_client', error_description: 'client authentication failed' });
+      const response = answered(await login.handle(get(`/callback${query}`, { cookie })));
+      expect(response.status).to.equal(400);
+      expect(JSON.parse(response.body!).error).to.equal('invalid_client');
+      expect(reported).to.have.length(1);
+      expect(reported[0]).to.be.instanceOf(LoginError);
+      expect(reported[0]!.code).to.equal('ERR_LOGIN_TOKEN_REQUEST');
+    });
+
+    it('answers a callback whose token endpoint cannot be reached 503, naming neither host nor error', async () => {
+      const down = op.client({}, { token_endpoint: 'http://127.0.0.1:1/token' });
+      const [login, reported] = reporting({ client: down });
+      const { cookie, query } = await started(login);
+      const response = answered(await login.handle(get(`/callback${query}`, { cookie })));
+      expect(response.status).to.equal(503);
+      expect(JSON.parse(response.body!).error_description).to.equal(
+        'ERR_LOGIN_PROVIDER_UNAVAILABLE: the login service is unavailable; try again later',
+      );
+      expect(reported.map((error) => error.code)).to.deep.equal(['ERR_LOGIN_PROVIDER_UNAVAILABLE']);
+    });
+
+    it('reports a refused back-channel logout token', async () => {
+      op.serveKeys();
+      const [login, reported] = reporting({ backchannelLogout: { store: new MemorySessionStore() } });
+      const token = op.signed({ iss: op.ISSUER, aud: 'web', sub: 'user-1', iat: now(), exp: now() + 300 });
+      const body = { logout_token: token };
+      const answer = answered(await login.handle({ method: 'POST', url: '/backchannel-logout', headers: {}, body }));
+      expect(answer.status).to.equal(400);
+      expect(reported).to.have.length(1);
+      expect(reported[0]).to.be.instanceOf(TokenValidationError);
+    });
+
+    it('refuses an onError that is not a function', () => {
+      expect(() => opLogin({ onError: 'log' as never })).to.throw('onError must be a function');
+    });
+  });
+
   it("answers 503 to a back-channel logout whose token cannot be checked: the provider's keys are down", async () => {
     const login = new WebLogin({
       client: client(),
@@ -117,6 +241,93 @@ describe('WebLogin', () => {
       await login.handle({ method: 'POST', url: '/backchannel-logout', headers: {}, body: { logout_token: token } }),
     );
     expect(response.status).to.equal(503);
+  });
+
+  describe('login transactions', () => {
+    beforeEach(op.serveKeys);
+
+    /** Starts `count` logins as one browser would, keeping the cookies each answer sets or deletes. */
+    async function startLogins(login: WebLogin, count: number, returnTo = '/'): Promise<[HeadlessCookieJar, URL]> {
+      const jar = new HeadlessCookieJar();
+      let location = '';
+      for (let i = 0; i < count; i++) {
+        const query = `?returnTo=${encodeURIComponent(returnTo)}`;
+        const response = answered(await login.handle(get(`/login${query}`, { cookie: jar.header() })));
+        jar.store([response.headers['set-cookie'] ?? []].flat());
+        location = String(response.headers.location);
+      }
+      return [jar, new URL(location)];
+    }
+
+    const transactionCookies = (jar: HeadlessCookieJar) =>
+      jar
+        .header()
+        .split('; ')
+        .filter((pair) => isTransactionCookie(pair.split('=')[0]!));
+
+    // Browsers send the cookies of one path oldest first: the callback looked at the first 20 transaction
+    // cookies only, so twenty abandoned logins hid the one being finished.
+    it('finishes a login whose transaction cookie comes after many older ones', async () => {
+      const login = opLogin();
+      const [jar, location] = await startLogins(login, 8);
+      const state = location.searchParams.get('state')!;
+      op.tokenEndpoint(location.searchParams.get('nonce')!);
+      const older = Array.from({ length: 25 }, (_, i) => `${transactionName(`old-${i}`)}=v1.abandoned`).join('; ');
+      const query = new URL(op.callback({ code: 'code-1', state })).search;
+      const response = answered(await login.handle(get(`/callback${query}`, { cookie: `${older}; ${jar.header()}` })));
+      expect(response.status, response.body).to.equal(302);
+    });
+
+    // A page can drive a browser through /login as often as it likes (a popup it opened), each login a cookie
+    // sent with every request: enough of them made every request too large for the server (431) for ten minutes.
+    it('keeps the transaction cookies of a browser within a budget, deleting the oldest, however many logins', async () => {
+      const login = opLogin();
+      const [jar] = await startLogins(login, 12, `/${'a'.repeat(511)}`);
+      const pending = transactionCookies(jar);
+      expect(pending.length).to.be.within(3, 6);
+      expect(pending.join('; ').length).to.be.below(5.5 * 1024);
+      const served = await serve((_req, res) => res.writeHead(204).end());
+      try {
+        expect((await rawGet(served.port, '/callback', [`Cookie: ${jar.header()}`])).status).to.equal(204);
+      } finally {
+        await served.close();
+      }
+      // Logins with the usual short returnTo: parallel tabs keep theirs.
+      const [tabs] = await startLogins(login, 8, '/orders');
+      expect(transactionCookies(tabs)).to.have.length(8);
+    });
+
+    it('takes a returnTo longer than 512 characters for none, never for a server error', async () => {
+      const login = opLogin();
+      const response = answered(await login.handle(get(`/login?returnTo=/${'a'.repeat(3000)}`)));
+      expect(response.status).to.equal(302);
+      const value = String(response.headers['set-cookie']).split(';')[0]!.split('=')[1]!;
+      expect(op.opened({ transaction: { value } } as StartedLogin).returnTo).to.equal('/');
+    });
+  });
+
+  describe('back-channel logout', () => {
+    beforeEach(op.serveKeys);
+
+    // A logout token delivered late (a provider's retry: up to 120 s and the clock tolerance) or replayed (replays
+    // are accepted by design) must not end the sessions the user began after the logout took place.
+    it("ends only the cookie sessions that began before the logout token's iat", async () => {
+      const login = opLogin({ backchannelLogout: { store: new MemorySessionStore() } });
+      const loggedOutAt = now() - 100;
+      const before = await cookieOf({ tokens: { idToken: op.idToken() }, createdAt: loggedOutAt - 50 }, op.SECRET);
+      const after = await cookieOf({ tokens: { idToken: op.idToken() }, createdAt: loggedOutAt + 50 }, op.SECRET);
+      const answer = answered(
+        await login.handle({
+          method: 'POST',
+          url: '/backchannel-logout',
+          headers: {},
+          body: { logout_token: logoutToken(loggedOutAt) },
+        }),
+      );
+      expect(answer.status).to.equal(200);
+      expect(context(await login.handle(get('/', { cookie: before }))).isAuthenticated()).to.equal(false);
+      expect(context(await login.handle(get('/', { cookie: after }))).isAuthenticated()).to.equal(true);
+    });
   });
 
   it('passes any other failure on to the framework', async () => {

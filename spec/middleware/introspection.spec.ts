@@ -98,6 +98,11 @@ describe('introspection of opaque access tokens', () => {
     ['another issuer', { active: true, aud: API, iss: 'https://evil.example.com/' }, 'ERR_TOKEN_ISS_MISMATCH'],
     ['an expired token', { active: true, aud: API, exp: now() - 3600 }, 'ERR_TOKEN_EXPIRED'],
     ['a token not yet valid', { active: true, aud: API, nbf: now() + 3600 }, 'ERR_TOKEN_NOT_YET_VALID'],
+    // RFC 7662 introspects refresh tokens too (token_type_hint is only a hint): one the provider gives the API's
+    // audience must not open the API as an access token would (Ory Hydra marks it with token_use only).
+    ['a refresh token (token_type)', { active: true, aud: API, token_type: 'refresh_token' }, 'ERR_TOKEN_NOT_ACCESS'],
+    ['a refresh token (token_use)', { active: true, aud: API, token_use: 'refresh_token' }, 'ERR_TOKEN_NOT_ACCESS'],
+    ['an ID token (token_type)', { active: true, aud: API, token_type: 'id_token' }, 'ERR_TOKEN_NOT_ACCESS'],
   ] as const) {
     it(`answers 401 invalid_token for ${name}`, async () => {
       answer = () => ({ body });
@@ -111,6 +116,20 @@ describe('introspection of opaque access tokens', () => {
     answer = () => ({ body: { active: true, aud: [API, 'x'], iss: tenant.issuer, iat: now() - 300 } });
     expect((await authenticator().authenticate(bearer(TOKEN)))?.payload.iss).to.equal(tenant.issuer);
     await refusal(authenticator({ maxTokenAge: 10 }).authenticate(bearer(TOKEN)), 'ERR_TOKEN_TOO_OLD');
+  });
+
+  it('accepts the access-token types an answer may name: Bearer, DPoP (any case), access_token', async () => {
+    for (const marks of [
+      { token_type: 'Bearer' },
+      { token_type: 'bearer' },
+      { token_type: 'DPoP' },
+      { token_type: 'access_token' },
+      { token_use: 'access_token' },
+      { token_type: 'Bearer', token_use: 'access_token' },
+    ]) {
+      answer = () => ({ body: { active: true, aud: API, ...marks } });
+      expect((await authenticator().authenticate(bearer(TOKEN)))?.payload, JSON.stringify(marks)).to.include(marks);
+    }
   });
 
   it('refuses a token bound to a key presented as a bearer token, as for a JWT', async () => {
@@ -141,16 +160,56 @@ describe('introspection of opaque access tokens', () => {
     expect(seen).to.have.length(4);
   });
 
-  it('keeps at most maxEntries answers, the oldest going first, and never caches a refusal', async () => {
+  it('keeps at most maxEntries answers, the oldest going first', async () => {
     const subject = authenticator({}, { maxEntries: 1 });
     await subject.authenticate(bearer('token-a'));
     await subject.authenticate(bearer('token-b'));
     await subject.authenticate(bearer('token-a'));
     expect(seen.map((form) => form.token)).to.deep.equal(['token-a', 'token-b', 'token-a']);
+  });
+
+  // Every request with a garbage opaque token cost one authenticated introspection: anyone could push the provider
+  // into rate-limiting, after which uncached good tokens got 503.
+  it('reuses an inactive answer for inactiveCacheAge seconds (default 5), and no other refusal', async () => {
+    let clock = 1_000_000;
+    const subject = authenticator({ clock: () => clock });
     answer = () => ({ body: { active: false } });
-    await refusal(subject.authenticate(bearer('token-c')));
-    await refusal(subject.authenticate(bearer('token-c')));
-    expect(seen).to.have.length(5);
+    await refusal(subject.authenticate(bearer('garbage')), 'ERR_TOKEN_INACTIVE');
+    clock += 4;
+    const cached = await refusal(subject.authenticate(bearer('garbage')), 'ERR_TOKEN_INACTIVE');
+    expect(seen).to.have.length(1);
+    expectNoSecrets(cached, ['garbage']);
+    clock += 1;
+    await refusal(subject.authenticate(bearer('garbage')), 'ERR_TOKEN_INACTIVE');
+    expect(seen).to.have.length(2);
+
+    answer = () => ({ body: { active: true, aud: 'https://other.example.com/' } });
+    await refusal(subject.authenticate(bearer('elsewhere')), 'ERR_TOKEN_AUD_MISMATCH');
+    await refusal(subject.authenticate(bearer('elsewhere')), 'ERR_TOKEN_AUD_MISMATCH');
+    expect(seen).to.have.length(4);
+
+    const uncached = authenticator({ clock: () => clock }, { inactiveCacheAge: 0 });
+    answer = () => ({ body: { active: false } });
+    await refusal(uncached.authenticate(bearer('garbage')));
+    await refusal(uncached.authenticate(bearer('garbage')));
+    expect(seen).to.have.length(6);
+  });
+
+  it('answers 503 for a new token while maxInFlight introspections are under way, without asking', async () => {
+    answer = () => ({ body: { active: true, aud: API }, delay: 50 });
+    const subject = authenticator({}, { maxInFlight: 2 });
+    const [first, second, third, again] = await Promise.allSettled([
+      subject.authenticate(bearer('token-1')),
+      subject.authenticate(bearer('token-2')),
+      subject.authenticate(bearer('token-3')),
+      subject.authenticate(bearer('token-1')), // shares the introspection under way
+    ]);
+    expect([first.status, second.status, again.status]).to.deep.equal(['fulfilled', 'fulfilled', 'fulfilled']);
+    const refused = (third as PromiseRejectedResult).reason as ServiceUnavailableError;
+    expect(refused).to.be.instanceOf(ServiceUnavailableError);
+    expect(refused.cause).to.be.instanceOf(KeySourceUnavailableError);
+    expect(seen.map((form) => form.token)).to.deep.equal(['token-1', 'token-2']);
+    expect((await subject.authenticate(bearer('token-3')))?.token).to.equal('token-3');
   });
 
   it('sends one introspection request however many requests carry the token at once', async () => {
@@ -232,6 +291,8 @@ describe('introspection of opaque access tokens', () => {
       [{ tokenType: 'id_token' }, 'introspection'],
       [{ introspection: { ...introspection(), maxCacheAge: 0 } }, 'introspection.maxCacheAge'],
       [{ introspection: { ...introspection(), maxEntries: 1.5 } }, 'introspection.maxEntries'],
+      [{ introspection: { ...introspection(), inactiveCacheAge: -1 } }, 'introspection.inactiveCacheAge'],
+      [{ introspection: { ...introspection(), maxInFlight: 0 } }, 'introspection.maxInFlight'],
       [{ introspection: { clientId: 'api', issuer: 'not a url' } }, 'issuer'],
       [{ issuer: undefined, jwksUri: undefined, issuers: ['https://a/'], introspection: introspection() }, 'issuer'],
     ];

@@ -60,6 +60,30 @@ describe('OidcClient.finishLogin', () => {
     ]);
   });
 
+  it('finishes a login whose transaction comes after any number of older ones', async () => {
+    const web = client();
+    const older = await Promise.all(Array.from({ length: 30 }, () => web.startLogin()));
+    const login = await web.startLogin();
+    const { state, nonce } = opened(login);
+    tokenEndpoint(nonce);
+    const values = [...older.map((started) => started.transaction.value), login.transaction.value];
+    expect((await web.finishLogin(callback({ code: 'code-1', state }), values)).claims.sub).to.equal('user-1');
+  });
+
+  it("takes the request's cookies as a map, and uses the one named after the response's state", async () => {
+    const web = client();
+    const other = await web.startLogin();
+    const login = await web.startLogin();
+    const { state, nonce } = opened(login);
+    tokenEndpoint(nonce);
+    const cookies = new Map([
+      ['theme', 'dark'],
+      [other.transaction.name, other.transaction.value],
+      [login.transaction.name, login.transaction.value],
+    ]);
+    const result = await web.finishLogin(callback({ code: 'code-1', state }), cookies);
+    expect(result.transaction).to.equal(login.transaction.name);
+  });
   it('sends no verifier when PKCE is off', async () => {
     const web = client({ usePkce: false });
     const login = await web.startLogin();

@@ -82,9 +82,10 @@ describe('OidcClient.startLogin', () => {
 
   it('remembers a returnTo on this application, and refuses one that would make an open redirect', async () => {
     const web = client();
-    for (const returnTo of ['/orders/42?tab=1#top', 'https://app.example.com/orders']) {
-      expect(opened(await web.startLogin({ returnTo })).returnTo).to.equal(returnTo);
-    }
+    expect(opened(await web.startLogin({ returnTo: '/orders/42?tab=1#top' })).returnTo).to.equal(
+      '/orders/42?tab=1#top',
+    );
+    expect(opened(await web.startLogin({ returnTo: 'https://app.example.com/orders' })).returnTo).to.equal('/orders');
     for (const returnTo of [
       '//evil.example.com/x',
       '/\\evil.example.com',
@@ -92,7 +93,7 @@ describe('OidcClient.startLogin', () => {
       'orders',
       'javascript:alert(1)',
       '/\t/evil.example.com',
-      `/${'x'.repeat(3000)}`,
+      `/${'x'.repeat(512)}`,
       42 as never,
     ]) {
       const err = await rejectionOf(web.startLogin({ returnTo }));
