@@ -7,6 +7,7 @@ import type { IdTokenClaims } from '../token-verifier/claims.js';
 import type { LogoutTokenClaims } from '../token-verifier/logout-token-verifier.js';
 import { OidcContext } from './context.js';
 import { type CookieAttributes, deleteCookie, parseCookies, serializeCookie } from './cookies.js';
+import { confirmLogout, fromElsewhere } from './logout-confirmation.js';
 import { checkOidcAuthOptions, type OidcAuthOptions, type OidcAuthSettings } from './options.js';
 import { errorAnswer, isNavigation, type LoginRequest, type LoginResponse, readForm, redirect } from './request.js';
 import { type ActiveSession, SessionManager } from './session-manager.js';
@@ -128,7 +129,7 @@ export class WebLogin {
     const list: Array<['GET' | 'POST', string]> = [];
     if (login !== undefined) list.push(['GET', login]);
     list.push(['GET', callback], ['POST', callback]);
-    if (logout !== undefined) list.push(['GET', logout]);
+    if (logout !== undefined) list.push(['GET', logout], ['POST', logout]);
     if (backchannelLogout !== undefined && this.#settings.logoutStore !== undefined) {
       list.push(['POST', backchannelLogout]);
     }
@@ -176,7 +177,7 @@ export class WebLogin {
       case routes.callback:
         return req.method === 'GET' || req.method === 'POST' ? this.#callback(req, url) : undefined;
       case routes.logout:
-        return req.method === 'GET' ? this.#logout(req, url) : undefined;
+        return req.method === 'GET' || req.method === 'POST' ? this.#logout(req, url) : undefined;
       case routes.backchannelLogout:
         return req.method === 'POST' && logoutStore !== undefined ? this.#backchannelLogout(req) : undefined;
       default:
@@ -244,16 +245,21 @@ export class WebLogin {
   async #logout(req: LoginRequest, url: URL): Promise<LoginResponse> {
     const cookies = parseCookies(req.headers.cookie);
     const active = await this.#sessions.load(cookies);
+    // Another site may not end the session (logout CSRF): the user confirms with a POST from the app's origin.
+    if (active !== undefined && fromElsewhere(req, this.#settings.origin)) {
+      return confirmLogout(url.pathname + url.search);
+    }
     const lines = await this.#sessions.destroy(active, cookies);
     const returnTo = safeReturnTo(url.searchParams.get('returnTo'), this.#settings.origin);
     const local = new URL(returnTo ?? this.#settings.defaultReturnTo, this.#settings.origin).href;
-    if (!this.#settings.idpLogout || active === undefined) return redirect(local, lines);
+    const status = req.method === 'POST' ? 303 : 302;
+    if (!this.#settings.idpLogout || active === undefined) return redirect(local, lines, status);
     const client = await this.#oidcClient();
     try {
-      return redirect(client.logoutUrl({ idTokenHint: active.session.tokens.idToken }), lines);
+      return redirect(client.logoutUrl({ idTokenHint: active.session.tokens.idToken }), lines, status);
     } catch {
       // A provider without a logout endpoint (Google): the app's session is all there is to end.
-      return redirect(local, lines);
+      return redirect(local, lines, status);
     }
   }
 

@@ -216,6 +216,66 @@ describe('WebLogin', () => {
     });
   });
 
+  describe('logout from another site', () => {
+    beforeEach(op.serveKeys);
+
+    const crossSite = { 'sec-fetch-site': 'cross-site', 'sec-fetch-mode': 'navigate', 'sec-fetch-dest': 'document' };
+
+    // A cross-site navigation carries SameSite=Lax cookies: any page (a link, window.open, a meta refresh) ended
+    // the app's session and, with idpLogout, sent the browser to the provider with the ID token as id_token_hint.
+    it('does not end the session on a cross-site GET /logout: it asks for a same-origin POST instead', async () => {
+      const login = opLogin();
+      const cookie = await cookieOf({ tokens: { idToken: op.idToken() }, createdAt: now() }, op.SECRET);
+      const response = answered(await login.handle(get('/logout?returnTo=/bye', { cookie, ...crossSite })));
+      expect(response.status).to.equal(200);
+      expect(response.headers).to.not.have.property('set-cookie');
+      expect(response.headers).to.include({
+        'content-type': 'text/html; charset=utf-8',
+        'cache-control': 'no-store',
+        'x-content-type-options': 'nosniff',
+      });
+      expect(response.headers['content-security-policy']).to.include("frame-ancestors 'none'");
+      expect(response.body).to.include('<form method="post" action="/logout?returnTo=/bye">');
+      expect(context(await login.handle(get('/', { cookie }))).isAuthenticated()).to.equal(true);
+    });
+
+    it('logs out on a POST from the app itself, and on a GET the user typed or bookmarked', async () => {
+      const login = opLogin({ idpLogout: false });
+      const cookie = await cookieOf({ tokens: { idToken: op.idToken() }, createdAt: now() }, op.SECRET);
+      for (const request of [
+        {
+          method: 'POST',
+          url: '/logout?returnTo=/bye',
+          headers: { cookie, 'sec-fetch-site': 'same-origin', origin: BASE },
+        },
+        { method: 'POST', url: '/logout?returnTo=/bye', headers: { cookie } },
+        get('/logout?returnTo=/bye', { cookie, 'sec-fetch-site': 'none' }),
+        get('/logout?returnTo=/bye', { cookie }),
+      ]) {
+        const response = answered(await login.handle(request));
+        expect([response.status, response.headers.location], JSON.stringify(request.headers)).to.deep.equal([
+          request.method === 'POST' ? 303 : 302,
+          `${BASE}/bye`,
+        ]);
+        expect(String(response.headers['set-cookie'])).to.match(/^appSession=; Max-Age=0;/);
+      }
+    });
+
+    it('does not log out on a POST from another origin or site', async () => {
+      const login = opLogin();
+      const cookie = await cookieOf({ tokens: { idToken: op.idToken() }, createdAt: now() }, op.SECRET);
+      for (const headers of [
+        { cookie, origin: 'https://evil.example' },
+        { cookie, origin: 'null' },
+        { cookie, 'sec-fetch-site': 'same-site' },
+      ]) {
+        const response = answered(await login.handle({ method: 'POST', url: '/logout', headers }));
+        expect(response.status, JSON.stringify(headers)).to.equal(200);
+        expect(response.headers).to.not.have.property('set-cookie');
+      }
+    });
+  });
+
   describe('back-channel logout', () => {
     beforeEach(op.serveKeys);
 
@@ -262,7 +322,7 @@ describe('WebLogin', () => {
     for (const request of [
       { method: 'POST', url: '/login', headers: {} },
       { method: 'PUT', url: '/callback', headers: {} },
-      { method: 'POST', url: '/logout', headers: {} },
+      { method: 'PUT', url: '/logout', headers: {} },
       { method: 'GET', url: '/backchannel-logout', headers: {} },
     ]) {
       expect((await login.handle(request)).handled, `${request.method} ${request.url}`).to.equal(false);
@@ -275,6 +335,7 @@ describe('WebLogin', () => {
       ['GET', '/callback'],
       ['POST', '/callback'],
       ['GET', '/logout'],
+      ['POST', '/logout'],
     ]);
     const withStore = new WebLogin({
       client: client(),
