@@ -188,7 +188,26 @@ export class WebLogin {
   #transactionCookie(transaction: LoginTransaction): string {
     const sameSite = transaction.sameSite === 'none' ? 'None' : 'Lax';
     const attributes = { ...this.#transactionAttributes, sameSite, maxAge: transaction.maxAge } as const;
-    return serializeCookie(transaction.name, transaction.value, attributes);
+    return serializeCookie(this.#settings.hostPrefix + transaction.name, transaction.value, attributes);
+  }
+
+  /** The `Set-Cookie` line that deletes the transaction cookie `OidcClient` names `name`. */
+  #deleteTransaction(name: string): string {
+    return deleteCookie(this.#settings.hostPrefix + name, this.#transactionAttributes);
+  }
+
+  /**
+   * The request's transaction cookies, under the names `OidcClient` gives them: on https only the `__Host-` ones,
+   * which a sibling sub-domain cannot set.
+   */
+  #transactions(cookies: ReadonlyMap<string, string>): Map<string, string> {
+    const prefix = this.#settings.hostPrefix;
+    const found = new Map<string, string>();
+    for (const [name, value] of cookies) {
+      const unprefixed = name.slice(prefix.length);
+      if (name.startsWith(prefix) && isTransactionCookie(unprefixed)) found.set(unprefixed, value);
+    }
+    return found;
   }
 
   async #login(req: LoginRequest, url: URL): Promise<LoginResponse> {
@@ -197,20 +216,20 @@ export class WebLogin {
     const { url: authorize, transaction } = await client.startLogin({
       returnTo: returnTo ?? this.#settings.defaultReturnTo,
     });
-    const stale = this.#staleTransactions(parseCookies(req.headers.cookie));
+    const stale = this.#staleTransactions(this.#transactions(parseCookies(req.headers.cookie)));
     return redirect(authorize, [
-      ...stale.map((name) => deleteCookie(name, this.#transactionAttributes)),
+      ...stale.map((name) => this.#deleteTransaction(name)),
       this.#transactionCookie(transaction),
     ]);
   }
 
   /** The oldest transaction cookies (browsers send them first) past {@link PENDING_TRANSACTION_BYTES}. */
-  #staleTransactions(cookies: ReadonlyMap<string, string>): string[] {
-    const pending = [...cookies].filter(([name]) => isTransactionCookie(name));
+  #staleTransactions(transactions: ReadonlyMap<string, string>): string[] {
+    const pending = [...transactions];
     let bytes = 0;
     for (let index = pending.length - 1; index >= 0; index--) {
       const [name, value] = pending[index] as [string, string];
-      bytes += name.length + value.length + 3;
+      bytes += this.#settings.hostPrefix.length + name.length + value.length + 3;
       if (bytes > PENDING_TRANSACTION_BYTES) return pending.slice(0, index + 1).map(([stale]) => stale);
     }
     return [];
@@ -222,12 +241,11 @@ export class WebLogin {
     const client = await this.#oidcClient();
     let result: Awaited<ReturnType<OidcClient['finishLogin']>>;
     try {
-      result = await client.finishLogin(response, cookies);
+      result = await client.finishLogin(response, this.#transactions(cookies));
     } catch (error) {
       // The transaction the response was for is spent either way; another tab's login goes on.
       if (!(error instanceof LoginError)) throw error;
-      const spent =
-        error.transaction === undefined ? [] : [deleteCookie(error.transaction, this.#transactionAttributes)];
+      const spent = error.transaction === undefined ? [] : [this.#deleteTransaction(error.transaction)];
       return errorAnswer(error.status, error.error ?? 'login_failed', `${error.code}: ${error.message}`, spent);
     }
     const active = await this.#sessions.create({
@@ -238,7 +256,7 @@ export class WebLogin {
     const returnTo = safeReturnTo(result.returnTo, this.#settings.origin) ?? this.#settings.defaultReturnTo;
     return redirect(new URL(returnTo, this.#settings.origin).href, [
       ...this.#sessions.cookieLines(active, cookies),
-      deleteCookie(result.transaction, this.#transactionAttributes),
+      this.#deleteTransaction(result.transaction),
     ]);
   }
 

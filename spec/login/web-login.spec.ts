@@ -53,7 +53,7 @@ async function cookieOf(session: Session, secret: string, store?: MemorySessionS
   const sessions = new SessionManager({
     secret,
     lifetime: new SessionLifetime(),
-    name: 'appSession',
+    name: '__Host-appSession',
     attributes: { sameSite: 'Lax', secure: true },
     clock: () => Date.now() / 1000,
     ...(store !== undefined && { store }),
@@ -102,7 +102,7 @@ describe('WebLogin', () => {
     const response = answered(await login.handle(get('/logout', { cookie: await sessionCookie() })));
     expect(response.status).to.equal(302);
     expect(response.headers.location).to.equal(`${BASE}/`);
-    expect(String(response.headers['set-cookie'])).to.match(/^appSession=; Max-Age=0;/);
+    expect(String(response.headers['set-cookie'])).to.match(/^__Host-appSession=; Max-Age=0;/);
   });
 
   it('logs out locally without asking the provider when there is no session', async () => {
@@ -173,7 +173,7 @@ describe('WebLogin', () => {
       jar
         .header()
         .split('; ')
-        .filter((pair) => isTransactionCookie(pair.split('=')[0]!));
+        .filter((pair) => isTransactionCookie(pair.split('=')[0]!.replace(/^__Host-/, '')));
 
     // Browsers send the cookies of one path oldest first: the callback looked at the first 20 transaction
     // cookies only, so twenty abandoned logins hid the one being finished.
@@ -182,10 +182,31 @@ describe('WebLogin', () => {
       const [jar, location] = await startLogins(login, 8);
       const state = location.searchParams.get('state')!;
       op.tokenEndpoint(location.searchParams.get('nonce')!);
-      const older = Array.from({ length: 25 }, (_, i) => `${transactionName(`old-${i}`)}=v1.abandoned`).join('; ');
+      const older = Array.from({ length: 25 }, (_, i) => `__Host-${transactionName(`old-${i}`)}=v1.abandoned`).join(
+        '; ',
+      );
       const query = new URL(op.callback({ code: 'code-1', state })).search;
       const response = answered(await login.handle(get(`/callback${query}`, { cookie: `${older}; ${jar.header()}` })));
       expect(response.status, response.body).to.equal(302);
+    });
+
+    // A sibling sub-domain could set an appSession cookie of its own login for the parent domain (the victim then
+    // acts as the attacker), or a transaction cookie followed by its callback URL: on https only __Host- cookies,
+    // which it cannot set, are read.
+    it('reads an https session and transactions only from __Host- cookies, which a sibling sub-domain cannot set', async () => {
+      const login = opLogin();
+      const sealed = await cookieOf({ tokens: { idToken: op.idToken() }, createdAt: now() }, op.SECRET);
+      expect(context(await login.handle(get('/', { cookie: sealed }))).isAuthenticated()).to.equal(true);
+      const plain = sealed.replace(/^__Host-/, '');
+      expect(context(await login.handle(get('/', { cookie: plain }))).isAuthenticated()).to.equal(false);
+
+      const [jar, location] = await startLogins(login, 1);
+      expect(jar.header()).to.match(/^__Host-authn_tx_/);
+      const query = new URL(op.callback({ code: 'code-1', state: location.searchParams.get('state')! })).search;
+      const tossed = jar.header().replace(/^__Host-/, '');
+      const response = answered(await login.handle(get(`/callback${query}`, { cookie: tossed })));
+      expect(response.status).to.equal(400);
+      expect(String(response.body)).to.include('ERR_LOGIN_TRANSACTION_MISSING');
     });
 
     // A page can drive a browser through /login as often as it likes (a popup it opened), each login a cookie
@@ -257,7 +278,7 @@ describe('WebLogin', () => {
           request.method === 'POST' ? 303 : 302,
           `${BASE}/bye`,
         ]);
-        expect(String(response.headers['set-cookie'])).to.match(/^appSession=; Max-Age=0;/);
+        expect(String(response.headers['set-cookie'])).to.match(/^__Host-appSession=; Max-Age=0;/);
       }
     });
 
