@@ -4,7 +4,7 @@ import type { IdTokenClaims } from '../token-verifier/claims.js';
 import { decodeJwt } from '../token-verifier/jwt.js';
 import { deleteChunkedCookie, readChunkedCookie, writeChunkedCookie } from './chunked-cookie.js';
 import type { CookieAttributes } from './cookies.js';
-import type { Session, SessionLifetime } from './session.js';
+import { isOwnedBy, type Session, type SessionLifetime, type SessionOwner } from './session.js';
 import type { SessionStore } from './session-store.js';
 
 /** What a {@link SessionManager} needs. */
@@ -23,6 +23,11 @@ export interface SessionManagerOptions {
   attributes: CookieAttributes;
   /** The clock, in epoch seconds. */
   clock: () => number;
+  /**
+   * The app sessions must belong to (see {@link isOwnedBy}), asked when a request carries a session; absent:
+   * sessions are not checked for it.
+   */
+  owner?: () => Promise<SessionOwner>;
 }
 
 /** The session of one request, once opened and checked. */
@@ -89,13 +94,13 @@ export class SessionManager {
 
   /**
    * The session the request's cookie holds, if it is valid and not ended: `undefined` for none, a cookie that
-   * does not open, a record no longer in the store, or a session past its expiry or ended by a back-channel
-   * logout. A rolling session is renewed (its record rewritten) when its expiry moves on by a minute or more.
+   * does not open, a record no longer in the store, a session of another app (client or issuer), or a session
+   * past its expiry or ended by a back-channel logout. A rolling session is renewed (its record rewritten) when its expiry moves on by a minute or more.
    *
    * @throws {StoreUnavailableError} (rejects) when the store fails: the session can be neither trusted nor denied.
    */
   async load(cookies: ReadonlyMap<string, string>): Promise<ActiveSession | undefined> {
-    const { name, store, logoutStore, lifetime, clock } = this.#options;
+    const { name, store, logoutStore, lifetime, clock, owner } = this.#options;
     const sealed = readChunkedCookie(name, cookies);
     if (sealed === undefined) return undefined;
     const now = clock();
@@ -114,6 +119,7 @@ export class SessionManager {
     const claims = claimsOf(session.tokens.idToken);
     const expiresAt = lifetime.expiresAt(session.createdAt, now);
     if (claims === undefined || expiresAt <= now) return undefined;
+    if (owner !== undefined && !isOwnedBy(claims, await owner())) return undefined;
     if (store === undefined && logoutStore !== undefined) {
       const identity = { sub: claims.sub, createdAt: session.createdAt };
       if (await logoutStore.isEnded(typeof claims.sid === 'string' ? { ...identity, sid: claims.sid } : identity)) {

@@ -11,6 +11,7 @@ import { confirmLogout, fromElsewhere } from './logout-confirmation.js';
 import { checkOidcAuthOptions, type OidcAuthOptions, type OidcAuthSettings } from './options.js';
 import { errorAnswer, isNavigation, type LoginRequest, type LoginResponse, readForm, redirect } from './request.js';
 import { type ActiveSession, SessionManager } from './session-manager.js';
+import type { SessionOwner } from './session.js';
 
 /** What {@link WebLogin.handle} decided: the login answered the request, or the app goes on with `req.oidc`. */
 export type LoginOutcome =
@@ -72,6 +73,7 @@ export class WebLogin {
       name: settings.cookieName,
       attributes: { sameSite: settings.sameSite, secure: settings.secure, domain: settings.cookieDomain },
       clock: () => Date.now() / 1000,
+      owner: () => this.#owner(),
     });
     this.#transactionAttributes = { sameSite: 'Lax', secure: settings.secure };
   }
@@ -151,6 +153,20 @@ export class WebLogin {
       throw error;
     });
     return this.#client;
+  }
+
+  /**
+   * The client and issuer a session must have been issued for: from the options when they name both, else from
+   * the client (discovered on first use), so that a session cookie is served without the provider when it can be.
+   */
+  async #owner(): Promise<SessionOwner> {
+    const { client } = this.#settings;
+    if (!(client instanceof OidcClient || client instanceof Promise)) {
+      const { clientId, issuer } = client;
+      if (typeof clientId === 'string' && typeof issuer === 'string') return { clientId, issuer };
+    }
+    const { clientId, issuer } = await this.#oidcClient();
+    return { clientId, issuer };
   }
 
   readonly #refresher = {

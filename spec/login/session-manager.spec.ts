@@ -160,6 +160,16 @@ describe('SessionManager', () => {
       expect(await sessions.load(cookies)).to.equal(undefined);
     });
 
+    it('refuses a session that is not of its owner, in the cookie or in the store', async () => {
+      const ours = { tokens: { idToken: idToken({ iss: 'https://op.example.com', aud: 'web' }) }, createdAt: now };
+      const owner = (clientId: string) => () => Promise.resolve({ clientId, issuer: 'https://op.example.com' });
+      for (const store of [undefined, new MemorySessionStore({ clock: () => now })]) {
+        const cookies = await loggedIn(manager({ store, owner: owner('web') }), ours);
+        expect(await manager({ store, owner: owner('web') }).load(cookies)).to.not.equal(undefined);
+        expect(await manager({ store, owner: owner('other-app') }).load(cookies)).to.equal(undefined);
+      }
+    });
+
     it('checks a session without sid against the logouts of its user', async () => {
       const logoutStore = new MemorySessionStore({ clock: () => now });
       const sessions = manager({ logoutStore });

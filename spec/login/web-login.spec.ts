@@ -105,6 +105,15 @@ describe('WebLogin', () => {
     expect(String(response.headers['set-cookie'])).to.match(/^__Host-appSession=; Max-Age=0;/);
   });
 
+  it('serves only the sessions of its own client and issuer, although another app shares its secret', async () => {
+    const cookie = await cookieOf({ tokens: { idToken: op.idToken({ aud: 'web' }) }, createdAt: now() }, op.SECRET);
+    expect(context(await opLogin().handle(get('/', { cookie }))).isAuthenticated()).to.equal(true);
+    const other = opLogin({ client: op.client({ clientId: 'other-app' }) });
+    expect(context(await other.handle(get('/', { cookie }))).isAuthenticated()).to.equal(false);
+    const elsewhere = opLogin({ client: undefined, issuer: 'https://other.example.com', clientId: 'web' });
+    expect(context(await elsewhere.handle(get('/', { cookie }))).isAuthenticated()).to.equal(false);
+  });
+
   it('logs out locally without asking the provider when there is no session', async () => {
     const login = new WebLogin({ client: client(), baseUrl: BASE, secret: SECRET });
     const response = answered(await login.handle(get('/logout?returnTo=/bye')));
