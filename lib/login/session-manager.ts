@@ -5,7 +5,7 @@ import { decodeJwt } from '../token-verifier/jwt.js';
 import { deleteChunkedCookie, readChunkedCookie, writeChunkedCookie } from './chunked-cookie.js';
 import type { CookieAttributes } from './cookies.js';
 import { isOwnedBy, type Session, type SessionLifetime, type SessionOwner } from './session.js';
-import type { SessionStore } from './session-store.js';
+import type { SessionIdentity, SessionStore } from './session-store.js';
 
 /** What a {@link SessionManager} needs. */
 export interface SessionManagerOptions {
@@ -68,6 +68,16 @@ function claimsOf(idToken: string): IdTokenClaims | undefined {
   }
 }
 
+/** What a logout store knows a cookie session by: its user, the provider's session, its own id. */
+function identityOf(session: Session, claims: IdTokenClaims): SessionIdentity {
+  return {
+    sub: claims.sub,
+    createdAt: session.createdAt,
+    ...(typeof claims.sid === 'string' && { sid: claims.sid }),
+    ...(session.id !== undefined && { id: session.id }),
+  };
+}
+
 /**
  * Reads, checks, writes and ends the sessions of the web login: sealed (AES-256-GCM, purpose `session`) into the
  * session cookie — split into chunks past one cookie's size — or kept in a {@link SessionStore} as a sealed record
@@ -120,11 +130,8 @@ export class SessionManager {
     const expiresAt = lifetime.expiresAt(session.createdAt, now);
     if (claims === undefined || expiresAt <= now) return undefined;
     if (owner !== undefined && !isOwnedBy(claims, await owner())) return undefined;
-    if (store === undefined && logoutStore !== undefined) {
-      const identity = { sub: claims.sub, createdAt: session.createdAt };
-      if (await logoutStore.isEnded(typeof claims.sid === 'string' ? { ...identity, sid: claims.sid } : identity)) {
-        return undefined;
-      }
+    if (store === undefined && logoutStore !== undefined && (await logoutStore.isEnded(identityOf(session, claims)))) {
+      return undefined;
     }
     const active: ActiveSession = { session, claims, expiresAt: opened.expiresAt, reissue: false };
     if (id !== undefined) active.id = id;
@@ -146,6 +153,7 @@ export class SessionManager {
     const expiresAt = this.#options.lifetime.expiresAt(session.createdAt, this.#options.clock());
     const active: ActiveSession = { session, claims, expiresAt, reissue: true };
     if (this.#options.store !== undefined) active.id = randomBytes(32).toString('base64url');
+    else session.id ??= randomBytes(32).toString('base64url');
     await this.save(active);
     return active;
   }
@@ -184,13 +192,20 @@ export class SessionManager {
   }
 
   /**
-   * Ends a session (logout): deletes its record from the store, and returns the `Set-Cookie` lines that delete
-   * its cookie.
+   * Ends a session (logout): deletes its record from the store, or, for a cookie session with a logout store,
+   * records its logout there (so that a copy of the cookie is refused on every replica); and returns the
+   * `Set-Cookie` lines that delete its cookie.
    *
    * @throws {StoreUnavailableError} (rejects) when the store fails.
    */
   async destroy(active: ActiveSession | undefined, cookies: ReadonlyMap<string, string>): Promise<string[]> {
-    if (active?.id !== undefined) await this.#options.store?.delete(active.id);
-    return deleteChunkedCookie(this.#options.name, this.#options.attributes, cookies);
+    const { store, logoutStore, lifetime, clock, name, attributes } = this.#options;
+    if (active?.id !== undefined) {
+      await store?.delete(active.id);
+    } else if (active?.session.id !== undefined && store === undefined && logoutStore !== undefined) {
+      const now = clock();
+      await logoutStore.endSessions({ id: active.session.id }, now, now + lifetime.longest());
+    }
+    return deleteChunkedCookie(name, attributes, cookies);
   }
 }

@@ -11,6 +11,11 @@ export interface Session {
   userinfo?: Record<string, unknown>;
   /** When the login happened, in epoch seconds: the start of the absolute lifetime. */
   createdAt: number;
+  /**
+   * A cookie session's own random id (256 bits), under which its logout at the app is remembered in the logout
+   * store (`backchannelLogout.store`), so that a copy of the cookie is refused after `/logout`.
+   */
+  id?: string;
 }
 
 /** How long a session lives. */

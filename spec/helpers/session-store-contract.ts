@@ -72,6 +72,16 @@ export function behavesAsSessionStore(store: () => SessionStore): void {
     expect(await store().isEnded({ sub: 'user-1', sid: 'sid-1', createdAt: at + 1 })).to.equal(false);
   });
 
+  it('remembers a logout at the app of one cookie session by its id, and ends no other session of the user', async () => {
+    const at = now();
+    await store().set('id-1', { value: 'v', sub: 'user-1', sid: 'sid-1' }, at + 60);
+    expect(await store().endSessions({ id: 'cookie-1', sub: 'user-1', sid: 'sid-1' }, at, at + 60)).to.equal(0);
+    expect(await store().get('id-1')).to.not.equal(undefined);
+    expect(await store().isEnded({ sub: 'user-1', sid: 'sid-1', id: 'cookie-1', createdAt: at - 10 })).to.equal(true);
+    expect(await store().isEnded({ sub: 'user-1', sid: 'sid-1', id: 'cookie-2', createdAt: at - 10 })).to.equal(false);
+    expect(await store().isEnded({ sub: 'user-1', sid: 'sid-1', createdAt: at - 10 })).to.equal(false);
+  });
+
   it('forgets a logout after the time it was to be remembered', async () => {
     await store().endSessions({ sid: 'sid-1' }, now(), Date.now() / 1000 + 0.05);
     await new Promise((resolve) => setTimeout(resolve, 80));

@@ -58,7 +58,7 @@ describe('SessionManager', () => {
       expect(line).to.match(/^appSession=v1\.[\w-]+; Max-Age=3600; Expires=.+; Path=\/; HttpOnly; SameSite=Lax$/);
       expect(line).not.to.include('rt-1');
       const loaded = await sessions.load(jar([line!]));
-      expect(loaded?.session).to.deep.equal(session(now));
+      expect(loaded?.session).to.deep.equal({ ...session(now), id: active.session.id });
       expect(loaded?.claims).to.include({ sub: 'user-1', sid: 'sid-1' });
       expect(loaded?.id).to.equal(undefined);
     });
@@ -168,6 +168,26 @@ describe('SessionManager', () => {
         expect(await manager({ store, owner: owner('web') }).load(cookies)).to.not.equal(undefined);
         expect(await manager({ store, owner: owner('other-app') }).load(cookies)).to.equal(undefined);
       }
+    });
+
+    // /logout only asked the browser to drop its cookie: a copy (a shared computer's profile, a log, malware)
+    // stayed a session, renewed by each use, up to its absolute lifetime.
+    it('records a logout in the logout store, so that a copy of the cookie is refused and the next login served', async () => {
+      const logoutStore = new MemorySessionStore({ clock: () => now });
+      const sessions = manager({ logoutStore });
+      const cookies = await loggedIn(sessions);
+      const active = await sessions.load(cookies);
+      expect(active?.session.id).to.match(/^[\w-]{43}$/);
+      await sessions.destroy(active, cookies);
+      expect(await sessions.load(cookies)).to.equal(undefined);
+      expect(await sessions.load(await loggedIn(sessions))).to.not.equal(undefined);
+    });
+
+    it('can end a cookie session only by deleting the cookie when there is no logout store', async () => {
+      const sessions = manager();
+      const cookies = await loggedIn(sessions);
+      await sessions.destroy(await sessions.load(cookies), cookies);
+      expect(await sessions.load(cookies)).to.not.equal(undefined);
     });
 
     it('checks a session without sid against the logouts of its user', async () => {

@@ -105,6 +105,15 @@ describe('WebLogin', () => {
     expect(String(response.headers['set-cookie'])).to.match(/^__Host-appSession=; Max-Age=0;/);
   });
 
+  it('refuses a copy of a cookie session after /logout on every replica when a logout store is configured', async () => {
+    const store = new MemorySessionStore();
+    const [one, other] = [opLogin({ backchannelLogout: { store } }), opLogin({ backchannelLogout: { store } })];
+    const copy = await cookieOf({ tokens: { idToken: op.idToken() }, createdAt: now() }, op.SECRET);
+    expect(context(await other.handle(get('/', { cookie: copy }))).isAuthenticated()).to.equal(true);
+    expect(answered(await one.handle(get('/logout', { cookie: copy }))).status).to.equal(302);
+    expect(context(await other.handle(get('/', { cookie: copy }))).isAuthenticated()).to.equal(false);
+  });
+
   it('serves only the sessions of its own client and issuer, although another app shares its secret', async () => {
     const cookie = await cookieOf({ tokens: { idToken: op.idToken({ aud: 'web' }) }, createdAt: now() }, op.SECRET);
     expect(context(await opLogin().handle(get('/', { cookie }))).isAuthenticated()).to.equal(true);
