@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { ConfigurationError } from '../errors.js';
 import { Sealer } from '../oidc/seal.js';
 import type { IdTokenClaims } from '../token-verifier/claims.js';
 import { decodeJwt } from '../token-verifier/jwt.js';
@@ -46,6 +47,12 @@ export interface ActiveSession {
 
 /** Every how many seconds at most a rolling session's cookie (and record) is renewed by requests. */
 const RENEWAL = 60;
+
+/**
+ * The most bytes a cookie session may take, its chunks together: the browser sends them with every request, and
+ * Node refuses a request whose headers pass 16 KB (431) before any middleware can run, `/logout` included.
+ */
+export const SESSION_COOKIE_MAX_BYTES = 8192;
 
 function isSession(value: unknown): value is Session {
   const session = value as Session | null;
@@ -146,14 +153,27 @@ export class SessionManager {
   /**
    * Starts a session for a login that just finished: a new random id and record when sessions live in a store.
    *
+   * @throws {ConfigurationError} (rejects), naming `session.store`, for a cookie session larger than
+   *   {@link SESSION_COOKIE_MAX_BYTES}.
    * @throws {StoreUnavailableError} (rejects) when the store fails.
    */
   async create(session: Session): Promise<ActiveSession> {
     const claims = claimsOf(session.tokens.idToken) as IdTokenClaims;
     const expiresAt = this.#options.lifetime.expiresAt(session.createdAt, this.#options.clock());
     const active: ActiveSession = { session, claims, expiresAt, reissue: true };
-    if (this.#options.store !== undefined) active.id = randomBytes(32).toString('base64url');
-    else session.id ??= randomBytes(32).toString('base64url');
+    if (this.#options.store !== undefined) {
+      active.id = randomBytes(32).toString('base64url');
+    } else {
+      session.id ??= randomBytes(32).toString('base64url');
+      const bytes = this.#cookie.seal(session, expiresAt).length;
+      if (bytes > SESSION_COOKIE_MAX_BYTES) {
+        throw new ConfigurationError(
+          `the session of this login needs ${bytes} bytes of cookies, more than the ${SESSION_COOKIE_MAX_BYTES} ` +
+            'a browser may send back with every request: configure session.store to keep sessions on the server',
+          'session.store',
+        );
+      }
+    }
     await this.save(active);
     return active;
   }

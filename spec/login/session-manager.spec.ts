@@ -1,12 +1,17 @@
 import { expect } from 'chai';
-import { StoreUnavailableError } from '../../lib/errors.js';
+import { ConfigurationError, StoreUnavailableError } from '../../lib/errors.js';
 import { Sealer } from '../../lib/oidc/seal.js';
 import { COOKIE_MAX_BYTES } from '../../lib/login/cookies.js';
 import { type Session, SessionLifetime } from '../../lib/login/session.js';
-import { type ActiveSession, SessionManager, type SessionManagerOptions } from '../../lib/login/session-manager.js';
+import {
+  type ActiveSession,
+  SESSION_COOKIE_MAX_BYTES,
+  SessionManager,
+  type SessionManagerOptions,
+} from '../../lib/login/session-manager.js';
 import { MemorySessionStore, type SessionStore } from '../../lib/login/session-store.js';
 import { signJwt } from '../helpers/jwt.js';
-import { rejectionOf } from '../helpers/secrets.js';
+import { expectNoSecrets, rejectionOf } from '../helpers/secrets.js';
 
 const SECRET = 'a-session-secret-of-at-least-32-characters';
 const idToken = (claims: object = {}) =>
@@ -133,11 +138,21 @@ describe('SessionManager', () => {
 
     it('splits a session too large for one cookie into chunks, each within 4096 bytes, and reads it back', async () => {
       const sessions = manager();
-      const large = { ...session(now), userinfo: { picture: 'p'.repeat(6000) } };
+      const large = { ...session(now), userinfo: { picture: 'p'.repeat(5000) } };
       const lines = sessions.cookieLines(await sessions.create(large), new Map());
-      expect(lines.length).to.equal(3);
+      expect(lines.length).to.equal(2);
       for (const line of lines) expect(line.length).to.be.at.most(COOKIE_MAX_BYTES);
       expect((await sessions.load(jar(lines)))?.session).to.deep.equal(large);
+    });
+
+    it('refuses to start a cookie session larger than 8 KB, naming session.store, which takes it', async () => {
+      const large = { ...session(now), userinfo: { groups: 'g'.repeat(SESSION_COOKIE_MAX_BYTES) } };
+      const error = await rejectionOf(manager().create(large));
+      expect(error).to.be.instanceOf(ConfigurationError).and.include({ option: 'session.store' });
+      expectNoSecrets(error, ['rt-1', 'at-1', SECRET]);
+      const fits = { ...session(now), userinfo: { groups: 'g'.repeat(SESSION_COOKIE_MAX_BYTES / 2) } };
+      expect(await manager().create(fits)).to.include({ reissue: true });
+      expect(await manager({ store: new MemorySessionStore() }).create(large)).to.have.property('id');
     });
 
     it('reissues the cookie after a change of the session (a refresh)', async () => {

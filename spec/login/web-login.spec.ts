@@ -2,7 +2,7 @@
 // (providers that are down or lack a logout endpoint, failures that are the framework's to answer).
 import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
-import { StoreUnavailableError } from '../../lib/errors.js';
+import { ConfigurationError, StoreUnavailableError } from '../../lib/errors.js';
 import type { OidcAuthOptions } from '../../lib/login/options.js';
 import type { LoginRequest } from '../../lib/login/request.js';
 import { type Session, SessionLifetime } from '../../lib/login/session.js';
@@ -225,6 +225,24 @@ describe('WebLogin', () => {
       const response = answered(await login.handle(get(`/callback${query}`, { cookie: tossed })));
       expect(response.status).to.equal(400);
       expect(String(response.body)).to.include('ERR_LOGIN_TRANSACTION_MISSING');
+    });
+
+    // Entra ID puts up to 200 group ids in its tokens: sealed into cookies (29 KB), the session was set, and every
+    // later request of the browser, /logout included, was refused by Node (431, over 16 KB of headers).
+    it('fails the callback of a session too large for cookies, naming session.store; a store takes it', async () => {
+      const groups = Array.from({ length: 200 }, () => randomUUID());
+      const finish = async (login: WebLogin) => {
+        const [jar, location] = await startLogins(login, 1);
+        op.tokenEndpoint(location.searchParams.get('nonce')!, { groups });
+        const query = new URL(op.callback({ code: 'code-1', state: location.searchParams.get('state')! })).search;
+        return login.handle(get(`/callback${query}`, { cookie: jar.header() }));
+      };
+      const error = await rejectionOf(finish(opLogin()));
+      expect(error).to.be.instanceOf(ConfigurationError).and.include({ option: 'session.store' });
+      expect(error.message).to.match(/needs \d+ bytes of cookies, more than the 8192 .*configure session\.store/);
+      expectNoSecrets(error, [op.REFRESH_TOKEN, op.ACCESS_TOKEN, op.SECRET]);
+      const stored = answered(await finish(opLogin({ session: { store: new MemorySessionStore() } })));
+      expect(stored.status).to.equal(302);
     });
 
     // A page can drive a browser through /login as often as it likes (a popup it opened), each login a cookie
