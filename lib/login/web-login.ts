@@ -10,6 +10,7 @@ import { type CookieAttributes, deleteCookie, parseCookies, serializeCookie } fr
 import { confirmLogout, fromElsewhere } from './logout-confirmation.js';
 import { checkOidcAuthOptions, type OidcAuthOptions, type OidcAuthSettings } from './options.js';
 import { errorAnswer, isNavigation, type LoginRequest, type LoginResponse, readForm, redirect } from './request.js';
+import { RefreshFlights } from './refresh-flights.js';
 import { type ActiveSession, SessionManager } from './session-manager.js';
 import type { SessionOwner } from './session.js';
 
@@ -61,6 +62,7 @@ export class WebLogin {
   readonly #sessions: SessionManager;
   readonly #transactionAttributes: CookieAttributes;
   #client: Promise<OidcClient> | undefined;
+  readonly #refreshes = new RefreshFlights<LoginTokens>();
 
   constructor(options: OidcAuthOptions) {
     const settings = checkOidcAuthOptions(options);
@@ -170,19 +172,24 @@ export class WebLogin {
   }
 
   readonly #refresher = {
-    refresh: async (tokens: LoginTokens, claims: IdTokenClaims): Promise<LoginTokens> => {
-      const client = await this.#oidcClient();
-      const fresh = await client.refresh(tokens.refreshToken as string, { previousClaims: claims });
-      // A refresh without a new ID token keeps the login's; everything else is the refresh's.
-      const next: LoginTokens = { idToken: fresh.idToken ?? tokens.idToken, refreshToken: fresh.refreshToken };
-      if (fresh.accessToken !== undefined) next.accessToken = fresh.accessToken;
-      if (fresh.tokenType !== undefined) next.tokenType = fresh.tokenType;
-      if (fresh.expiresAt !== undefined) next.expiresAt = fresh.expiresAt;
-      if (fresh.scope !== undefined) next.scope = fresh.scope;
-      return next;
-    },
+    refresh: (tokens: LoginTokens, claims: IdTokenClaims): Promise<LoginTokens> =>
+      // One refresh per refresh token in this process, shared by the session's concurrent requests.
+      this.#refreshes.run(tokens.refreshToken as string, () => this.#redeem(tokens, claims)),
     save: (active: ActiveSession) => this.#sessions.save(active),
   };
+
+  /** Redeems the session's refresh token (OIDC Core §12.2 checks against the login's claims). */
+  async #redeem(tokens: LoginTokens, claims: IdTokenClaims): Promise<LoginTokens> {
+    const client = await this.#oidcClient();
+    const fresh = await client.refresh(tokens.refreshToken as string, { previousClaims: claims });
+    // A refresh without a new ID token keeps the login's; everything else is the refresh's.
+    const next: LoginTokens = { idToken: fresh.idToken ?? tokens.idToken, refreshToken: fresh.refreshToken };
+    if (fresh.accessToken !== undefined) next.accessToken = fresh.accessToken;
+    if (fresh.tokenType !== undefined) next.tokenType = fresh.tokenType;
+    if (fresh.expiresAt !== undefined) next.expiresAt = fresh.expiresAt;
+    if (fresh.scope !== undefined) next.scope = fresh.scope;
+    return next;
+  }
 
   async #route(req: LoginRequest): Promise<LoginResponse | undefined> {
     const { routes, logoutStore } = this.#settings;

@@ -114,6 +114,23 @@ describe('WebLogin', () => {
     expect(context(await other.handle(get('/', { cookie: copy }))).isAuthenticated()).to.equal(false);
   });
 
+  // Two requests of one session that found the access token expired both redeemed its refresh token: with
+  // rotation the second is refused (Okta), or taken for a stolen token's reuse and the whole family revoked (Auth0).
+  it('redeems a refresh token once when two requests of one session refresh at the same time', async () => {
+    op.serveKeys();
+    const tokens = { idToken: op.idToken(), accessToken: 'AT0', expiresAt: Date.now() - 1000, refreshToken: 'R0' };
+    const cookie = await cookieOf({ tokens, createdAt: now() }, op.SECRET);
+    const grant = op.tokenEndpoint(undefined, {}, { refresh_token: 'R1' });
+    const login = opLogin();
+    const [a, b] = await Promise.all([login.handle(get('/', { cookie })), login.handle(get('/', { cookie }))]);
+    const [one, two] = await Promise.all([context(a).accessToken!.refresh(), context(b).accessToken!.refresh()]);
+    expect(grant.requests.map((request) => request.body.refresh_token)).to.deep.equal(['R0']);
+    expect([one.token, two.token]).to.deep.equal([op.ACCESS_TOKEN, op.ACCESS_TOKEN]);
+    const c = context(await login.handle(get('/', { cookie })));
+    await c.accessToken!.refresh();
+    expect(grant.requests).to.have.length(1);
+  });
+
   it('serves only the sessions of its own client and issuer, although another app shares its secret', async () => {
     const cookie = await cookieOf({ tokens: { idToken: op.idToken({ aud: 'web' }) }, createdAt: now() }, op.SECRET);
     expect(context(await opLogin().handle(get('/', { cookie }))).isAuthenticated()).to.equal(true);
