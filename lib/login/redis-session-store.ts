@@ -33,6 +33,14 @@ for i = 2, #KEYS do
 end
 return 1`;
 
+// KEYS[1] the record, KEYS[2..] its indexes; ARGV[1]: its new TTL in ms. Extends the record's life, and its indexes'
+// to at least as long, only when the record still exists (a session ended meanwhile stays ended).
+const TOUCH = `if redis.call('PEXPIRE', KEYS[1], ARGV[1]) == 0 then return 0 end
+for i = 2, #KEYS do
+  if redis.call('PTTL', KEYS[i]) < tonumber(ARGV[1]) then redis.call('PEXPIRE', KEYS[i], ARGV[1]) end
+end
+return 1`;
+
 // KEYS[1] the index a logout names, KEYS[2] its logout mark; ARGV: the record key prefix, the logout time, the
 // mark's TTL in ms. Deletes every record of the index and the index, sets the mark; the number of records deleted.
 const END = `local ended = 0
@@ -106,6 +114,11 @@ export class RedisSessionStore implements SessionStore {
     const keys = [this.#record(id), ...keysOf(record).map((key) => this.prefix + key)];
     const value = JSON.stringify(record);
     await this.#call('SET', () => this.#redis.eval(SET, keys.length, ...keys, value, ttlOf(expiresAt), id));
+  }
+
+  async touch(id: string, identity: { sub: string; sid?: string }, expiresAt: number): Promise<void> {
+    const keys = [this.#record(id), ...keysOf(identity).map((key) => this.prefix + key)];
+    await this.#call('renewal', () => this.#redis.eval(TOUCH, keys.length, ...keys, ttlOf(expiresAt)));
   }
 
   async delete(id: string): Promise<void> {

@@ -48,6 +48,9 @@ export interface ActiveSession {
 /** Every how many seconds at most a rolling session's cookie (and record) is renewed by requests. */
 const RENEWAL = 60;
 
+/** A time (epoch seconds) no session reaches: the seal of a record lasts until the session's absolute end. */
+const LATEST = 2 ** 40;
+
 /**
  * The most bytes a cookie session may take, its chunks together: the browser sends them with every request, and
  * Node refuses a request whose headers pass 16 KB (431) before any middleware can run, `/logout` included.
@@ -145,7 +148,7 @@ export class SessionManager {
     const rolling = lifetime.rollingDuration;
     if (rolling !== false && expiresAt - opened.expiresAt >= Math.min(RENEWAL, rolling / 10)) {
       active.expiresAt = expiresAt;
-      await this.save(active);
+      await this.#renew(active);
     }
     return active;
   }
@@ -179,6 +182,19 @@ export class SessionManager {
   }
 
   /**
+   * Renews a rolling session: reissues its cookie and extends its record's life in the store, without writing
+   * the record (a renewal that read the session before a concurrent refresh, written after it, would put the
+   * rotated-away refresh token back). A store without `touch` has its record rewritten.
+   */
+  async #renew(active: ActiveSession): Promise<void> {
+    const { store } = this.#options;
+    if (store?.touch === undefined || active.id === undefined) return this.save(active);
+    active.reissue = true;
+    const { sub, sid } = active.claims;
+    await store.touch(active.id, typeof sid === 'string' ? { sub, sid } : { sub }, active.expiresAt);
+  }
+
+  /**
    * Records a change of the session (new tokens): writes its record when sessions live in a store, and marks
    * the cookie for reissue.
    *
@@ -190,7 +206,9 @@ export class SessionManager {
     const { store } = this.#options;
     if (store === undefined || active.id === undefined) return;
     const { claims } = active;
-    const value = this.#record.seal(active.session, active.expiresAt);
+    // The record's seal lasts as long as the session can (renewals extend the record's life in the store without
+    // rewriting it); the rolling expiry is the cookie's and the store's.
+    const value = this.#record.seal(active.session, this.#options.lifetime.expiresAt(active.session.createdAt, LATEST));
     const record =
       typeof claims.sid === 'string' ? { value, sub: claims.sub, sid: claims.sid } : { value, sub: claims.sub };
     await store.set(active.id, record, active.expiresAt);

@@ -58,6 +58,13 @@ export interface SessionStore {
   /** Deletes the record of session `id` (a logout); nothing when there is none. */
   delete(id: string): Promise<void>;
   /**
+   * Extends the life of the record of session `id`, whose `sub` and `sid` are `identity`, to `expiresAt` (epoch
+   * seconds), without rewriting it; nothing when there is none (never recreates an ended session). Optional, but
+   * a store without it has the whole record rewritten by each renewal of a rolling session, which can put back a
+   * refresh token a concurrent refresh has just replaced.
+   */
+  touch?(id: string, identity: { sub: string; sid?: string }, expiresAt: number): Promise<void>;
+  /**
    * Ends the sessions a logout names: deletes the records with its `sid` (or, without one, every record of its
    * `sub`), and remembers the logout under its most specific name (`id`, else `sid`, else `sub`), made at `at`,
    * until `until` (both epoch seconds), for {@link SessionStore.isEnded}, which cookie sessions consult. Resolves
@@ -115,6 +122,11 @@ export class MemorySessionStore implements SessionStore {
       this.#index.set(key, ids);
     }
     if (++this.#writes % 1000 === 0) this.#sweep();
+  }
+
+  async touch(id: string, _identity: { sub: string; sid?: string }, expiresAt: number): Promise<void> {
+    const entry = this.#live(this.#records, id);
+    if (entry !== undefined) entry.expiresAt = expiresAt;
   }
 
   async delete(id: string): Promise<void> {

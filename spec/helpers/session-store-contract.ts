@@ -31,6 +31,16 @@ export function behavesAsSessionStore(store: () => SessionStore): void {
     expect(await store().get('a')).to.equal(undefined);
   });
 
+  it('extends the life of a record without rewriting it, and never brings an ended one back', async () => {
+    await store().set('a', record('user-1', 'sid-1'), Date.now() / 1000 + 0.05);
+    await store().touch!('a', { sub: 'user-1', sid: 'sid-1' }, Date.now() / 1000 + 60);
+    await store().touch!('gone', { sub: 'user-1' }, Date.now() / 1000 + 60);
+    await new Promise((resolve) => setTimeout(resolve, 80));
+    expect(await store().get('a')).to.deep.equal(record('user-1', 'sid-1'));
+    expect(await store().get('gone')).to.equal(undefined);
+    expect(await store().endSessions({ sid: 'sid-1' }, now(), now() + 60)).to.equal(1);
+  });
+
   it('ends the session a logout names by sid, and only that one', async () => {
     await store().set('a', record('user-1', 'sid-1'), now() + 60);
     await store().set('b', record('user-1', 'sid-2'), now() + 60);

@@ -9,7 +9,7 @@ import {
   SessionManager,
   type SessionManagerOptions,
 } from '../../lib/login/session-manager.js';
-import { MemorySessionStore, type SessionStore } from '../../lib/login/session-store.js';
+import { MemorySessionStore, type SessionRecord, type SessionStore } from '../../lib/login/session-store.js';
 import { signJwt } from '../helpers/jwt.js';
 import { expectNoSecrets, rejectionOf } from '../helpers/secrets.js';
 
@@ -256,6 +256,59 @@ describe('SessionManager', () => {
       expect(active?.expiresAt).to.equal(now + 3600);
       now += 3599;
       expect(await store.get(active!.id!)).not.to.equal(undefined);
+    });
+
+    // A request that loaded the session while another refreshed it renewed the record with what it had read:
+    // written last, it put the rotated-away refresh token back, and every later refresh failed.
+    it('renews a record without rewriting it, so that a concurrent refresh keeps its rotated refresh token', async () => {
+      let hold: Promise<void> | undefined;
+      let release: () => void = () => undefined;
+      /** The renewal's write (whichever it is) waits until the concurrent refresh has been saved. */
+      const held = async () => {
+        const wait = hold;
+        hold = undefined;
+        await wait;
+      };
+      class SlowStore extends MemorySessionStore {
+        override async set(id: string, value: SessionRecord, expiresAt: number): Promise<void> {
+          await held();
+          return super.set(id, value, expiresAt);
+        }
+        override async touch(id: string, identity: { sub: string }, expiresAt: number): Promise<void> {
+          await held();
+          return super.touch(id, identity, expiresAt);
+        }
+      }
+      const slow = new SlowStore({ clock: () => now });
+      const sessions = manager({ store: slow });
+      const cookies = await loggedIn(sessions);
+      now += 120;
+      hold = new Promise((resolve) => (release = resolve));
+      const renewing = sessions.load(cookies); // read rt-1; its renewal waits on the store
+      await new Promise((resolve) => setImmediate(resolve));
+      const refreshing = (await sessions.load(cookies))!;
+      refreshing.session.tokens = { ...refreshing.session.tokens, refreshToken: 'rt-2' };
+      await sessions.save(refreshing);
+      release();
+      await renewing;
+      expect((await sessions.load(cookies))?.session.tokens.refreshToken).to.equal('rt-2');
+    });
+
+    it('rewrites the record to renew it in a store without touch', async () => {
+      const plain = new MemorySessionStore({ clock: () => now });
+      const sets: number[] = [];
+      const store: SessionStore = {
+        get: (id) => plain.get(id),
+        set: (id, value, expiresAt) => (sets.push(expiresAt), plain.set(id, value, expiresAt)),
+        delete: (id) => plain.delete(id),
+        endSessions: (event, at, until) => plain.endSessions(event, at, until),
+        isEnded: (identity) => plain.isEnded(identity),
+      };
+      const sessions = manager({ store });
+      const cookies = await loggedIn(sessions);
+      now += 600;
+      await sessions.load(cookies);
+      expect(sets).to.deep.equal([1_000_000_000 + 3600, now + 3600]);
     });
 
     it('has no session once the record is gone (ended by a back-channel logout on another replica)', async () => {
