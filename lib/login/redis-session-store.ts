@@ -1,5 +1,6 @@
 import { ConfigurationError } from '../errors.js';
 import { isRedisClient, type RedisClientLike } from '../stores/redis-client.js';
+import { takeRedisLock } from '../stores/redis-lock.js';
 import { checkStoreTimeout, storeCall } from '../stores/store-call.js';
 import {
   keysOf,
@@ -8,6 +9,7 @@ import {
   type SessionIdentity,
   type SessionRecord,
   type SessionStore,
+  type SessionStoreLock,
 } from './session-store.js';
 
 /** Options of a {@link RedisSessionStore}. */
@@ -23,6 +25,9 @@ export interface RedisSessionStoreOptions {
 }
 
 const STORE = 'Redis session store';
+
+/** Milliseconds a refresh lock outlives a holder that died (a live holder renews it). */
+const LOCK_TTL = 5000;
 
 // KEYS[1] the record, KEYS[2..] its indexes (sub, sid); ARGV: the record, its TTL in ms, the session id.
 // The indexes live as long as their longest-lived session.
@@ -119,6 +124,12 @@ export class RedisSessionStore implements SessionStore {
   async touch(id: string, identity: { sub: string; sid?: string }, expiresAt: number): Promise<void> {
     const keys = [this.#record(id), ...keysOf(identity).map((key) => this.prefix + key)];
     await this.#call('renewal', () => this.#redis.eval(TOUCH, keys.length, ...keys, ttlOf(expiresAt)));
+  }
+
+  async lock(id: string): Promise<SessionStoreLock | undefined> {
+    return takeRedisLock(this.#redis, `${this.prefix}lock:${id}`, LOCK_TTL, (operation, command) =>
+      this.#call(operation, command),
+    );
   }
 
   async delete(id: string): Promise<void> {

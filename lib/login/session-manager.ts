@@ -195,6 +195,27 @@ export class SessionManager {
   }
 
   /**
+   * The session as its record in the store holds it now (another replica may have refreshed it since this request
+   * loaded it); `undefined` for a cookie session, or a record gone or unreadable.
+   *
+   * @throws {StoreUnavailableError} (rejects) when the store fails.
+   */
+  async current(active: ActiveSession): Promise<Session | undefined> {
+    const { store, clock } = this.#options;
+    if (store === undefined || active.id === undefined) return undefined;
+    const record = await store.get(active.id);
+    const opened = record === undefined ? undefined : this.#record.open<unknown>(record.value, clock());
+    return opened?.ok === true && isSession(opened.payload) ? opened.payload : undefined;
+  }
+
+  /** Takes new tokens into the request's session (and its claims), and marks its cookie for reissue; no write. */
+  adopt(active: ActiveSession, tokens: Session['tokens']): void {
+    active.session.tokens = tokens;
+    active.claims = claimsOf(tokens.idToken) ?? active.claims;
+    active.reissue = true;
+  }
+
+  /**
    * Records a change of the session (new tokens): writes its record when sessions live in a store, and marks
    * the cookie for reissue.
    *

@@ -36,6 +36,12 @@ export interface SessionIdentity {
   createdAt: number;
 }
 
+/** A lock on one session's refresh, taken by {@link SessionStore.lock}. */
+export interface SessionStoreLock {
+  /** Gives the lock up, if this holder still has it. */
+  release(): Promise<void>;
+}
+
 /**
  * Where the web login keeps sessions when they should not travel in the browser's cookie (the cookie then holds
  * a sealed random id), and how it remembers back-channel logouts. {@link MemorySessionStore} keeps them in the
@@ -65,6 +71,12 @@ export interface SessionStore {
    */
   touch?(id: string, identity: { sub: string; sid?: string }, expiresAt: number): Promise<void>;
   /**
+   * Takes a short lock on the refresh of session `id` (shared by every replica that uses the store), or resolves
+   * to `undefined` while another holder has it. Optional: without it, replicas that refresh one session at the
+   * same moment each redeem its refresh token.
+   */
+  lock?(id: string): Promise<SessionStoreLock | undefined>;
+  /**
    * Ends the sessions a logout names: deletes the records with its `sid` (or, without one, every record of its
    * `sub`), and remembers the logout under its most specific name (`id`, else `sid`, else `sub`), made at `at`,
    * until `until` (both epoch seconds), for {@link SessionStore.isEnded}, which cookie sessions consult. Resolves
@@ -74,6 +86,9 @@ export interface SessionStore {
   /** Whether a logout made after the session began ended it (by its `id`, its `sid`, or its `sub`). */
   isEnded(session: SessionIdentity): Promise<boolean>;
 }
+
+/** Seconds a lock of {@link MemorySessionStore} lasts when its holder never releases it. */
+const LOCK_SECONDS = 30;
 
 interface Entry<T> {
   value: T;
@@ -98,6 +113,7 @@ export class MemorySessionStore implements SessionStore {
   readonly #records = new Map<string, Entry<SessionRecord>>();
   readonly #index = new Map<string, Set<string>>();
   readonly #logouts = new Map<string, Entry<number>>();
+  readonly #locks = new Map<string, Entry<true>>();
   readonly #clock: () => number;
   #writes = 0;
 
@@ -127,6 +143,17 @@ export class MemorySessionStore implements SessionStore {
   async touch(id: string, _identity: { sub: string; sid?: string }, expiresAt: number): Promise<void> {
     const entry = this.#live(this.#records, id);
     if (entry !== undefined) entry.expiresAt = expiresAt;
+  }
+
+  async lock(id: string): Promise<SessionStoreLock | undefined> {
+    if (this.#live(this.#locks, id) !== undefined) return undefined;
+    const entry: Entry<true> = { value: true, expiresAt: this.#clock() + LOCK_SECONDS };
+    this.#locks.set(id, entry);
+    return {
+      release: async () => {
+        if (this.#locks.get(id) === entry) this.#locks.delete(id);
+      },
+    };
   }
 
   async delete(id: string): Promise<void> {

@@ -1,4 +1,4 @@
-import { LoginError, NetworkError, TokenValidationError } from '../errors.js';
+import { LoginError, NetworkError, StoreUnavailableError, TokenValidationError } from '../errors.js';
 import { OidcClient } from '../oidc/oidc-client.js';
 import { safeReturnTo } from '../oidc/return-to.js';
 import type { LoginTokens } from '../oidc/tokens.js';
@@ -13,6 +13,7 @@ import { errorAnswer, isNavigation, type LoginRequest, type LoginResponse, readF
 import { RefreshFlights } from './refresh-flights.js';
 import { type ActiveSession, SessionManager } from './session-manager.js';
 import type { SessionOwner } from './session.js';
+import type { SessionStore } from './session-store.js';
 
 /** What {@link WebLogin.handle} decided: the login answered the request, or the app goes on with `req.oidc`. */
 export type LoginOutcome =
@@ -38,6 +39,10 @@ export type LoginOutcome =
  * the server refuses it (431).
  */
 const PENDING_TRANSACTION_BYTES = 4096;
+
+/** How often a request waits for another replica's refresh of its session, and how long each time. */
+const LOCK_ATTEMPTS = 100;
+const LOCK_POLL_MS = 100;
 
 /** The login the guard of each context answers from, for `requiresAuth()`. */
 const logins = new WeakMap<OidcContext, WebLogin>();
@@ -172,11 +177,48 @@ export class WebLogin {
   }
 
   readonly #refresher = {
-    refresh: (tokens: LoginTokens, claims: IdTokenClaims): Promise<LoginTokens> =>
+    refresh: async (active: ActiveSession): Promise<void> => {
+      const { tokens } = active.session;
+      const shared = this.#settings.store?.lock !== undefined && active.id !== undefined;
       // One refresh per refresh token in this process, shared by the session's concurrent requests.
-      this.#refreshes.run(tokens.refreshToken as string, () => this.#redeem(tokens, claims)),
-    save: (active: ActiveSession) => this.#sessions.save(active),
+      const next = await this.#refreshes.run(tokens.refreshToken as string, () =>
+        shared ? this.#refreshLocked(active) : this.#redeem(tokens, active.claims),
+      );
+      this.#sessions.adopt(active, next);
+      // A refresh under the store's lock has written the record already.
+      if (!shared) await this.#sessions.save(active);
+    },
   };
+
+  /**
+   * Refreshes a session of the store under its lock, so that of the replicas that refresh it at the same moment
+   * one redeems its refresh token and the others take the tokens it wrote: the holder reads the record again
+   * (another replica may have refreshed it meanwhile), redeems, and writes the record before giving the lock up;
+   * a waiter reads the record until it holds other tokens, or takes the lock once it is free.
+   */
+  async #refreshLocked(active: ActiveSession): Promise<LoginTokens> {
+    const store = this.#settings.store as Required<SessionStore>;
+    const held = active.session.tokens.refreshToken;
+    for (let attempt = 0; attempt < LOCK_ATTEMPTS; attempt++) {
+      const lock = await store.lock(active.id as string);
+      if (lock === undefined) {
+        await new Promise((resolve) => setTimeout(resolve, LOCK_POLL_MS));
+        const current = await this.#sessions.current(active);
+        if (current !== undefined && current.tokens.refreshToken !== held) return current.tokens;
+        continue;
+      }
+      try {
+        const current = await this.#sessions.current(active);
+        if (current !== undefined && current.tokens.refreshToken !== held) return current.tokens;
+        const next = await this.#redeem(active.session.tokens, active.claims);
+        await this.#sessions.save({ ...active, session: { ...active.session, tokens: next } });
+        return next;
+      } finally {
+        await lock.release();
+      }
+    }
+    throw new StoreUnavailableError('session store: another replica kept the refresh of this session locked');
+  }
 
   /** Redeems the session's refresh token (OIDC Core §12.2 checks against the login's claims). */
   async #redeem(tokens: LoginTokens, claims: IdTokenClaims): Promise<LoginTokens> {

@@ -41,6 +41,19 @@ export function behavesAsSessionStore(store: () => SessionStore): void {
     expect(await store().endSessions({ sid: 'sid-1' }, now(), now() + 60)).to.equal(1);
   });
 
+  it("locks the refresh of a session for one holder at a time, and only that session's", async () => {
+    const lock = await store().lock!('a');
+    expect(lock).to.not.equal(undefined);
+    expect(await store().lock!('a')).to.equal(undefined);
+    const other = await store().lock!('b');
+    expect(other).to.not.equal(undefined);
+    await lock!.release();
+    await lock!.release();
+    const again = await store().lock!('a');
+    expect(again).to.not.equal(undefined);
+    await Promise.all([again!.release(), other!.release()]);
+  });
+
   it('ends the session a logout names by sid, and only that one', async () => {
     await store().set('a', record('user-1', 'sid-1'), now() + 60);
     await store().set('b', record('user-1', 'sid-2'), now() + 60);

@@ -131,6 +131,22 @@ describe('WebLogin', () => {
     expect(grant.requests).to.have.length(1);
   });
 
+  // Two replicas that refreshed one session at the same moment both redeemed its refresh token.
+  it('redeems the refresh token of a store session once when two replicas refresh it at the same time', async () => {
+    op.serveKeys();
+    const store = new MemorySessionStore();
+    const tokens = { idToken: op.idToken(), accessToken: 'AT0', expiresAt: Date.now() - 1000, refreshToken: 'R0' };
+    const cookie = await cookieOf({ tokens, createdAt: now() }, op.SECRET, store);
+    const grant = op.tokenEndpoint(undefined, {}, { refresh_token: 'R1' });
+    const [one, two] = [opLogin({ session: { store } }), opLogin({ session: { store } })];
+    const [a, b] = await Promise.all([one.handle(get('/', { cookie })), two.handle(get('/', { cookie }))]);
+    const fresh = await Promise.all([context(a).accessToken!.refresh(), context(b).accessToken!.refresh()]);
+    expect(grant.requests.map((request) => request.body.refresh_token)).to.deep.equal(['R0']);
+    expect(fresh.map((token) => token.token)).to.deep.equal([op.ACCESS_TOKEN, op.ACCESS_TOKEN]);
+    const later = context(await one.handle(get('/', { cookie })));
+    expect(later.accessToken?.token).to.equal(op.ACCESS_TOKEN);
+  });
+
   it('serves only the sessions of its own client and issuer, although another app shares its secret', async () => {
     const cookie = await cookieOf({ tokens: { idToken: op.idToken({ aud: 'web' }) }, createdAt: now() }, op.SECRET);
     expect(context(await opLogin().handle(get('/', { cookie }))).isAuthenticated()).to.equal(true);
