@@ -1,4 +1,6 @@
 import { LoginError, NetworkError, StoreUnavailableError, TokenValidationError } from '../errors.js';
+import { parseCookies } from '../http/cookie-header.js';
+import { sleep } from '../http/sleep.js';
 import { OidcClient } from '../oidc/oidc-client.js';
 import { safeReturnTo } from '../oidc/return-to.js';
 import type { LoginTokens } from '../oidc/tokens.js';
@@ -6,7 +8,7 @@ import { isTransactionCookie, type LoginTransaction } from '../oidc/transaction.
 import type { IdTokenClaims } from '../token-verifier/claims.js';
 import type { LogoutTokenClaims } from '../token-verifier/logout-token-verifier.js';
 import { OidcContext } from './context.js';
-import { type CookieAttributes, deleteCookie, parseCookies, serializeCookie } from './cookies.js';
+import { type CookieAttributes, deleteCookie, serializeCookie } from './cookies.js';
 import { confirmLogout, fromElsewhere } from './logout-confirmation.js';
 import { checkOidcAuthOptions, type OidcAuthOptions, type OidcAuthSettings } from './options.js';
 import { errorAnswer, isNavigation, type LoginRequest, type LoginResponse, readForm, redirect } from './request.js';
@@ -202,7 +204,7 @@ export class WebLogin {
     for (let attempt = 0; attempt < LOCK_ATTEMPTS; attempt++) {
       const lock = await store.lock(active.id as string);
       if (lock === undefined) {
-        await new Promise((resolve) => setTimeout(resolve, LOCK_POLL_MS));
+        await sleep(LOCK_POLL_MS);
         const current = await this.#sessions.current(active);
         if (current !== undefined && current.tokens.refreshToken !== held) return current.tokens;
         continue;
