@@ -1,7 +1,6 @@
-import { ConfigurationError } from '../errors.js';
-import { isRedisClient, type RedisClientLike } from '../stores/redis-client.js';
+import { type RedisClientLike, redisStoreBase } from '../stores/redis-client.js';
 import { takeRedisLock } from '../stores/redis-lock.js';
-import { checkStoreTimeout, storeCall } from '../stores/store-call.js';
+import { storeCall } from '../stores/store-call.js';
 import {
   keysOf,
   type LogoutEvent,
@@ -101,14 +100,11 @@ export class RedisSessionStore implements SessionStore {
   readonly #redis: RedisClientLike;
 
   constructor(client: RedisClientLike, options: RedisSessionStoreOptions = {}) {
-    if (!isRedisClient(client)) {
-      throw new ConfigurationError('RedisSessionStore needs an ioredis client (get, set, del, eval)', 'client');
-    }
-    const { prefix = 'authn:session:' } = options;
-    if (typeof prefix !== 'string') throw new ConfigurationError('prefix must be a string', 'prefix');
-    this.prefix = prefix;
-    this.storeTimeout = checkStoreTimeout(options.storeTimeout);
-    this.#redis = client;
+    ({
+      redis: this.#redis,
+      prefix: this.prefix,
+      storeTimeout: this.storeTimeout,
+    } = redisStoreBase('RedisSessionStore', client, options, 'authn:session:'));
   }
 
   async get(id: string): Promise<SessionRecord | undefined> {

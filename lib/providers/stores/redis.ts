@@ -1,7 +1,7 @@
 import { ConfigurationError } from '../../errors.js';
-import { isRedisClient, type RedisClientLike } from '../../stores/redis-client.js';
+import { type RedisClientLike, redisStoreBase } from '../../stores/redis-client.js';
 import { takeRedisLock } from '../../stores/redis-lock.js';
-import { checkStoreTimeout, storeCall } from '../../stores/store-call.js';
+import { storeCall } from '../../stores/store-call.js';
 import type { StoredToken, TokenStore, TokenStoreLock } from './token-store.js';
 
 /** Options of a {@link RedisTokenStore}. */
@@ -74,17 +74,15 @@ export class RedisTokenStore implements TokenStore {
   readonly #redis: RedisClientLike;
 
   constructor(client: RedisClientLike, options: RedisTokenStoreOptions = {}) {
-    if (!isRedisClient(client)) {
-      throw new ConfigurationError('RedisTokenStore needs an ioredis client (get, set, del, eval)', 'client');
-    }
-    const { prefix = 'authn:token:', lockTtl = 5000 } = options;
-    if (typeof prefix !== 'string') throw new ConfigurationError('prefix must be a string', 'prefix');
+    ({
+      redis: this.#redis,
+      prefix: this.prefix,
+      storeTimeout: this.storeTimeout,
+    } = redisStoreBase('RedisTokenStore', client, options, 'authn:token:'));
+    const { lockTtl = 5000 } = options;
     if (!(Number.isInteger(lockTtl) && lockTtl >= 100 && lockTtl <= 600_000)) {
       throw new ConfigurationError('lockTtl must be an integer from 100 to 600000 milliseconds', 'lockTtl');
     }
-    this.storeTimeout = checkStoreTimeout(options.storeTimeout);
-    this.#redis = client;
-    this.prefix = prefix;
     this.lockTtl = lockTtl;
   }
 
