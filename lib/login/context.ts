@@ -20,10 +20,11 @@ const PROTOCOL_CLAIMS: ReadonlySet<string> = new Set([
 
 /** What a context needs to refresh its session's tokens. */
 export interface TokenRefresher {
-  /** Redeems the refresh token; the tokens that replace those of the session. */
-  refresh(tokens: LoginTokens, claims: IdTokenClaims): Promise<LoginTokens>;
-  /** Records the refreshed session (its store record now; its cookie with the answer). */
-  save(active: ActiveSession): Promise<void>;
+  /**
+   * Redeems the session's refresh token (or takes the tokens a concurrent refresh of the session got), puts the
+   * new tokens into `active` and records them (its store record now; its cookie with the answer).
+   */
+  refresh(active: ActiveSession): Promise<void>;
 }
 
 /**
@@ -202,8 +203,7 @@ export class OidcContext implements OidcRequestContext {
     if (active?.session.tokens.refreshToken === undefined) {
       throw new ConfigurationError('the session has no refresh token: ask for the offline_access scope', 'scope');
     }
-    active.session.tokens = await this.#refresher.refresh(active.session.tokens, active.claims);
-    await this.#refresher.save(active);
+    await this.#refresher.refresh(active);
     return this.accessToken as SessionAccessToken;
   }
 

@@ -14,5 +14,6 @@ export {
   type SessionIdentity,
   type SessionRecord,
   type SessionStore,
+  type SessionStoreLock,
 } from './session-store.js';
 export { type LoginOutcome, WebLogin } from './web-login.js';

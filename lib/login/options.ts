@@ -31,9 +31,16 @@ export interface OidcAuthSessionOptions extends SessionLifetimeOptions {
    * process) or {@link RedisSessionStore} (every replica). @defaultValue none: a sealed cookie
    */
   store?: SessionStore;
-  /** The session cookie's name; a session too large for one cookie uses `name.0`, `name.1`, … @defaultValue 'appSession' */
+  /**
+   * The session cookie's name; a session too large for one cookie uses `name.0`, `name.1`, … On an https
+   * `baseUrl` without `cookieDomain` the cookie is `__Host-` + name, which no other host can set.
+   * @defaultValue 'appSession'
+   */
   name?: string;
-  /** The session cookie's `Domain` (to share it with sub-domains). @defaultValue none: this host only */
+  /**
+   * The session cookie's `Domain` (to share it with sub-domains; the cookie then cannot be `__Host-`).
+   * @defaultValue none: this host only
+   */
   cookieDomain?: string;
   /**
    * The session cookie's `SameSite`: `Lax`, or `None` for an app embedded in another site's frames (https only).
@@ -107,6 +114,8 @@ export interface OidcAuthSettings {
   readonly lifetime: SessionLifetime;
   readonly store: SessionStore | undefined;
   readonly logoutStore: SessionStore | undefined;
+  /** `__Host-` on https (the cookies the login sets on its own host), else empty. */
+  readonly hostPrefix: string;
   readonly cookieName: string;
   readonly cookieDomain: string | undefined;
   readonly sameSite: SameSite;
@@ -268,6 +277,7 @@ export function checkOidcAuthOptions(given: OidcAuthOptions): OidcAuthSettings {
   if (options.onError !== undefined && typeof options.onError !== 'function') {
     fail('onError must be a function', 'onError');
   }
+  const hostPrefix = base.protocol === 'https:' ? '__Host-' : '';
   const prefixed = (value: string | undefined) => (value === undefined ? undefined : `${basePath}${value}`);
   return {
     origin: base.origin,
@@ -284,7 +294,8 @@ export function checkOidcAuthOptions(given: OidcAuthOptions): OidcAuthSettings {
     lifetime: new SessionLifetime(session),
     store,
     logoutStore: store ?? storeOf(options.backchannelLogout?.store, 'backchannelLogout.store'),
-    cookieName: cookieName(session.name),
+    hostPrefix,
+    cookieName: (session.cookieDomain === undefined ? hostPrefix : '') + cookieName(session.name),
     cookieDomain: session.cookieDomain,
     sameSite,
     idpLogout: options.idpLogout ?? true,

@@ -1,6 +1,6 @@
-import { ConfigurationError } from '../errors.js';
-import { isRedisClient, type RedisClientLike } from '../stores/redis-client.js';
-import { checkStoreTimeout, storeCall } from '../stores/store-call.js';
+import { type RedisClientLike, redisStoreBase } from '../stores/redis-client.js';
+import { takeRedisLock } from '../stores/redis-lock.js';
+import { storeCall } from '../stores/store-call.js';
 import {
   keysOf,
   type LogoutEvent,
@@ -8,6 +8,7 @@ import {
   type SessionIdentity,
   type SessionRecord,
   type SessionStore,
+  type SessionStoreLock,
 } from './session-store.js';
 
 /** Options of a {@link RedisSessionStore}. */
@@ -24,12 +25,23 @@ export interface RedisSessionStoreOptions {
 
 const STORE = 'Redis session store';
 
+/** Milliseconds a refresh lock outlives a holder that died (a live holder renews it). */
+const LOCK_TTL = 5000;
+
 // KEYS[1] the record, KEYS[2..] its indexes (sub, sid); ARGV: the record, its TTL in ms, the session id.
 // The indexes live as long as their longest-lived session.
 const SET = `redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
 for i = 2, #KEYS do
   redis.call('SADD', KEYS[i], ARGV[3])
   if redis.call('PTTL', KEYS[i]) < tonumber(ARGV[2]) then redis.call('PEXPIRE', KEYS[i], ARGV[2]) end
+end
+return 1`;
+
+// KEYS[1] the record, KEYS[2..] its indexes; ARGV[1]: its new TTL in ms. Extends the record's life, and its indexes'
+// to at least as long, only when the record still exists (a session ended meanwhile stays ended).
+const TOUCH = `if redis.call('PEXPIRE', KEYS[1], ARGV[1]) == 0 then return 0 end
+for i = 2, #KEYS do
+  if redis.call('PTTL', KEYS[i]) < tonumber(ARGV[1]) then redis.call('PEXPIRE', KEYS[i], ARGV[1]) end
 end
 return 1`;
 
@@ -88,14 +100,11 @@ export class RedisSessionStore implements SessionStore {
   readonly #redis: RedisClientLike;
 
   constructor(client: RedisClientLike, options: RedisSessionStoreOptions = {}) {
-    if (!isRedisClient(client)) {
-      throw new ConfigurationError('RedisSessionStore needs an ioredis client (get, set, del, eval)', 'client');
-    }
-    const { prefix = 'authn:session:' } = options;
-    if (typeof prefix !== 'string') throw new ConfigurationError('prefix must be a string', 'prefix');
-    this.prefix = prefix;
-    this.storeTimeout = checkStoreTimeout(options.storeTimeout);
-    this.#redis = client;
+    ({
+      redis: this.#redis,
+      prefix: this.prefix,
+      storeTimeout: this.storeTimeout,
+    } = redisStoreBase('RedisSessionStore', client, options, 'authn:session:'));
   }
 
   async get(id: string): Promise<SessionRecord | undefined> {
@@ -106,6 +115,17 @@ export class RedisSessionStore implements SessionStore {
     const keys = [this.#record(id), ...keysOf(record).map((key) => this.prefix + key)];
     const value = JSON.stringify(record);
     await this.#call('SET', () => this.#redis.eval(SET, keys.length, ...keys, value, ttlOf(expiresAt), id));
+  }
+
+  async touch(id: string, identity: { sub: string; sid?: string }, expiresAt: number): Promise<void> {
+    const keys = [this.#record(id), ...keysOf(identity).map((key) => this.prefix + key)];
+    await this.#call('renewal', () => this.#redis.eval(TOUCH, keys.length, ...keys, ttlOf(expiresAt)));
+  }
+
+  async lock(id: string): Promise<SessionStoreLock | undefined> {
+    return takeRedisLock(this.#redis, `${this.prefix}lock:${id}`, LOCK_TTL, (operation, command) =>
+      this.#call(operation, command),
+    );
   }
 
   async delete(id: string): Promise<void> {

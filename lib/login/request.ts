@@ -69,15 +69,15 @@ export async function readForm(req: LoginRequest): Promise<Record<string, string
 }
 
 /**
- * A redirect answer (`302`, `Cache-Control: no-store`) with the cookies to set.
+ * A redirect answer (`302`, or `303` to answer a POST; `Cache-Control: no-store`) with the cookies to set.
  *
  * @example
  * redirect('https://tenant.auth0.com/authorize?…', [transactionCookie]);
  */
-export function redirect(location: string, cookies: readonly string[] = []): LoginResponse {
+export function redirect(location: string, cookies: readonly string[] = [], status: 302 | 303 = 302): LoginResponse {
   const headers: Record<string, string | string[]> = { location, 'cache-control': 'no-store' };
   if (cookies.length > 0) headers['set-cookie'] = [...cookies];
-  return { status: 302, headers };
+  return { status, headers };
 }
 
 /**

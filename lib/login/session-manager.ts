@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
+import { ConfigurationError } from '../errors.js';
 import { Sealer } from '../oidc/seal.js';
 import type { IdTokenClaims } from '../token-verifier/claims.js';
 import { decodeJwt } from '../token-verifier/jwt.js';
 import { deleteChunkedCookie, readChunkedCookie, writeChunkedCookie } from './chunked-cookie.js';
 import type { CookieAttributes } from './cookies.js';
-import type { Session, SessionLifetime } from './session.js';
-import type { SessionStore } from './session-store.js';
+import { isOwnedBy, type Session, type SessionLifetime, type SessionOwner } from './session.js';
+import type { SessionIdentity, SessionStore } from './session-store.js';
 
 /** What a {@link SessionManager} needs. */
 export interface SessionManagerOptions {
@@ -23,6 +24,11 @@ export interface SessionManagerOptions {
   attributes: CookieAttributes;
   /** The clock, in epoch seconds. */
   clock: () => number;
+  /**
+   * The app sessions must belong to (see {@link isOwnedBy}), asked when a request carries a session; absent:
+   * sessions are not checked for it.
+   */
+  owner?: () => Promise<SessionOwner>;
 }
 
 /** The session of one request, once opened and checked. */
@@ -41,6 +47,15 @@ export interface ActiveSession {
 
 /** Every how many seconds at most a rolling session's cookie (and record) is renewed by requests. */
 const RENEWAL = 60;
+
+/** A time (epoch seconds) no session reaches: the seal of a record lasts until the session's absolute end. */
+const LATEST = 2 ** 40;
+
+/**
+ * The most bytes a cookie session may take, its chunks together: the browser sends them with every request, and
+ * Node refuses a request whose headers pass 16 KB (431) before any middleware can run, `/logout` included.
+ */
+export const SESSION_COOKIE_MAX_BYTES = 8192;
 
 function isSession(value: unknown): value is Session {
   const session = value as Session | null;
@@ -61,6 +76,16 @@ function claimsOf(idToken: string): IdTokenClaims | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** What a logout store knows a cookie session by: its user, the provider's session, its own id. */
+function identityOf(session: Session, claims: IdTokenClaims): SessionIdentity {
+  return {
+    sub: claims.sub,
+    createdAt: session.createdAt,
+    ...(typeof claims.sid === 'string' && { sid: claims.sid }),
+    ...(session.id !== undefined && { id: session.id }),
+  };
 }
 
 /**
@@ -89,13 +114,13 @@ export class SessionManager {
 
   /**
    * The session the request's cookie holds, if it is valid and not ended: `undefined` for none, a cookie that
-   * does not open, a record no longer in the store, or a session past its expiry or ended by a back-channel
-   * logout. A rolling session is renewed (its record rewritten) when its expiry moves on by a minute or more.
+   * does not open, a record no longer in the store, a session of another app (client or issuer), or a session
+   * past its expiry or ended by a back-channel logout. A rolling session is renewed (its record rewritten) when its expiry moves on by a minute or more.
    *
    * @throws {StoreUnavailableError} (rejects) when the store fails: the session can be neither trusted nor denied.
    */
   async load(cookies: ReadonlyMap<string, string>): Promise<ActiveSession | undefined> {
-    const { name, store, logoutStore, lifetime, clock } = this.#options;
+    const { name, store, logoutStore, lifetime, clock, owner } = this.#options;
     const sealed = readChunkedCookie(name, cookies);
     if (sealed === undefined) return undefined;
     const now = clock();
@@ -114,18 +139,16 @@ export class SessionManager {
     const claims = claimsOf(session.tokens.idToken);
     const expiresAt = lifetime.expiresAt(session.createdAt, now);
     if (claims === undefined || expiresAt <= now) return undefined;
-    if (store === undefined && logoutStore !== undefined) {
-      const identity = { sub: claims.sub, createdAt: session.createdAt };
-      if (await logoutStore.isEnded(typeof claims.sid === 'string' ? { ...identity, sid: claims.sid } : identity)) {
-        return undefined;
-      }
+    if (owner !== undefined && !isOwnedBy(claims, await owner())) return undefined;
+    if (store === undefined && logoutStore !== undefined && (await logoutStore.isEnded(identityOf(session, claims)))) {
+      return undefined;
     }
     const active: ActiveSession = { session, claims, expiresAt: opened.expiresAt, reissue: false };
     if (id !== undefined) active.id = id;
     const rolling = lifetime.rollingDuration;
     if (rolling !== false && expiresAt - opened.expiresAt >= Math.min(RENEWAL, rolling / 10)) {
       active.expiresAt = expiresAt;
-      await this.save(active);
+      await this.#renew(active);
     }
     return active;
   }
@@ -133,15 +156,63 @@ export class SessionManager {
   /**
    * Starts a session for a login that just finished: a new random id and record when sessions live in a store.
    *
+   * @throws {ConfigurationError} (rejects), naming `session.store`, for a cookie session larger than
+   *   {@link SESSION_COOKIE_MAX_BYTES}.
    * @throws {StoreUnavailableError} (rejects) when the store fails.
    */
   async create(session: Session): Promise<ActiveSession> {
     const claims = claimsOf(session.tokens.idToken) as IdTokenClaims;
     const expiresAt = this.#options.lifetime.expiresAt(session.createdAt, this.#options.clock());
     const active: ActiveSession = { session, claims, expiresAt, reissue: true };
-    if (this.#options.store !== undefined) active.id = randomBytes(32).toString('base64url');
+    if (this.#options.store !== undefined) {
+      active.id = randomBytes(32).toString('base64url');
+    } else {
+      session.id ??= randomBytes(32).toString('base64url');
+      const bytes = this.#cookie.seal(session, expiresAt).length;
+      if (bytes > SESSION_COOKIE_MAX_BYTES) {
+        throw new ConfigurationError(
+          `the session of this login needs ${bytes} bytes of cookies, more than the ${SESSION_COOKIE_MAX_BYTES} ` +
+            'a browser may send back with every request: configure session.store to keep sessions on the server',
+          'session.store',
+        );
+      }
+    }
     await this.save(active);
     return active;
+  }
+
+  /**
+   * Renews a rolling session: reissues its cookie and extends its record's life in the store, without writing
+   * the record (a renewal that read the session before a concurrent refresh, written after it, would put the
+   * rotated-away refresh token back). A store without `touch` has its record rewritten.
+   */
+  async #renew(active: ActiveSession): Promise<void> {
+    const { store } = this.#options;
+    if (store?.touch === undefined || active.id === undefined) return this.save(active);
+    active.reissue = true;
+    const { sub, sid } = active.claims;
+    await store.touch(active.id, typeof sid === 'string' ? { sub, sid } : { sub }, active.expiresAt);
+  }
+
+  /**
+   * The session as its record in the store holds it now (another replica may have refreshed it since this request
+   * loaded it); `undefined` for a cookie session, or a record gone or unreadable.
+   *
+   * @throws {StoreUnavailableError} (rejects) when the store fails.
+   */
+  async current(active: ActiveSession): Promise<Session | undefined> {
+    const { store, clock } = this.#options;
+    if (store === undefined || active.id === undefined) return undefined;
+    const record = await store.get(active.id);
+    const opened = record === undefined ? undefined : this.#record.open<unknown>(record.value, clock());
+    return opened?.ok === true && isSession(opened.payload) ? opened.payload : undefined;
+  }
+
+  /** Takes new tokens into the request's session (and its claims), and marks its cookie for reissue; no write. */
+  adopt(active: ActiveSession, tokens: Session['tokens']): void {
+    active.session.tokens = tokens;
+    active.claims = claimsOf(tokens.idToken) ?? active.claims;
+    active.reissue = true;
   }
 
   /**
@@ -156,7 +227,9 @@ export class SessionManager {
     const { store } = this.#options;
     if (store === undefined || active.id === undefined) return;
     const { claims } = active;
-    const value = this.#record.seal(active.session, active.expiresAt);
+    // The record's seal lasts as long as the session can (renewals extend the record's life in the store without
+    // rewriting it); the rolling expiry is the cookie's and the store's.
+    const value = this.#record.seal(active.session, this.#options.lifetime.expiresAt(active.session.createdAt, LATEST));
     const record =
       typeof claims.sid === 'string' ? { value, sub: claims.sub, sid: claims.sid } : { value, sub: claims.sub };
     await store.set(active.id, record, active.expiresAt);
@@ -178,13 +251,20 @@ export class SessionManager {
   }
 
   /**
-   * Ends a session (logout): deletes its record from the store, and returns the `Set-Cookie` lines that delete
-   * its cookie.
+   * Ends a session (logout): deletes its record from the store, or, for a cookie session with a logout store,
+   * records its logout there (so that a copy of the cookie is refused on every replica); and returns the
+   * `Set-Cookie` lines that delete its cookie.
    *
    * @throws {StoreUnavailableError} (rejects) when the store fails.
    */
   async destroy(active: ActiveSession | undefined, cookies: ReadonlyMap<string, string>): Promise<string[]> {
-    if (active?.id !== undefined) await this.#options.store?.delete(active.id);
-    return deleteChunkedCookie(this.#options.name, this.#options.attributes, cookies);
+    const { store, logoutStore, lifetime, clock, name, attributes } = this.#options;
+    if (active?.id !== undefined) {
+      await store?.delete(active.id);
+    } else if (active?.session.id !== undefined && store === undefined && logoutStore !== undefined) {
+      const now = clock();
+      await logoutStore.endSessions({ id: active.session.id }, now, now + lifetime.longest());
+    }
+    return deleteChunkedCookie(name, attributes, cookies);
   }
 }

@@ -13,13 +13,15 @@ export interface SessionRecord {
 
 /**
  * A back-channel logout (OIDC Back-Channel Logout 1.0): the provider's session `sid` ended, or, when the logout
- * token names no `sid`, every session of the user `sub`.
+ * token names no `sid`, every session of the user `sub`. Or a logout at the app of the cookie session `id`.
  */
 export interface LogoutEvent {
   /** The user, when the logout token named one. */
   sub?: string;
   /** The provider's session, when the logout token named one. */
   sid?: string;
+  /** The web login's own id of one cookie session: its logout at the app, so that no copy of the cookie is served. */
+  id?: string;
 }
 
 /** The identifiers of a session whose logout is checked by {@link SessionStore.isEnded}. */
@@ -28,8 +30,16 @@ export interface SessionIdentity {
   sub: string;
   /** The provider's session, when the ID token had one. */
   sid?: string;
+  /** The web login's own id of the session, when it has one (cookie sessions). */
+  id?: string;
   /** When the session began, in epoch seconds: a logout ends only the sessions begun before it. */
   createdAt: number;
+}
+
+/** A lock on one session's refresh, taken by {@link SessionStore.lock}. */
+export interface SessionStoreLock {
+  /** Gives the lock up, if this holder still has it. */
+  release(): Promise<void>;
 }
 
 /**
@@ -54,14 +64,31 @@ export interface SessionStore {
   /** Deletes the record of session `id` (a logout); nothing when there is none. */
   delete(id: string): Promise<void>;
   /**
-   * Ends the sessions a back-channel logout names: deletes the records with its `sid` (or, without one, every
-   * record of its `sub`), and remembers the logout, made at `at`, until `until` (both epoch seconds) for
-   * {@link SessionStore.isEnded}, which cookie sessions consult. Resolves to the number of records deleted.
+   * Extends the life of the record of session `id`, whose `sub` and `sid` are `identity`, to `expiresAt` (epoch
+   * seconds), without rewriting it; nothing when there is none (never recreates an ended session). Optional, but
+   * a store without it has the whole record rewritten by each renewal of a rolling session, which can put back a
+   * refresh token a concurrent refresh has just replaced.
+   */
+  touch?(id: string, identity: { sub: string; sid?: string }, expiresAt: number): Promise<void>;
+  /**
+   * Takes a short lock on the refresh of session `id` (shared by every replica that uses the store), or resolves
+   * to `undefined` while another holder has it. Optional: without it, replicas that refresh one session at the
+   * same moment each redeem its refresh token.
+   */
+  lock?(id: string): Promise<SessionStoreLock | undefined>;
+  /**
+   * Ends the sessions a logout names: deletes the records with its `sid` (or, without one, every record of its
+   * `sub`), and remembers the logout under its most specific name (`id`, else `sid`, else `sub`), made at `at`,
+   * until `until` (both epoch seconds), for {@link SessionStore.isEnded}, which cookie sessions consult. Resolves
+   * to the number of records deleted.
    */
   endSessions(event: LogoutEvent, at: number, until: number): Promise<number>;
-  /** Whether a back-channel logout made after the session began ended it (by its `sid`, or by its `sub`). */
+  /** Whether a logout made after the session began ended it (by its `id`, its `sid`, or its `sub`). */
   isEnded(session: SessionIdentity): Promise<boolean>;
 }
+
+/** Seconds a lock of {@link MemorySessionStore} lasts when its holder never releases it. */
+const LOCK_SECONDS = 30;
 
 interface Entry<T> {
   value: T;
@@ -86,6 +113,7 @@ export class MemorySessionStore implements SessionStore {
   readonly #records = new Map<string, Entry<SessionRecord>>();
   readonly #index = new Map<string, Set<string>>();
   readonly #logouts = new Map<string, Entry<number>>();
+  readonly #locks = new Map<string, Entry<true>>();
   readonly #clock: () => number;
   #writes = 0;
 
@@ -110,6 +138,22 @@ export class MemorySessionStore implements SessionStore {
       this.#index.set(key, ids);
     }
     if (++this.#writes % 1000 === 0) this.#sweep();
+  }
+
+  async touch(id: string, _identity: { sub: string; sid?: string }, expiresAt: number): Promise<void> {
+    const entry = this.#live(this.#records, id);
+    if (entry !== undefined) entry.expiresAt = expiresAt;
+  }
+
+  async lock(id: string): Promise<SessionStoreLock | undefined> {
+    if (this.#live(this.#locks, id) !== undefined) return undefined;
+    const entry: Entry<true> = { value: true, expiresAt: this.#clock() + LOCK_SECONDS };
+    this.#locks.set(id, entry);
+    return {
+      release: async () => {
+        if (this.#locks.get(id) === entry) this.#locks.delete(id);
+      },
+    };
   }
 
   async delete(id: string): Promise<void> {
@@ -155,26 +199,29 @@ export class MemorySessionStore implements SessionStore {
 }
 
 /**
- * The keys under which a session or a logout is indexed: `sid:…` and `sub:…`.
+ * The keys under which a session or a logout is indexed: `sub:…`, `sid:…` and `id:…`.
  *
  * @example
  * keysOf({ sub: 'user-1', sid: 'abc' }); // ['sub:user-1', 'sid:abc']
  */
-export function keysOf(identity: { sub?: string; sid?: string }): string[] {
+export function keysOf(identity: { sub?: string; sid?: string; id?: string }): string[] {
   const keys: string[] = [];
   if (identity.sub !== undefined) keys.push(`sub:${identity.sub}`);
   if (identity.sid !== undefined) keys.push(`sid:${identity.sid}`);
+  if (identity.id !== undefined) keys.push(`id:${identity.id}`);
   return keys;
 }
 
 /**
- * The one key a back-channel logout ends: its `sid` when it names one (that session only, OIDC Back-Channel
- * Logout 1.0 §2.4), else its `sub` (every session of the user); `undefined` when it names neither.
+ * The one key a logout ends: the `id` of a logout at the app (that cookie session only); for a back-channel
+ * logout its `sid` when it names one (that session only, OIDC Back-Channel Logout 1.0 §2.4), else its `sub`
+ * (every session of the user); `undefined` when it names none.
  *
  * @example
  * logoutKey({ sub: 'user-1', sid: 'abc' }); // 'sid:abc'
  */
 export function logoutKey(event: LogoutEvent): string | undefined {
+  if (event.id !== undefined) return `id:${event.id}`;
   if (event.sid !== undefined) return `sid:${event.sid}`;
   if (event.sub !== undefined) return `sub:${event.sub}`;
   return undefined;

@@ -1,5 +1,7 @@
 import { ConfigurationError } from '../errors.js';
+import { TENANT_PLACEHOLDER } from '../oidc/id-tokens.js';
 import type { LoginTokens } from '../oidc/tokens.js';
+import type { IdTokenClaims } from '../token-verifier/claims.js';
 
 /** A logged-in user's session: sealed into the session cookie, or into the record of a {@link SessionStore}. */
 export interface Session {
@@ -9,6 +11,11 @@ export interface Session {
   userinfo?: Record<string, unknown>;
   /** When the login happened, in epoch seconds: the start of the absolute lifetime. */
   createdAt: number;
+  /**
+   * A cookie session's own random id (256 bits), under which its logout at the app is remembered in the logout
+   * store (`backchannelLogout.store`), so that a copy of the cookie is refused after `/logout`.
+   */
+  id?: string;
 }
 
 /** How long a session lives. */
@@ -84,4 +91,29 @@ export class SessionLifetime {
   longest(): number {
     return this.absoluteDuration === false ? 30 * 86_400 : this.absoluteDuration;
   }
+}
+
+/** The app a session belongs to: the client its ID token was issued to, and the issuer (or issuer template). */
+export interface SessionOwner {
+  /** The client id. */
+  readonly clientId: string;
+  /** The issuer, or the issuer template with `{tenantid}` (Entra ID multi-tenant). */
+  readonly issuer: string;
+}
+
+/**
+ * Whether a session's ID token was issued to `owner`: its `aud` names the client id, and its `iss` is the issuer
+ * (an issuer template filled with the token's `tid`). Two apps that share a secret never accept each other's
+ * sessions.
+ *
+ * @example
+ * if (!isOwnedBy(claims, { clientId: client.clientId, issuer: client.issuer })) return undefined;
+ */
+export function isOwnedBy(claims: IdTokenClaims, owner: SessionOwner): boolean {
+  const audiences: unknown[] = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
+  const tenant = typeof claims.tid === 'string' ? claims.tid : undefined;
+  const template = owner.issuer.includes(TENANT_PLACEHOLDER);
+  if (template && tenant === undefined) return false;
+  const issuer = template ? owner.issuer.replace(TENANT_PLACEHOLDER, tenant as string) : owner.issuer;
+  return audiences.includes(owner.clientId) && claims.iss === issuer;
 }

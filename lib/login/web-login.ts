@@ -1,4 +1,6 @@
-import { LoginError, NetworkError, TokenValidationError } from '../errors.js';
+import { LoginError, NetworkError, StoreUnavailableError, TokenValidationError } from '../errors.js';
+import { parseCookies } from '../http/cookie-header.js';
+import { sleep } from '../http/sleep.js';
 import { OidcClient } from '../oidc/oidc-client.js';
 import { safeReturnTo } from '../oidc/return-to.js';
 import type { LoginTokens } from '../oidc/tokens.js';
@@ -6,10 +8,14 @@ import { isTransactionCookie, type LoginTransaction } from '../oidc/transaction.
 import type { IdTokenClaims } from '../token-verifier/claims.js';
 import type { LogoutTokenClaims } from '../token-verifier/logout-token-verifier.js';
 import { OidcContext } from './context.js';
-import { type CookieAttributes, deleteCookie, parseCookies, serializeCookie } from './cookies.js';
+import { type CookieAttributes, deleteCookie, serializeCookie } from './cookies.js';
+import { confirmLogout, fromElsewhere } from './logout-confirmation.js';
 import { checkOidcAuthOptions, type OidcAuthOptions, type OidcAuthSettings } from './options.js';
 import { errorAnswer, isNavigation, type LoginRequest, type LoginResponse, readForm, redirect } from './request.js';
+import { RefreshFlights } from './refresh-flights.js';
 import { type ActiveSession, SessionManager } from './session-manager.js';
+import type { SessionOwner } from './session.js';
+import type { SessionStore } from './session-store.js';
 
 /** What {@link WebLogin.handle} decided: the login answered the request, or the app goes on with `req.oidc`. */
 export type LoginOutcome =
@@ -38,6 +44,9 @@ const PENDING_TRANSACTION_BYTES = 4096;
 
 /** What the browser is told when the provider or a store cannot be reached (the details go to `onError`). */
 const UNAVAILABLE = 'the login service is unavailable; try again later';
+/** How often a request waits for another replica's refresh of its session, and how long each time. */
+const LOCK_ATTEMPTS = 100;
+const LOCK_POLL_MS = 100;
 
 /** The login the guard of each context answers from, for `requiresAuth()`. */
 const logins = new WeakMap<OidcContext, WebLogin>();
@@ -62,6 +71,7 @@ export class WebLogin {
   readonly #sessions: SessionManager;
   readonly #transactionAttributes: CookieAttributes;
   #client: Promise<OidcClient> | undefined;
+  readonly #refreshes = new RefreshFlights<LoginTokens>();
 
   constructor(options: OidcAuthOptions) {
     const settings = checkOidcAuthOptions(options);
@@ -74,6 +84,7 @@ export class WebLogin {
       name: settings.cookieName,
       attributes: { sameSite: settings.sameSite, secure: settings.secure, domain: settings.cookieDomain },
       clock: () => Date.now() / 1000,
+      owner: () => this.#owner(),
     });
     this.#transactionAttributes = { sameSite: 'Lax', secure: settings.secure };
   }
@@ -131,7 +142,7 @@ export class WebLogin {
     const list: Array<['GET' | 'POST', string]> = [];
     if (login !== undefined) list.push(['GET', login]);
     list.push(['GET', callback], ['POST', callback]);
-    if (logout !== undefined) list.push(['GET', logout]);
+    if (logout !== undefined) list.push(['GET', logout], ['POST', logout]);
     if (backchannelLogout !== undefined && this.#settings.logoutStore !== undefined) {
       list.push(['POST', backchannelLogout]);
     }
@@ -155,20 +166,76 @@ export class WebLogin {
     return this.#client;
   }
 
+  /**
+   * The client and issuer a session must have been issued for: from the options when they name both, else from
+   * the client (discovered on first use), so that a session cookie is served without the provider when it can be.
+   */
+  async #owner(): Promise<SessionOwner> {
+    const { client } = this.#settings;
+    if (!(client instanceof OidcClient || client instanceof Promise)) {
+      const { clientId, issuer } = client;
+      if (typeof clientId === 'string' && typeof issuer === 'string') return { clientId, issuer };
+    }
+    const { clientId, issuer } = await this.#oidcClient();
+    return { clientId, issuer };
+  }
+
   readonly #refresher = {
-    refresh: async (tokens: LoginTokens, claims: IdTokenClaims): Promise<LoginTokens> => {
-      const client = await this.#oidcClient();
-      const fresh = await client.refresh(tokens.refreshToken as string, { previousClaims: claims });
-      // A refresh without a new ID token keeps the login's; everything else is the refresh's.
-      const next: LoginTokens = { idToken: fresh.idToken ?? tokens.idToken, refreshToken: fresh.refreshToken };
-      if (fresh.accessToken !== undefined) next.accessToken = fresh.accessToken;
-      if (fresh.tokenType !== undefined) next.tokenType = fresh.tokenType;
-      if (fresh.expiresAt !== undefined) next.expiresAt = fresh.expiresAt;
-      if (fresh.scope !== undefined) next.scope = fresh.scope;
-      return next;
+    refresh: async (active: ActiveSession): Promise<void> => {
+      const { tokens } = active.session;
+      const shared = this.#settings.store?.lock !== undefined && active.id !== undefined;
+      // One refresh per refresh token in this process, shared by the session's concurrent requests.
+      const next = await this.#refreshes.run(tokens.refreshToken as string, () =>
+        shared ? this.#refreshLocked(active) : this.#redeem(tokens, active.claims),
+      );
+      this.#sessions.adopt(active, next);
+      // A refresh under the store's lock has written the record already.
+      if (!shared) await this.#sessions.save(active);
     },
-    save: (active: ActiveSession) => this.#sessions.save(active),
   };
+
+  /**
+   * Refreshes a session of the store under its lock, so that of the replicas that refresh it at the same moment
+   * one redeems its refresh token and the others take the tokens it wrote: the holder reads the record again
+   * (another replica may have refreshed it meanwhile), redeems, and writes the record before giving the lock up;
+   * a waiter reads the record until it holds other tokens, or takes the lock once it is free.
+   */
+  async #refreshLocked(active: ActiveSession): Promise<LoginTokens> {
+    const store = this.#settings.store as Required<SessionStore>;
+    const held = active.session.tokens.refreshToken;
+    for (let attempt = 0; attempt < LOCK_ATTEMPTS; attempt++) {
+      const lock = await store.lock(active.id as string);
+      if (lock === undefined) {
+        await sleep(LOCK_POLL_MS);
+        const current = await this.#sessions.current(active);
+        if (current !== undefined && current.tokens.refreshToken !== held) return current.tokens;
+        continue;
+      }
+      try {
+        const current = await this.#sessions.current(active);
+        if (current !== undefined && current.tokens.refreshToken !== held) return current.tokens;
+        const next = await this.#redeem(active.session.tokens, active.claims);
+        await this.#sessions.save({ ...active, session: { ...active.session, tokens: next } });
+        return next;
+      } finally {
+        await lock.release();
+      }
+    }
+    throw new StoreUnavailableError('session store: another replica kept the refresh of this session locked');
+  }
+
+  /** Redeems the session's refresh token (OIDC Core §12.2 checks against the login's claims). */
+  async #redeem(tokens: LoginTokens, claims: IdTokenClaims): Promise<LoginTokens> {
+    const client = await this.#oidcClient();
+    const fresh = await client.refresh(tokens.refreshToken as string, { previousClaims: claims });
+    // A refresh without a new ID token keeps the login's; everything else is the refresh's.
+    const next: LoginTokens = { idToken: fresh.idToken ?? tokens.idToken, refreshToken: fresh.refreshToken };
+    if (fresh.accessToken !== undefined) next.accessToken = fresh.accessToken;
+    if (fresh.tokenType !== undefined) next.tokenType = fresh.tokenType;
+    if (fresh.expiresAt !== undefined) next.expiresAt = fresh.expiresAt;
+    if (fresh.scope !== undefined) next.scope = fresh.scope;
+    return next;
+  }
 
   async #route(req: LoginRequest): Promise<LoginResponse | undefined> {
     const { routes, logoutStore } = this.#settings;
@@ -179,7 +246,7 @@ export class WebLogin {
       case routes.callback:
         return req.method === 'GET' || req.method === 'POST' ? this.#callback(req, url) : undefined;
       case routes.logout:
-        return req.method === 'GET' ? this.#logout(req, url) : undefined;
+        return req.method === 'GET' || req.method === 'POST' ? this.#logout(req, url) : undefined;
       case routes.backchannelLogout:
         return req.method === 'POST' && logoutStore !== undefined ? this.#backchannelLogout(req) : undefined;
       default:
@@ -190,7 +257,26 @@ export class WebLogin {
   #transactionCookie(transaction: LoginTransaction): string {
     const sameSite = transaction.sameSite === 'none' ? 'None' : 'Lax';
     const attributes = { ...this.#transactionAttributes, sameSite, maxAge: transaction.maxAge } as const;
-    return serializeCookie(transaction.name, transaction.value, attributes);
+    return serializeCookie(this.#settings.hostPrefix + transaction.name, transaction.value, attributes);
+  }
+
+  /** The `Set-Cookie` line that deletes the transaction cookie `OidcClient` names `name`. */
+  #deleteTransaction(name: string): string {
+    return deleteCookie(this.#settings.hostPrefix + name, this.#transactionAttributes);
+  }
+
+  /**
+   * The request's transaction cookies, under the names `OidcClient` gives them: on https only the `__Host-` ones,
+   * which a sibling sub-domain cannot set.
+   */
+  #transactions(cookies: ReadonlyMap<string, string>): Map<string, string> {
+    const prefix = this.#settings.hostPrefix;
+    const found = new Map<string, string>();
+    for (const [name, value] of cookies) {
+      const unprefixed = name.slice(prefix.length);
+      if (name.startsWith(prefix) && isTransactionCookie(unprefixed)) found.set(unprefixed, value);
+    }
+    return found;
   }
 
   async #login(req: LoginRequest, url: URL): Promise<LoginResponse> {
@@ -199,20 +285,20 @@ export class WebLogin {
     const { url: authorize, transaction } = await client.startLogin({
       returnTo: returnTo ?? this.#settings.defaultReturnTo,
     });
-    const stale = this.#staleTransactions(parseCookies(req.headers.cookie));
+    const stale = this.#staleTransactions(this.#transactions(parseCookies(req.headers.cookie)));
     return redirect(authorize, [
-      ...stale.map((name) => deleteCookie(name, this.#transactionAttributes)),
+      ...stale.map((name) => this.#deleteTransaction(name)),
       this.#transactionCookie(transaction),
     ]);
   }
 
   /** The oldest transaction cookies (browsers send them first) past {@link PENDING_TRANSACTION_BYTES}. */
-  #staleTransactions(cookies: ReadonlyMap<string, string>): string[] {
-    const pending = [...cookies].filter(([name]) => isTransactionCookie(name));
+  #staleTransactions(transactions: ReadonlyMap<string, string>): string[] {
+    const pending = [...transactions];
     let bytes = 0;
     for (let index = pending.length - 1; index >= 0; index--) {
       const [name, value] = pending[index] as [string, string];
-      bytes += name.length + value.length + 3;
+      bytes += this.#settings.hostPrefix.length + name.length + value.length + 3;
       if (bytes > PENDING_TRANSACTION_BYTES) return pending.slice(0, index + 1).map(([stale]) => stale);
     }
     return [];
@@ -224,13 +310,12 @@ export class WebLogin {
     const client = await this.#oidcClient();
     let result: Awaited<ReturnType<OidcClient['finishLogin']>>;
     try {
-      result = await client.finishLogin(response, cookies);
+      result = await client.finishLogin(response, this.#transactions(cookies));
     } catch (error) {
       // The transaction the response was for is spent either way; another tab's login goes on.
       if (!(error instanceof LoginError)) throw error;
       this.#settings.onError?.(error);
-      const spent =
-        error.transaction === undefined ? [] : [deleteCookie(error.transaction, this.#transactionAttributes)];
+      const spent = error.transaction === undefined ? [] : [this.#deleteTransaction(error.transaction)];
       // A provider or store that cannot be reached is the app's trouble, and its message names internal hosts.
       const description = error.status === 503 ? UNAVAILABLE : error.message;
       return errorAnswer(error.status, error.error ?? 'login_failed', `${error.code}: ${description}`, spent);
@@ -243,23 +328,28 @@ export class WebLogin {
     const returnTo = safeReturnTo(result.returnTo, this.#settings.origin) ?? this.#settings.defaultReturnTo;
     return redirect(new URL(returnTo, this.#settings.origin).href, [
       ...this.#sessions.cookieLines(active, cookies),
-      deleteCookie(result.transaction, this.#transactionAttributes),
+      this.#deleteTransaction(result.transaction),
     ]);
   }
 
   async #logout(req: LoginRequest, url: URL): Promise<LoginResponse> {
     const cookies = parseCookies(req.headers.cookie);
     const active = await this.#sessions.load(cookies);
+    // Another site may not end the session (logout CSRF): the user confirms with a POST from the app's origin.
+    if (active !== undefined && fromElsewhere(req, this.#settings.origin)) {
+      return confirmLogout(url.pathname + url.search);
+    }
     const lines = await this.#sessions.destroy(active, cookies);
     const returnTo = safeReturnTo(url.searchParams.get('returnTo'), this.#settings.origin);
     const local = new URL(returnTo ?? this.#settings.defaultReturnTo, this.#settings.origin).href;
-    if (!this.#settings.idpLogout || active === undefined) return redirect(local, lines);
+    const status = req.method === 'POST' ? 303 : 302;
+    if (!this.#settings.idpLogout || active === undefined) return redirect(local, lines, status);
     const client = await this.#oidcClient();
     try {
-      return redirect(client.logoutUrl({ idTokenHint: active.session.tokens.idToken }), lines);
+      return redirect(client.logoutUrl({ idTokenHint: active.session.tokens.idToken }), lines, status);
     } catch {
       // A provider without a logout endpoint (Google): the app's session is all there is to end.
-      return redirect(local, lines);
+      return redirect(local, lines, status);
     }
   }
 

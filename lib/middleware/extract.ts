@@ -1,3 +1,5 @@
+import { parseCookies } from '../http/cookie-header.js';
+
 /** A header value as Node and the frameworks hold it. */
 export type HeaderValue = string | readonly string[] | undefined;
 
@@ -204,18 +206,12 @@ function cookieValue(req: BearerRequest, name: string): unknown {
   }
   const header = req.headers.cookie;
   if (typeof header !== 'string') return undefined;
-  // RFC 6265 §5.4: `name=value` pairs separated by `; `. A repeated name (cookies of several paths) yields the
-  // first one, as browsers send the most specific path first.
-  for (const pair of header.split(';')) {
-    const equals = pair.indexOf('=');
-    if (equals === -1 || pair.slice(0, equals).trim() !== name) continue;
-    let value = pair.slice(equals + 1).trim();
-    if (value.length >= 2 && value.startsWith('"') && value.endsWith('"')) value = value.slice(1, -1);
-    try {
-      return decodeURIComponent(value);
-    } catch {
-      return value;
-    }
+  // A repeated name (cookies of several paths) yields the first one, as browsers send the most specific path first.
+  const value = parseCookies(header).get(name);
+  if (value === undefined) return undefined;
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
   }
-  return undefined;
 }

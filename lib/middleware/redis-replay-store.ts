@@ -1,7 +1,5 @@
 import { createHash } from 'node:crypto';
-import { ConfigurationError } from '../errors.js';
-import { isRedisClient, type RedisClientLike } from '../stores/redis-client.js';
-import { checkStoreTimeout, storeCall } from '../stores/store-call.js';
+import { markOnce, type RedisClientLike, redisStoreBase } from '../stores/redis-client.js';
 import type { ReplayStore } from './replay-store.js';
 
 /** Options of a {@link RedisReplayStore}. */
@@ -39,22 +37,15 @@ export class RedisReplayStore implements ReplayStore {
   readonly #redis: RedisClientLike;
 
   constructor(client: RedisClientLike, options: RedisReplayStoreOptions = {}) {
-    if (!isRedisClient(client)) {
-      throw new ConfigurationError('RedisReplayStore needs an ioredis client (get, set, del, eval)', 'client');
-    }
-    const { prefix = 'authn:replay:' } = options;
-    if (typeof prefix !== 'string') throw new ConfigurationError('prefix must be a string', 'prefix');
-    this.storeTimeout = checkStoreTimeout(options.storeTimeout);
-    this.prefix = prefix;
-    this.#redis = client;
+    ({
+      redis: this.#redis,
+      prefix: this.prefix,
+      storeTimeout: this.storeTimeout,
+    } = redisStoreBase('RedisReplayStore', client, options, 'authn:replay:'));
   }
 
   async remember(id: string, ttl: number): Promise<boolean> {
     const key = this.prefix + createHash('sha256').update(id).digest('base64url');
-    const px = Math.max(1, Math.ceil(ttl));
-    const answer = await storeCall('Redis replay store', 'SET NX', this.storeTimeout, () =>
-      this.#redis.set(key, '1', 'PX', px, 'NX'),
-    );
-    return answer === 'OK';
+    return markOnce(this.#redis, 'Redis replay store', this.storeTimeout, key, ttl);
   }
 }

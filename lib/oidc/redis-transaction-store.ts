@@ -1,6 +1,4 @@
-import { ConfigurationError } from '../errors.js';
-import { isRedisClient, type RedisClientLike } from '../stores/redis-client.js';
-import { checkStoreTimeout, storeCall } from '../stores/store-call.js';
+import { markOnce, type RedisClientLike, redisStoreBase } from '../stores/redis-client.js';
 import type { TransactionStore } from './transaction-store.js';
 
 /** Options of a {@link RedisTransactionStore}. */
@@ -35,21 +33,14 @@ export class RedisTransactionStore implements TransactionStore {
   readonly #redis: RedisClientLike;
 
   constructor(client: RedisClientLike, options: RedisTransactionStoreOptions = {}) {
-    if (!isRedisClient(client)) {
-      throw new ConfigurationError('RedisTransactionStore needs an ioredis client (get, set, del, eval)', 'client');
-    }
-    const { prefix = 'authn:tx:' } = options;
-    if (typeof prefix !== 'string') throw new ConfigurationError('prefix must be a string', 'prefix');
-    this.prefix = prefix;
-    this.storeTimeout = checkStoreTimeout(options.storeTimeout);
-    this.#redis = client;
+    ({
+      redis: this.#redis,
+      prefix: this.prefix,
+      storeTimeout: this.storeTimeout,
+    } = redisStoreBase('RedisTransactionStore', client, options, 'authn:tx:'));
   }
 
   async consume(id: string, ttl: number): Promise<boolean> {
-    const px = Math.max(1, Math.ceil(ttl));
-    const answer = await storeCall('Redis transaction store', 'SET NX', this.storeTimeout, () =>
-      this.#redis.set(this.prefix + id, '1', 'PX', px, 'NX'),
-    );
-    return answer === 'OK';
+    return markOnce(this.#redis, 'Redis transaction store', this.storeTimeout, this.prefix + id, ttl);
   }
 }

@@ -227,7 +227,8 @@ export function behavesAsWebLogin(adapter: LoginAdapterUnderTest): void {
     it('marks its cookies Secure when baseUrl is https', async () => {
       await bench.use({ baseUrl: bench.url().replace('http:', 'https:'), redirectUri: `${bench.url()}/callback` });
       const answer = await client.request(`${bench.url()}/login`);
-      expect(setCookie(answer, /^authn_tx_/)).to.match(/; HttpOnly; Secure; SameSite=Lax$/);
+      // __Host-: Secure, Path=/ and no Domain, so that a sibling sub-domain cannot set one of the login's cookies.
+      expect(setCookie(answer, /^__Host-authn_tx_/)).to.match(/; Path=\/; HttpOnly; Secure; SameSite=Lax$/);
     });
   });
 

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { deleteChunkedCookie, readChunkedCookie, writeChunkedCookie } from '../../lib/login/chunked-cookie.js';
-import { COOKIE_MAX_BYTES, type CookieAttributes, parseCookies } from '../../lib/login/cookies.js';
+import { parseCookies } from '../../lib/http/cookie-header.js';
+import { COOKIE_MAX_BYTES, type CookieAttributes } from '../../lib/login/cookies.js';
 
 const attributes: CookieAttributes = { sameSite: 'Lax', secure: true, maxAge: 86_400, domain: 'app.example.com' };
 

@@ -40,21 +40,19 @@ function active(tokens: Partial<LoginTokens> = {}, userinfo?: Record<string, unk
   };
 }
 
-/** A refresher that rotates the tokens and counts its calls. */
+/** A refresher that rotates the tokens (and records them) and counts its calls. */
 function refresher(): TokenRefresher & { calls: number; saved: number } {
   const counts = { calls: 0, saved: 0 };
   return Object.assign(counts, {
-    refresh: async (tokens: LoginTokens) => {
+    refresh: async (session: ActiveSession) => {
       counts.calls++;
       await new Promise((resolve) => setTimeout(resolve, 10));
-      return {
-        ...tokens,
+      session.session.tokens = {
+        ...session.session.tokens,
         accessToken: `at-${counts.calls + 1}`,
         refreshToken: `rt-${counts.calls + 1}`,
         expiresAt: Date.now() + 3_600_000,
       };
-    },
-    save: async () => {
       counts.saved++;
     },
   });

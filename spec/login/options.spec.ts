@@ -35,7 +35,8 @@ describe('oidcAuth options', () => {
       secure: true,
       authRequired: true,
       idpLogout: true,
-      cookieName: 'appSession',
+      cookieName: '__Host-appSession',
+      hostPrefix: '__Host-',
       sameSite: 'Lax',
       defaultReturnTo: '/',
     });
@@ -85,6 +86,17 @@ describe('oidcAuth options', () => {
 
   it('marks cookies Secure only for an https baseUrl', () => {
     expect(checkOidcAuthOptions({ ...base, baseUrl: 'http://127.0.0.1:3000' }).secure).to.equal(false);
+  });
+
+  // A sibling sub-domain can set cookies for the parent domain; it cannot set a __Host- one (Secure, Path=/, no
+  // Domain), so on https the login's cookies are prefixed, unless cookieDomain shares the session cookie.
+  it('prefixes the cookies __Host- on https, and the session cookie not when it names a cookieDomain', () => {
+    const http = checkOidcAuthOptions({ ...base, baseUrl: 'http://127.0.0.1:3000' });
+    expect([http.hostPrefix, http.cookieName]).to.deep.equal(['', 'appSession']);
+    const named = checkOidcAuthOptions({ ...base, session: { name: 'sid' } });
+    expect([named.hostPrefix, named.cookieName]).to.deep.equal(['__Host-', '__Host-sid']);
+    const shared = checkOidcAuthOptions({ ...base, session: { cookieDomain: 'example.com' } });
+    expect([shared.hostPrefix, shared.cookieName]).to.deep.equal(['__Host-', 'appSession']);
   });
 
   it('uses the session store for back-channel logout, else the logout store', () => {

@@ -1,12 +1,17 @@
 import { expect } from 'chai';
-import { StoreUnavailableError } from '../../lib/errors.js';
+import { ConfigurationError, StoreUnavailableError } from '../../lib/errors.js';
 import { Sealer } from '../../lib/oidc/seal.js';
 import { COOKIE_MAX_BYTES } from '../../lib/login/cookies.js';
 import { type Session, SessionLifetime } from '../../lib/login/session.js';
-import { type ActiveSession, SessionManager, type SessionManagerOptions } from '../../lib/login/session-manager.js';
-import { MemorySessionStore, type SessionStore } from '../../lib/login/session-store.js';
+import {
+  type ActiveSession,
+  SESSION_COOKIE_MAX_BYTES,
+  SessionManager,
+  type SessionManagerOptions,
+} from '../../lib/login/session-manager.js';
+import { MemorySessionStore, type SessionRecord, type SessionStore } from '../../lib/login/session-store.js';
 import { signJwt } from '../helpers/jwt.js';
-import { rejectionOf } from '../helpers/secrets.js';
+import { expectNoSecrets, rejectionOf } from '../helpers/secrets.js';
 
 const SECRET = 'a-session-secret-of-at-least-32-characters';
 const idToken = (claims: object = {}) =>
@@ -58,7 +63,7 @@ describe('SessionManager', () => {
       expect(line).to.match(/^appSession=v1\.[\w-]+; Max-Age=3600; Expires=.+; Path=\/; HttpOnly; SameSite=Lax$/);
       expect(line).not.to.include('rt-1');
       const loaded = await sessions.load(jar([line!]));
-      expect(loaded?.session).to.deep.equal(session(now));
+      expect(loaded?.session).to.deep.equal({ ...session(now), id: active.session.id });
       expect(loaded?.claims).to.include({ sub: 'user-1', sid: 'sid-1' });
       expect(loaded?.id).to.equal(undefined);
     });
@@ -133,11 +138,21 @@ describe('SessionManager', () => {
 
     it('splits a session too large for one cookie into chunks, each within 4096 bytes, and reads it back', async () => {
       const sessions = manager();
-      const large = { ...session(now), userinfo: { picture: 'p'.repeat(6000) } };
+      const large = { ...session(now), userinfo: { picture: 'p'.repeat(5000) } };
       const lines = sessions.cookieLines(await sessions.create(large), new Map());
-      expect(lines.length).to.equal(3);
+      expect(lines.length).to.equal(2);
       for (const line of lines) expect(line.length).to.be.at.most(COOKIE_MAX_BYTES);
       expect((await sessions.load(jar(lines)))?.session).to.deep.equal(large);
+    });
+
+    it('refuses to start a cookie session larger than 8 KB, naming session.store, which takes it', async () => {
+      const large = { ...session(now), userinfo: { groups: 'g'.repeat(SESSION_COOKIE_MAX_BYTES) } };
+      const error = await rejectionOf(manager().create(large));
+      expect(error).to.be.instanceOf(ConfigurationError).and.include({ option: 'session.store' });
+      expectNoSecrets(error, ['rt-1', 'at-1', SECRET]);
+      const fits = { ...session(now), userinfo: { groups: 'g'.repeat(SESSION_COOKIE_MAX_BYTES / 2) } };
+      expect(await manager().create(fits)).to.include({ reissue: true });
+      expect(await manager({ store: new MemorySessionStore() }).create(large)).to.have.property('id');
     });
 
     it('reissues the cookie after a change of the session (a refresh)', async () => {
@@ -158,6 +173,36 @@ describe('SessionManager', () => {
       expect(await sessions.load(cookies)).not.to.equal(undefined);
       await logoutStore.endSessions({ sid: 'sid-1' }, now, now + 60);
       expect(await sessions.load(cookies)).to.equal(undefined);
+    });
+
+    it('refuses a session that is not of its owner, in the cookie or in the store', async () => {
+      const ours = { tokens: { idToken: idToken({ iss: 'https://op.example.com', aud: 'web' }) }, createdAt: now };
+      const owner = (clientId: string) => () => Promise.resolve({ clientId, issuer: 'https://op.example.com' });
+      for (const store of [undefined, new MemorySessionStore({ clock: () => now })]) {
+        const cookies = await loggedIn(manager({ store, owner: owner('web') }), ours);
+        expect(await manager({ store, owner: owner('web') }).load(cookies)).to.not.equal(undefined);
+        expect(await manager({ store, owner: owner('other-app') }).load(cookies)).to.equal(undefined);
+      }
+    });
+
+    // /logout only asked the browser to drop its cookie: a copy (a shared computer's profile, a log, malware)
+    // stayed a session, renewed by each use, up to its absolute lifetime.
+    it('records a logout in the logout store, so that a copy of the cookie is refused and the next login served', async () => {
+      const logoutStore = new MemorySessionStore({ clock: () => now });
+      const sessions = manager({ logoutStore });
+      const cookies = await loggedIn(sessions);
+      const active = await sessions.load(cookies);
+      expect(active?.session.id).to.match(/^[\w-]{43}$/);
+      await sessions.destroy(active, cookies);
+      expect(await sessions.load(cookies)).to.equal(undefined);
+      expect(await sessions.load(await loggedIn(sessions))).to.not.equal(undefined);
+    });
+
+    it('can end a cookie session only by deleting the cookie when there is no logout store', async () => {
+      const sessions = manager();
+      const cookies = await loggedIn(sessions);
+      await sessions.destroy(await sessions.load(cookies), cookies);
+      expect(await sessions.load(cookies)).to.not.equal(undefined);
     });
 
     it('checks a session without sid against the logouts of its user', async () => {
@@ -211,6 +256,59 @@ describe('SessionManager', () => {
       expect(active?.expiresAt).to.equal(now + 3600);
       now += 3599;
       expect(await store.get(active!.id!)).not.to.equal(undefined);
+    });
+
+    // A request that loaded the session while another refreshed it renewed the record with what it had read:
+    // written last, it put the rotated-away refresh token back, and every later refresh failed.
+    it('renews a record without rewriting it, so that a concurrent refresh keeps its rotated refresh token', async () => {
+      let hold: Promise<void> | undefined;
+      let release: () => void = () => undefined;
+      /** The renewal's write (whichever it is) waits until the concurrent refresh has been saved. */
+      const held = async () => {
+        const wait = hold;
+        hold = undefined;
+        await wait;
+      };
+      class SlowStore extends MemorySessionStore {
+        override async set(id: string, value: SessionRecord, expiresAt: number): Promise<void> {
+          await held();
+          return super.set(id, value, expiresAt);
+        }
+        override async touch(id: string, identity: { sub: string }, expiresAt: number): Promise<void> {
+          await held();
+          return super.touch(id, identity, expiresAt);
+        }
+      }
+      const slow = new SlowStore({ clock: () => now });
+      const sessions = manager({ store: slow });
+      const cookies = await loggedIn(sessions);
+      now += 120;
+      hold = new Promise((resolve) => (release = resolve));
+      const renewing = sessions.load(cookies); // read rt-1; its renewal waits on the store
+      await new Promise((resolve) => setImmediate(resolve));
+      const refreshing = (await sessions.load(cookies))!;
+      refreshing.session.tokens = { ...refreshing.session.tokens, refreshToken: 'rt-2' };
+      await sessions.save(refreshing);
+      release();
+      await renewing;
+      expect((await sessions.load(cookies))?.session.tokens.refreshToken).to.equal('rt-2');
+    });
+
+    it('rewrites the record to renew it in a store without touch', async () => {
+      const plain = new MemorySessionStore({ clock: () => now });
+      const sets: number[] = [];
+      const store: SessionStore = {
+        get: (id) => plain.get(id),
+        set: (id, value, expiresAt) => (sets.push(expiresAt), plain.set(id, value, expiresAt)),
+        delete: (id) => plain.delete(id),
+        endSessions: (event, at, until) => plain.endSessions(event, at, until),
+        isEnded: (identity) => plain.isEnded(identity),
+      };
+      const sessions = manager({ store });
+      const cookies = await loggedIn(sessions);
+      now += 600;
+      await sessions.load(cookies);
+      expect(sets).to.deep.equal([1_000_000_000 + 3600, now + 3600]);
     });
 
     it('has no session once the record is gone (ended by a back-channel logout on another replica)', async () => {

@@ -29,9 +29,11 @@ describe('session store keys', () => {
   it('indexes a session by sub and sid', () => {
     expect(keysOf({ sub: 'u', sid: 's' })).to.deep.equal(['sub:u', 'sid:s']);
     expect(keysOf({ sub: 'u' })).to.deep.equal(['sub:u']);
+    expect(keysOf({ sub: 'u', sid: 's', id: 'i' })).to.deep.equal(['sub:u', 'sid:s', 'id:i']);
   });
 
-  it('ends by sid when a logout names one, else by sub', () => {
+  it('ends by the id of a logout at the app, else by sid when a logout names one, else by sub', () => {
+    expect(logoutKey({ sub: 'u', sid: 's', id: 'i' })).to.equal('id:i');
     expect(logoutKey({ sub: 'u', sid: 's' })).to.equal('sid:s');
     expect(logoutKey({ sub: 'u' })).to.equal('sub:u');
     expect(logoutKey({})).to.equal(undefined);

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { ConfigurationError } from '../../lib/errors.js';
-import { SessionLifetime } from '../../lib/login/session.js';
+import { isOwnedBy, SessionLifetime } from '../../lib/login/session.js';
+import type { IdTokenClaims } from '../../lib/token-verifier/claims.js';
 import { thrownBy } from '../helpers/secrets.js';
 
 describe('SessionLifetime', () => {
@@ -42,5 +43,39 @@ describe('SessionLifetime', () => {
     expect(error.message).to.equal(
       'session.rollingDuration and session.absoluteDuration cannot both be false: a session must end',
     );
+  });
+});
+
+describe('isOwnedBy', () => {
+  const claims = (changes: Partial<IdTokenClaims>): IdTokenClaims => ({
+    iss: 'https://op.example.com',
+    sub: 'user-1',
+    aud: 'web',
+    iat: 0,
+    exp: 1,
+    ...changes,
+  });
+  const owner = { clientId: 'web', issuer: 'https://op.example.com' };
+
+  it('takes a session whose ID token names the client in aud and the issuer in iss', () => {
+    expect(isOwnedBy(claims({}), owner)).to.equal(true);
+    expect(isOwnedBy(claims({ aud: ['api', 'web'] }), owner)).to.equal(true);
+  });
+
+  // Two apps that share a secret (one per environment is common) and whose cookies reach each other (same host,
+  // another port or path; a cookieDomain) accepted each other's users.
+  it('refuses a session of another client or another issuer', () => {
+    expect(isOwnedBy(claims({ aud: 'other-app' }), owner)).to.equal(false);
+    expect(isOwnedBy(claims({ aud: ['other-app', 'api'] }), owner)).to.equal(false);
+    expect(isOwnedBy(claims({ iss: 'https://other.example.com' }), owner)).to.equal(false);
+  });
+
+  it("fills an issuer template with the token's tid", () => {
+    const template = { clientId: 'web', issuer: 'https://login.microsoftonline.com/{tenantid}/v2.0' };
+    const tid = '3f0c1c4e-0000-4000-8000-000000000001';
+    const iss = `https://login.microsoftonline.com/${tid}/v2.0`;
+    expect(isOwnedBy(claims({ iss, tid }), template)).to.equal(true);
+    expect(isOwnedBy(claims({ iss, tid: '3f0c1c4e-0000-4000-8000-000000000002' }), template)).to.equal(false);
+    expect(isOwnedBy(claims({ iss: template.issuer }), template)).to.equal(false);
   });
 });

@@ -5,6 +5,7 @@ import { expect } from 'chai';
 import nock from 'nock';
 import {
   type AuthnError,
+  ConfigurationError,
   LoginError,
   NetworkError,
   StoreUnavailableError,
@@ -60,7 +61,7 @@ async function cookieOf(session: Session, secret: string, store?: MemorySessionS
   const sessions = new SessionManager({
     secret,
     lifetime: new SessionLifetime(),
-    name: 'appSession',
+    name: '__Host-appSession',
     attributes: { sameSite: 'Lax', secure: true },
     clock: () => Date.now() / 1000,
     ...(store !== undefined && { store }),
@@ -109,7 +110,58 @@ describe('WebLogin', () => {
     const response = answered(await login.handle(get('/logout', { cookie: await sessionCookie() })));
     expect(response.status).to.equal(302);
     expect(response.headers.location).to.equal(`${BASE}/`);
-    expect(String(response.headers['set-cookie'])).to.match(/^appSession=; Max-Age=0;/);
+    expect(String(response.headers['set-cookie'])).to.match(/^__Host-appSession=; Max-Age=0;/);
+  });
+
+  it('refuses a copy of a cookie session after /logout on every replica when a logout store is configured', async () => {
+    const store = new MemorySessionStore();
+    const [one, other] = [opLogin({ backchannelLogout: { store } }), opLogin({ backchannelLogout: { store } })];
+    const copy = await cookieOf({ tokens: { idToken: op.idToken() }, createdAt: now() }, op.SECRET);
+    expect(context(await other.handle(get('/', { cookie: copy }))).isAuthenticated()).to.equal(true);
+    expect(answered(await one.handle(get('/logout', { cookie: copy }))).status).to.equal(302);
+    expect(context(await other.handle(get('/', { cookie: copy }))).isAuthenticated()).to.equal(false);
+  });
+
+  // Two requests of one session that found the access token expired both redeemed its refresh token: with
+  // rotation the second is refused (Okta), or taken for a stolen token's reuse and the whole family revoked (Auth0).
+  it('redeems a refresh token once when two requests of one session refresh at the same time', async () => {
+    op.serveKeys();
+    const tokens = { idToken: op.idToken(), accessToken: 'AT0', expiresAt: Date.now() - 1000, refreshToken: 'R0' };
+    const cookie = await cookieOf({ tokens, createdAt: now() }, op.SECRET);
+    const grant = op.tokenEndpoint(undefined, {}, { refresh_token: 'R1' });
+    const login = opLogin();
+    const [a, b] = await Promise.all([login.handle(get('/', { cookie })), login.handle(get('/', { cookie }))]);
+    const [one, two] = await Promise.all([context(a).accessToken!.refresh(), context(b).accessToken!.refresh()]);
+    expect(grant.requests.map((request) => request.body.refresh_token)).to.deep.equal(['R0']);
+    expect([one.token, two.token]).to.deep.equal([op.ACCESS_TOKEN, op.ACCESS_TOKEN]);
+    const c = context(await login.handle(get('/', { cookie })));
+    await c.accessToken!.refresh();
+    expect(grant.requests).to.have.length(1);
+  });
+
+  // Two replicas that refreshed one session at the same moment both redeemed its refresh token.
+  it('redeems the refresh token of a store session once when two replicas refresh it at the same time', async () => {
+    op.serveKeys();
+    const store = new MemorySessionStore();
+    const tokens = { idToken: op.idToken(), accessToken: 'AT0', expiresAt: Date.now() - 1000, refreshToken: 'R0' };
+    const cookie = await cookieOf({ tokens, createdAt: now() }, op.SECRET, store);
+    const grant = op.tokenEndpoint(undefined, {}, { refresh_token: 'R1' });
+    const [one, two] = [opLogin({ session: { store } }), opLogin({ session: { store } })];
+    const [a, b] = await Promise.all([one.handle(get('/', { cookie })), two.handle(get('/', { cookie }))]);
+    const fresh = await Promise.all([context(a).accessToken!.refresh(), context(b).accessToken!.refresh()]);
+    expect(grant.requests.map((request) => request.body.refresh_token)).to.deep.equal(['R0']);
+    expect(fresh.map((token) => token.token)).to.deep.equal([op.ACCESS_TOKEN, op.ACCESS_TOKEN]);
+    const later = context(await one.handle(get('/', { cookie })));
+    expect(later.accessToken?.token).to.equal(op.ACCESS_TOKEN);
+  });
+
+  it('serves only the sessions of its own client and issuer, although another app shares its secret', async () => {
+    const cookie = await cookieOf({ tokens: { idToken: op.idToken({ aud: 'web' }) }, createdAt: now() }, op.SECRET);
+    expect(context(await opLogin().handle(get('/', { cookie }))).isAuthenticated()).to.equal(true);
+    const other = opLogin({ client: op.client({ clientId: 'other-app' }) });
+    expect(context(await other.handle(get('/', { cookie }))).isAuthenticated()).to.equal(false);
+    const elsewhere = opLogin({ client: undefined, issuer: 'https://other.example.com', clientId: 'web' });
+    expect(context(await elsewhere.handle(get('/', { cookie }))).isAuthenticated()).to.equal(false);
   });
 
   it('logs out locally without asking the provider when there is no session', async () => {
@@ -263,7 +315,7 @@ describe('WebLogin', () => {
       jar
         .header()
         .split('; ')
-        .filter((pair) => isTransactionCookie(pair.split('=')[0]!));
+        .filter((pair) => isTransactionCookie(pair.split('=')[0]!.replace(/^__Host-/, '')));
 
     // Browsers send the cookies of one path oldest first: the callback looked at the first 20 transaction
     // cookies only, so twenty abandoned logins hid the one being finished.
@@ -272,10 +324,49 @@ describe('WebLogin', () => {
       const [jar, location] = await startLogins(login, 8);
       const state = location.searchParams.get('state')!;
       op.tokenEndpoint(location.searchParams.get('nonce')!);
-      const older = Array.from({ length: 25 }, (_, i) => `${transactionName(`old-${i}`)}=v1.abandoned`).join('; ');
+      const older = Array.from({ length: 25 }, (_, i) => `__Host-${transactionName(`old-${i}`)}=v1.abandoned`).join(
+        '; ',
+      );
       const query = new URL(op.callback({ code: 'code-1', state })).search;
       const response = answered(await login.handle(get(`/callback${query}`, { cookie: `${older}; ${jar.header()}` })));
       expect(response.status, response.body).to.equal(302);
+    });
+
+    // A sibling sub-domain could set an appSession cookie of its own login for the parent domain (the victim then
+    // acts as the attacker), or a transaction cookie followed by its callback URL: on https only __Host- cookies,
+    // which it cannot set, are read.
+    it('reads an https session and transactions only from __Host- cookies, which a sibling sub-domain cannot set', async () => {
+      const login = opLogin();
+      const sealed = await cookieOf({ tokens: { idToken: op.idToken() }, createdAt: now() }, op.SECRET);
+      expect(context(await login.handle(get('/', { cookie: sealed }))).isAuthenticated()).to.equal(true);
+      const plain = sealed.replace(/^__Host-/, '');
+      expect(context(await login.handle(get('/', { cookie: plain }))).isAuthenticated()).to.equal(false);
+
+      const [jar, location] = await startLogins(login, 1);
+      expect(jar.header()).to.match(/^__Host-authn_tx_/);
+      const query = new URL(op.callback({ code: 'code-1', state: location.searchParams.get('state')! })).search;
+      const tossed = jar.header().replace(/^__Host-/, '');
+      const response = answered(await login.handle(get(`/callback${query}`, { cookie: tossed })));
+      expect(response.status).to.equal(400);
+      expect(String(response.body)).to.include('ERR_LOGIN_TRANSACTION_MISSING');
+    });
+
+    // Entra ID puts up to 200 group ids in its tokens: sealed into cookies (29 KB), the session was set, and every
+    // later request of the browser, /logout included, was refused by Node (431, over 16 KB of headers).
+    it('fails the callback of a session too large for cookies, naming session.store; a store takes it', async () => {
+      const groups = Array.from({ length: 200 }, () => randomUUID());
+      const finish = async (login: WebLogin) => {
+        const [jar, location] = await startLogins(login, 1);
+        op.tokenEndpoint(location.searchParams.get('nonce')!, { groups });
+        const query = new URL(op.callback({ code: 'code-1', state: location.searchParams.get('state')! })).search;
+        return login.handle(get(`/callback${query}`, { cookie: jar.header() }));
+      };
+      const error = await rejectionOf(finish(opLogin()));
+      expect(error).to.be.instanceOf(ConfigurationError).and.include({ option: 'session.store' });
+      expect(error.message).to.match(/needs \d+ bytes of cookies, more than the 8192 .*configure session\.store/);
+      expectNoSecrets(error, [op.REFRESH_TOKEN, op.ACCESS_TOKEN, op.SECRET]);
+      const stored = answered(await finish(opLogin({ session: { store: new MemorySessionStore() } })));
+      expect(stored.status).to.equal(302);
     });
 
     // A page can drive a browser through /login as often as it likes (a popup it opened), each login a cookie
@@ -303,6 +394,66 @@ describe('WebLogin', () => {
       expect(response.status).to.equal(302);
       const value = String(response.headers['set-cookie']).split(';')[0]!.split('=')[1]!;
       expect(op.opened({ transaction: { value } } as StartedLogin).returnTo).to.equal('/');
+    });
+  });
+
+  describe('logout from another site', () => {
+    beforeEach(op.serveKeys);
+
+    const crossSite = { 'sec-fetch-site': 'cross-site', 'sec-fetch-mode': 'navigate', 'sec-fetch-dest': 'document' };
+
+    // A cross-site navigation carries SameSite=Lax cookies: any page (a link, window.open, a meta refresh) ended
+    // the app's session and, with idpLogout, sent the browser to the provider with the ID token as id_token_hint.
+    it('does not end the session on a cross-site GET /logout: it asks for a same-origin POST instead', async () => {
+      const login = opLogin();
+      const cookie = await cookieOf({ tokens: { idToken: op.idToken() }, createdAt: now() }, op.SECRET);
+      const response = answered(await login.handle(get('/logout?returnTo=/bye', { cookie, ...crossSite })));
+      expect(response.status).to.equal(200);
+      expect(response.headers).to.not.have.property('set-cookie');
+      expect(response.headers).to.include({
+        'content-type': 'text/html; charset=utf-8',
+        'cache-control': 'no-store',
+        'x-content-type-options': 'nosniff',
+      });
+      expect(response.headers['content-security-policy']).to.include("frame-ancestors 'none'");
+      expect(response.body).to.include('<form method="post" action="/logout?returnTo=/bye">');
+      expect(context(await login.handle(get('/', { cookie }))).isAuthenticated()).to.equal(true);
+    });
+
+    it('logs out on a POST from the app itself, and on a GET the user typed or bookmarked', async () => {
+      const login = opLogin({ idpLogout: false });
+      const cookie = await cookieOf({ tokens: { idToken: op.idToken() }, createdAt: now() }, op.SECRET);
+      for (const request of [
+        {
+          method: 'POST',
+          url: '/logout?returnTo=/bye',
+          headers: { cookie, 'sec-fetch-site': 'same-origin', origin: BASE },
+        },
+        { method: 'POST', url: '/logout?returnTo=/bye', headers: { cookie } },
+        get('/logout?returnTo=/bye', { cookie, 'sec-fetch-site': 'none' }),
+        get('/logout?returnTo=/bye', { cookie }),
+      ]) {
+        const response = answered(await login.handle(request));
+        expect([response.status, response.headers.location], JSON.stringify(request.headers)).to.deep.equal([
+          request.method === 'POST' ? 303 : 302,
+          `${BASE}/bye`,
+        ]);
+        expect(String(response.headers['set-cookie'])).to.match(/^__Host-appSession=; Max-Age=0;/);
+      }
+    });
+
+    it('does not log out on a POST from another origin or site', async () => {
+      const login = opLogin();
+      const cookie = await cookieOf({ tokens: { idToken: op.idToken() }, createdAt: now() }, op.SECRET);
+      for (const headers of [
+        { cookie, origin: 'https://evil.example' },
+        { cookie, origin: 'null' },
+        { cookie, 'sec-fetch-site': 'same-site' },
+      ]) {
+        const response = answered(await login.handle({ method: 'POST', url: '/logout', headers }));
+        expect(response.status, JSON.stringify(headers)).to.equal(200);
+        expect(response.headers).to.not.have.property('set-cookie');
+      }
     });
   });
 
@@ -352,7 +503,7 @@ describe('WebLogin', () => {
     for (const request of [
       { method: 'POST', url: '/login', headers: {} },
       { method: 'PUT', url: '/callback', headers: {} },
-      { method: 'POST', url: '/logout', headers: {} },
+      { method: 'PUT', url: '/logout', headers: {} },
       { method: 'GET', url: '/backchannel-logout', headers: {} },
     ]) {
       expect((await login.handle(request)).handled, `${request.method} ${request.url}`).to.equal(false);
@@ -365,6 +516,7 @@ describe('WebLogin', () => {
       ['GET', '/callback'],
       ['POST', '/callback'],
       ['GET', '/logout'],
+      ['POST', '/logout'],
     ]);
     const withStore = new WebLogin({
       client: client(),

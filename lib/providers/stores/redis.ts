@@ -1,7 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import { ConfigurationError } from '../../errors.js';
-import { isRedisClient, type RedisClientLike } from '../../stores/redis-client.js';
-import { checkStoreTimeout, storeCall } from '../../stores/store-call.js';
+import { type RedisClientLike, redisStoreBase } from '../../stores/redis-client.js';
+import { takeRedisLock } from '../../stores/redis-lock.js';
+import { storeCall } from '../../stores/store-call.js';
 import type { StoredToken, TokenStore, TokenStoreLock } from './token-store.js';
 
 /** Options of a {@link RedisTokenStore}. */
@@ -24,10 +24,6 @@ export interface RedisTokenStoreOptions {
 /** Longest time to live Redis is given (`PX` takes up to 2^63, but a token kept a month is already odd). */
 const MAX_TTL = 2 ** 31 - 1;
 
-// Deletes KEYS[1] only when it holds ARGV[1]: a holder releases its own lock, never one taken over since.
-const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
-// Extends the lock KEYS[1] to ARGV[2] ms only while it is still held by ARGV[1].
-const RENEW = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end return 0`;
 // Deletes the token KEYS[1] only when its accessToken is ARGV[1].
 const DELETE_IF = `local v = redis.call('GET', KEYS[1])
 if not v then return 0 end
@@ -78,17 +74,15 @@ export class RedisTokenStore implements TokenStore {
   readonly #redis: RedisClientLike;
 
   constructor(client: RedisClientLike, options: RedisTokenStoreOptions = {}) {
-    if (!isRedisClient(client)) {
-      throw new ConfigurationError('RedisTokenStore needs an ioredis client (get, set, del, eval)', 'client');
-    }
-    const { prefix = 'authn:token:', lockTtl = 5000 } = options;
-    if (typeof prefix !== 'string') throw new ConfigurationError('prefix must be a string', 'prefix');
+    ({
+      redis: this.#redis,
+      prefix: this.prefix,
+      storeTimeout: this.storeTimeout,
+    } = redisStoreBase('RedisTokenStore', client, options, 'authn:token:'));
+    const { lockTtl = 5000 } = options;
     if (!(Number.isInteger(lockTtl) && lockTtl >= 100 && lockTtl <= 600_000)) {
       throw new ConfigurationError('lockTtl must be an integer from 100 to 600000 milliseconds', 'lockTtl');
     }
-    this.storeTimeout = checkStoreTimeout(options.storeTimeout);
-    this.#redis = client;
-    this.prefix = prefix;
     this.lockTtl = lockTtl;
   }
 
@@ -119,28 +113,9 @@ export class RedisTokenStore implements TokenStore {
   }
 
   async lock(key: string): Promise<TokenStoreLock | undefined> {
-    const name = `${this.prefix}${key}:lock`;
-    const holder = randomUUID();
-    const redis = this.#redis;
-    const ttl = this.lockTtl;
-    const taken = await this.#call('SET NX', () => redis.set(name, holder, 'PX', ttl, 'NX'));
-    if (taken !== 'OK') return undefined;
-    // Keep the lock while the grant runs, however long the token endpoint takes; a dead holder stops renewing.
-    const renewal = setInterval(
-      () => {
-        redis.eval(RENEW, 1, name, holder, ttl).catch(() => undefined);
-      },
-      Math.floor(ttl / 3),
+    // Kept while the grant runs, however long the token endpoint takes; a dead holder stops renewing it.
+    return takeRedisLock(this.#redis, `${this.prefix}${key}:lock`, this.lockTtl, (operation, command) =>
+      this.#call(operation, command),
     );
-    renewal.unref();
-    let released = false;
-    return {
-      release: async (): Promise<void> => {
-        if (released) return;
-        released = true;
-        clearInterval(renewal);
-        await this.#call('lock release', () => redis.eval(RELEASE, 1, name, holder));
-      },
-    };
   }
 }
