@@ -1,7 +1,8 @@
 // Mocha hooks that start a throw-away redis-server for the calling `describe` (skipped, with a notice, on a machine
 // without the binary unless AUTHN_REQUIRE_REDIS is set), give an ioredis client to it, and empty it before each test.
 import { Redis } from 'ioredis';
-import { type RedisServer, redisServerBinary, startRedis } from './redis.js';
+import type { RedisServer } from './redis.js';
+import { startRedisOrSkip } from './redis-required.js';
 
 /** The running server and a client connected to it. */
 export interface UsedRedis {
@@ -13,13 +14,7 @@ export interface UsedRedis {
 export function useRedis(what: string): () => UsedRedis {
   let used: UsedRedis | undefined;
   before(async function () {
-    const binary = redisServerBinary();
-    if (binary === undefined) {
-      if (process.env.AUTHN_REQUIRE_REDIS) throw new Error('AUTHN_REQUIRE_REDIS is set but there is no redis-server');
-      console.warn(`    SKIPPED: ${what} need a redis-server binary (CI installs one).`);
-      this.skip();
-    }
-    const server = await startRedis(binary);
+    const server = await startRedisOrSkip(this, what);
     used = { server, redis: new Redis(server.port, '127.0.0.1', { maxRetriesPerRequest: 1 }) };
   });
   beforeEach(async () => {

@@ -8,6 +8,7 @@ import { RedisTokenStore } from '../../../lib/providers/stores/redis.js';
 import type { RedisClientLike } from '../../../lib/stores/redis-client.js';
 import { DEFAULT_STORE_TIMEOUT } from '../../../lib/stores/store-call.js';
 import { type RedisServer, redisServerBinary, startRedis } from '../../helpers/redis.js';
+import { startRedisOrSkip } from '../../helpers/redis-required.js';
 import { rejectionOf, thrownBy } from '../../helpers/secrets.js';
 import { startTokenServer, type TokenServer } from '../../helpers/token-server.js';
 import { until } from '../../helpers/wait.js';
@@ -39,13 +40,7 @@ describe('RedisTokenStore (against a real redis-server)', function () {
   const children: ChildProcess[] = [];
 
   before(async function () {
-    const binary = redisServerBinary();
-    if (binary === undefined) {
-      if (process.env.AUTHN_REQUIRE_REDIS) throw new Error('AUTHN_REQUIRE_REDIS is set but there is no redis-server');
-      console.warn('    SKIPPED: the Redis token-store tests need a redis-server binary (CI installs one).');
-      this.skip();
-    }
-    server = await startRedis(binary);
+    server = await startRedisOrSkip(this, 'the Redis token-store tests');
     redis = new Redis(server.port, '127.0.0.1', { maxRetriesPerRequest: 1 });
   });
 
